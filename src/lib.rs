@@ -1,0 +1,9 @@
+//! swarmproof: formal verification of Docker Swarm deployments before they happen.
+//!
+//! The crate reads stack files and a node inventory (`loading`) into the orchestration model
+//! (`model`), checks it, and reports findings as data (`diagnostics`). Only `cli` touches files
+//! and the terminal; see `docs/architecture.md` for the map and its invariants.
+
+pub mod diagnostics;
+pub mod loading;
+pub mod model;
