@@ -7,3 +7,5 @@
 pub mod diagnostics;
 pub mod loading;
 pub mod model;
+pub mod placement;
+pub mod report;

@@ -76,3 +76,17 @@ impl Stack {
         self.volumes.iter().find(|v| v.name == name)
     }
 }
+
+impl Stack {
+    /// Drivers of the named volumes a service mounts (for the plugin filter).
+    pub fn volume_drivers(&self, service: &Service) -> Vec<String> {
+        service
+            .mounts
+            .iter()
+            .filter(|m| m.kind == super::MountKind::Volume)
+            .filter_map(|m| m.source.as_deref())
+            .filter_map(|name| self.volume(name))
+            .map(|v| v.driver.clone())
+            .collect()
+    }
+}
