@@ -2,4 +2,6 @@
 //! as `docker stack deploy -c a.yml -c b.yml` does) and node inventories.
 
 pub mod codes;
+pub mod stack;
+pub mod values;
 pub mod yaml;

@@ -1,0 +1,254 @@
+//! Loading a stack as `docker stack deploy -c … [-c …]` does: per file, parse YAML (anchors,
+//! aliases, merge keys), check the version, interpolate variables in the sections docker/cli
+//! interpolates; then merge the files in order and lower the result into `model::Stack`,
+//! reporting every schema and value problem with its location.
+
+mod cx;
+mod deploy;
+pub mod interpolate;
+mod merge;
+mod ports;
+pub mod schema;
+mod service;
+mod top;
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::{Diagnostic, FileId, SourceMap, Span};
+use crate::loading::codes;
+use crate::loading::yaml::{self, Value, Yaml};
+use crate::model::Stack;
+
+pub use interpolate::Env;
+
+/// What a stack load needs besides the files.
+#[derive(Clone, Debug, Default)]
+pub struct StackOptions {
+    /// Stack name (`docker stack deploy … NAME`); names `<stack>_default` and the like.
+    pub name: String,
+    /// Variables for interpolation: the process environment plus `--env-file`.
+    pub env: Env,
+    /// A `.env` file sits beside the first stack file (docker stack deploy does not read it).
+    pub dotenv_beside: bool,
+}
+
+/// Loads and merges the given files (in order) into one stack.
+pub fn load_stack(sources: &SourceMap, files: &[FileId], options: &StackOptions) -> (Stack, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut merged: Option<Yaml> = None;
+    let mut version: Option<(String, u32, Span)> = None;
+    let mut unset = BTreeSet::new();
+    for &file in files {
+        let Some(source) = sources.get(file) else { continue };
+        let mut tree = match yaml::parse(file, source) {
+            Ok(t) => t,
+            Err(e) => {
+                let code = if e.budget { &codes::YAML_BUDGET } else { &codes::YAML_SYNTAX };
+                diags.push(Diagnostic::error(code, e.message.clone()).with_primary(Some(e.span), "here"));
+                continue;
+            }
+        };
+        if tree.as_map().is_none() {
+            diags.push(
+                Diagnostic::error(&codes::NOT_A_MAPPING, format!("{}: top-level object must be a mapping", source.name))
+                    .with_primary(Some(tree.span), format!("found {}", tree.value.type_name())),
+            );
+            continue;
+        }
+        let Some(minor) = check_version(&tree, file, &mut version, &mut diags) else { continue };
+        interpolate_sections(&mut tree, &options.env, &mut unset, &mut diags);
+        check_top_level(&tree, &mut diags, minor);
+        match &mut merged {
+            None => merged = Some(tree),
+            Some(base) => merge::merge_files(base, tree),
+        }
+    }
+    report_unset(&unset, options, &mut diags);
+    let Some(tree) = merged else {
+        return (Stack { name: options.name.clone(), ..Stack::default() }, diags);
+    };
+    let minor = version.map_or(schema::LATEST_MINOR, |v| v.1);
+    let (stack, lower_diags) = lower(&tree, minor, &options.name);
+    diags.extend(lower_diags);
+    (stack, diags)
+}
+
+/// The version of one file, checked against the first file's.
+fn check_version(tree: &Yaml, file: FileId, seen: &mut Option<(String, u32, Span)>, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+    let (text, span) = match tree.get("version") {
+        None => (String::new(), Span::new(file, 0, 0)),
+        Some(v) => match &v.value {
+            Value::Str(s) => (s.clone(), v.span),
+            Value::Null => (String::new(), v.span),
+            _ => {
+                diags.push(
+                    Diagnostic::error(&codes::VERSION_UNSUPPORTED, "version must be a string")
+                        .with_primary(Some(v.span), format!("{} written unquoted", v.value.type_name()))
+                        .with_help(format!("quote it: version: \"{}\"", v.scalar_text().unwrap_or_default())),
+                );
+                return None;
+            }
+        },
+    };
+    let Some(minor) = schema::parse_version(&text) else {
+        diags.push(
+            Diagnostic::error(&codes::VERSION_UNSUPPORTED, format!("unsupported Compose file version: {text}"))
+                .with_primary(Some(span), "docker stack deploy accepts 3.0 to 3.13"),
+        );
+        return None;
+    };
+    if let Some((first, _, first_span)) = seen {
+        if *first != text {
+            diags.push(
+                Diagnostic::error(&codes::VERSION_MISMATCH, format!("version mismatched between two composefiles : {first} and {text}"))
+                    .with_primary(Some(span), format!("version {text:?}"))
+                    .with_secondary(Some(*first_span), format!("version {first:?}")),
+            );
+        }
+    } else {
+        *seen = Some((text, minor, span));
+    }
+    Some(minor)
+}
+
+fn check_top_level(tree: &Yaml, diags: &mut Vec<Diagnostic>, minor: u32) {
+    let mut cx = cx::Cx::new(minor);
+    cx.object(tree, "(root)", "root", schema::TOP_LEVEL);
+    diags.extend(cx.diags);
+}
+
+/// docker/cli interpolates services, networks, volumes, secrets and configs (values, not keys).
+fn interpolate_sections(tree: &mut Yaml, env: &Env, unset: &mut BTreeSet<String>, diags: &mut Vec<Diagnostic>) {
+    let Value::Map(entries) = &mut tree.value else { return };
+    for (k, v) in entries {
+        if matches!(k.as_str(), Some("services" | "networks" | "volumes" | "secrets" | "configs")) {
+            interpolate_tree(v, env, unset, diags);
+        }
+    }
+}
+
+fn interpolate_tree(y: &mut Yaml, env: &Env, unset: &mut BTreeSet<String>, diags: &mut Vec<Diagnostic>) {
+    match &mut y.value {
+        Value::Str(s) if s.contains('$') => match interpolate::substitute(s, env) {
+            Ok(out) => {
+                unset.extend(out.unset);
+                *s = out.text;
+            }
+            Err(e) => {
+                let mut d = Diagnostic::error(&codes::TEMPLATE_INVALID, e.to_string()).with_primary(Some(y.span), "cannot be substituted");
+                if s.contains(":+") || s.contains("${") && s.matches("${").count() > 1 {
+                    d = d.with_note("`${VAR:+alt}` and nested defaults are docker compose v2 syntax; docker stack deploy does not support them");
+                }
+                if matches!(e, interpolate::TemplateError::Invalid { .. }) {
+                    d = d.with_help("write `$$` for a literal `$`");
+                }
+                diags.push(d);
+            }
+        },
+        Value::Seq(items) => items.iter_mut().for_each(|i| interpolate_tree(i, env, unset, diags)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(_, v)| interpolate_tree(v, env, unset, diags)),
+        _ => {}
+    }
+}
+
+fn report_unset(unset: &BTreeSet<String>, options: &StackOptions, diags: &mut Vec<Diagnostic>) {
+    for name in unset {
+        let mut d = Diagnostic::warning(&codes::VARIABLE_UNSET, format!("The {name:?} variable is not set. Defaulting to a blank string."));
+        if options.dotenv_beside {
+            d = d.with_note("a .env file sits beside the stack file, but docker stack deploy does not read it");
+        }
+        diags.push(d.with_help(format!("set {name}, give a default with ${{{name}:-value}}, or pass --env-file")));
+    }
+}
+
+/// Lowers the merged tree into the model.
+fn lower(tree: &Yaml, minor: u32, name: &str) -> (Stack, Vec<Diagnostic>) {
+    let mut cx = cx::Cx::new(minor);
+    let mut stack = Stack { name: name.to_string(), ..Stack::default() };
+    if let Some(n) = tree.get("networks") {
+        stack.networks = top::lower_networks(&mut cx, n, name);
+    }
+    if let Some(v) = tree.get("volumes") {
+        stack.volumes = top::lower_volumes(&mut cx, v, name);
+    }
+    if let Some(s) = tree.get("secrets") {
+        stack.secrets = top::lower_refs(&mut cx, s, "secrets");
+    }
+    if let Some(c) = tree.get("configs") {
+        stack.configs = top::lower_refs(&mut cx, c, "configs");
+    }
+    if let Some(x) = tree.get("x-swarmproof") {
+        stack.requirements = top::lower_requirements(&mut cx, x);
+    }
+    match tree.get("services").map(|s| &s.value) {
+        Some(Value::Map(services)) => {
+            for (k, v) in services {
+                let Some(service_name) = k.scalar_text() else { continue };
+                stack.services.push(service::lower_service(&mut cx, &service_name, k.span, v));
+            }
+        }
+        Some(Value::Null) | None => {}
+        Some(_) => {
+            if let Some(s) = tree.get("services") {
+                cx.wrong_type(s, "services", "a mapping");
+            }
+        }
+    }
+    add_default_network(&mut stack);
+    check_references(&mut cx, &stack);
+    (stack, cx.diags)
+}
+
+/// The implicit `<stack>_default` overlay, when some service uses it.
+fn add_default_network(stack: &mut Stack) {
+    let used = stack.services.iter().any(|s| s.networks.iter().any(|n| n.name == "default"));
+    if used && stack.network("default").is_none() {
+        stack.networks.push(crate::model::Network {
+            name: "default".to_string(),
+            full_name: format!("{}_default", stack.name),
+            driver: "overlay".to_string(),
+            external: false,
+            attachable: false,
+            internal: false,
+            encrypted: false,
+            subnets: Vec::new(),
+            driver_opts: Default::default(),
+            span: None,
+        });
+    }
+}
+
+/// docker/cli's conversion: `undefined network "x"` (and volume, secret, config).
+fn check_references(cx: &mut cx::Cx, stack: &Stack) {
+    for s in &stack.services {
+        let mut missing = |kind: &str, name: &str, span| {
+            cx.diags.push(
+                Diagnostic::error(&codes::UNDEFINED_REFERENCE, format!("undefined {kind} {name:?}"))
+                    .with_service(&s.name)
+                    .with_primary(span, format!("no top-level {kind} named {name}")),
+            );
+        };
+        for n in &s.networks {
+            if stack.network(&n.name).is_none() {
+                missing("network", &n.name, n.span);
+            }
+        }
+        for m in s.mounts.iter().filter(|m| m.kind == crate::model::MountKind::Volume) {
+            if let Some(src) = &m.source {
+                if stack.volume(src).is_none() {
+                    missing("volume", src, m.span);
+                }
+            }
+        }
+        for sec in &s.secrets {
+            if !stack.secrets.iter().any(|r| r.name == sec.value) {
+                missing("secret", &sec.value, sec.span);
+            }
+        }
+        for c in &s.configs {
+            if !stack.configs.iter().any(|r| r.name == c.value) {
+                missing("config", &c.value, c.span);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! `ports`: the short syntax `[IP:][PUBLISHED[-END]:]TARGET[-END][/PROTO]` (always ingress; a
+//! host IP is dropped with a warning; ranges expanded) and the long syntax (reference §6.2).
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::loading::codes;
+use crate::loading::yaml::{Value, Yaml};
+use crate::model::{Port, Protocol, PublishMode};
+
+use super::cx::Cx;
+use super::schema;
+
+/// More ports than this from one range is refused rather than expanded.
+const MAX_RANGE: u32 = 65_536;
+
+pub fn lower_ports(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<Port> {
+    let Some(items) = v.as_seq() else {
+        if v.value != Value::Null {
+            cx.wrong_type(v, what, "a list of ports");
+        }
+        return Vec::new();
+    };
+    let mut ports = Vec::new();
+    for item in items {
+        match &item.value {
+            Value::Map(_) => {
+                if let Some(p) = long_port(cx, item, what) {
+                    ports.push(p);
+                }
+            }
+            Value::Str(_) | Value::Int(_) => {
+                let text = item.scalar_text().unwrap_or_default();
+                match short_ports(&text, item.span) {
+                    Ok((expanded, host_ip)) => {
+                        if let Some(ip) = host_ip {
+                            cx.push(
+                                Diagnostic::warning(&codes::PORT_HOST_IP_IGNORED, format!("host IP {ip} in port {text:?} is ignored in swarm mode"))
+                                    .with_primary(Some(item.span), "published on every node's routing mesh"),
+                            );
+                        }
+                        ports.extend(expanded);
+                    }
+                    Err(e) => cx.invalid(item.span, what, e),
+                }
+            }
+            _ => cx.wrong_type(item, what, "a string, a number or a mapping"),
+        }
+    }
+    ports
+}
+
+fn long_port(cx: &mut Cx, item: &Yaml, what: &str) -> Option<Port> {
+    let mut port = Port { target: 0, published: None, protocol: Protocol::Tcp, mode: PublishMode::Ingress, span: Some(item.span) };
+    let mut has_target = false;
+    for (key, v, _) in cx.object(item, what, "port", schema::PORT_LONG) {
+        let w = format!("{what}.{key}");
+        match key.as_str() {
+            "target" | "published" => {
+                let n = cx.uint(v, &w)?;
+                if n.value > 65_535 {
+                    cx.invalid(v.span, &w, format!("invalid port {}", n.value));
+                    return None;
+                }
+                if key == "target" {
+                    port.target = n.value as u32;
+                    has_target = true;
+                } else {
+                    port.published = Some(n.value as u32);
+                }
+            }
+            // moby maps unknown strings silently to TCP / ingress (reference §6.2).
+            "protocol" => port.protocol = protocol(&v.scalar_text().unwrap_or_default()).unwrap_or(Protocol::Tcp),
+            "mode" => port.mode = if v.scalar_text().is_some_and(|m| m.eq_ignore_ascii_case("host")) { PublishMode::Host } else { PublishMode::Ingress },
+            _ => {}
+        }
+    }
+    if !has_target {
+        cx.invalid(item.span, what, "target is required");
+        return None;
+    }
+    Some(port)
+}
+
+fn protocol(s: &str) -> Option<Protocol> {
+    match s.to_ascii_lowercase().as_str() {
+        "tcp" | "" => Some(Protocol::Tcp),
+        "udp" => Some(Protocol::Udp),
+        "sctp" => Some(Protocol::Sctp),
+        _ => None,
+    }
+}
+
+fn range(text: &str) -> Result<(u32, u32), String> {
+    let parse = |s: &str| -> Result<u32, String> {
+        s.parse::<u32>().ok().filter(|&p| p <= 65_535).ok_or_else(|| format!("invalid port {s:?}"))
+    };
+    match text.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (parse(a)?, parse(b)?);
+            if b < a {
+                return Err(format!("invalid range specified for port: {text}"));
+            }
+            Ok((a, b))
+        }
+        None => parse(text).map(|p| (p, p)),
+    }
+}
+
+/// Expands one short-syntax port; returns the ports and the ignored host IP, if any.
+fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<String>), String> {
+    let (rest, proto) = match spec.rsplit_once('/') {
+        Some((r, p)) => (r, protocol(p).ok_or_else(|| format!("invalid proto: {p}"))?),
+        None => (spec, Protocol::Tcp),
+    };
+    let (ip, rest) = if let Some(stripped) = rest.strip_prefix('[') {
+        let (ip, after) = stripped.split_once(']').ok_or_else(|| format!("invalid port spec {spec:?}"))?;
+        (Some(ip.to_string()), after.trim_start_matches(':'))
+    } else {
+        let parts: Vec<&str> = rest.split(':').collect();
+        match parts.len() {
+            1 | 2 => (None, rest),
+            3 => (Some(parts[0].to_string()), &rest[parts[0].len() + 1..]),
+            _ => return Err(format!("invalid port spec {spec:?}")),
+        }
+    };
+    let (published, target) = match rest.split_once(':') {
+        Some((p, t)) => (if p.is_empty() { None } else { Some(range(p)?) }, range(t)?),
+        None => (None, range(rest)?),
+    };
+    let count = target.1 - target.0 + 1;
+    if let Some(p) = published {
+        let pc = p.1 - p.0 + 1;
+        if pc != count && pc != 1 {
+            return Err(format!("invalid ranges specified for container and host Ports: {spec}"));
+        }
+    }
+    if count > MAX_RANGE {
+        return Err(format!("port range too large: {spec}"));
+    }
+    let ports = (0..count)
+        .map(|i| Port {
+            target: target.0 + i,
+            published: published.map(|p| if p.0 == p.1 { p.0 } else { p.0 + i }),
+            protocol: proto,
+            mode: PublishMode::Ingress,
+            span: Some(span),
+        })
+        .collect();
+    Ok((ports, ip.filter(|i| !i.is_empty())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::FileId;
+
+    fn p(spec: &str) -> Vec<(Option<u32>, u32, Protocol)> {
+        short_ports(spec, Span::new(FileId(0), 0, 0))
+            .unwrap()
+            .0
+            .into_iter()
+            .map(|p| (p.published, p.target, p.protocol))
+            .collect()
+    }
+
+    #[test]
+    fn short_syntax() {
+        assert_eq!(p("80"), vec![(None, 80, Protocol::Tcp)]);
+        assert_eq!(p("8080:80"), vec![(Some(8080), 80, Protocol::Tcp)]);
+        assert_eq!(p("53:53/udp"), vec![(Some(53), 53, Protocol::Udp)]);
+        assert_eq!(p("127.0.0.1:8080:80"), vec![(Some(8080), 80, Protocol::Tcp)]);
+        assert_eq!(p("9090-9091:8080-8081"), vec![(Some(9090), 8080, Protocol::Tcp), (Some(9091), 8081, Protocol::Tcp)]);
+        assert_eq!(p("3000-3002").len(), 3);
+        let (_, ip) = short_ports("127.0.0.1:5000-5010:5000-5010", Span::new(FileId(0), 0, 0)).unwrap();
+        assert_eq!(ip.as_deref(), Some("127.0.0.1"));
+        assert!(short_ports("80/xyz", Span::new(FileId(0), 0, 0)).is_err());
+        assert!(short_ports("70000:80", Span::new(FileId(0), 0, 0)).is_err());
+        assert!(short_ports("90-80", Span::new(FileId(0), 0, 0)).is_err());
+    }
+}
