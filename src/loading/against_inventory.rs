@@ -1,0 +1,79 @@
+//! Load-time checks that need the inventory: constraints that match no node, spread
+//! preferences over a label no node has.
+
+use crate::diagnostics::Diagnostic;
+use crate::loading::codes;
+use crate::model::{constraint::node_matches, Cluster, Stack};
+
+pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if cluster.nodes.is_empty() {
+        return diags;
+    }
+    for s in &stack.services {
+        let constraints: Vec<_> = s.placement.constraints.iter().collect();
+        if !constraints.is_empty()
+            && !s.placement.constraint_errors
+            && !cluster.nodes.iter().any(|n| node_matches(constraints.iter().map(|c| &c.value), n))
+        {
+            // Name the constraint that alone cuts out the most nodes, as the likely culprit.
+            let culprit = constraints
+                .iter()
+                .min_by_key(|c| cluster.nodes.iter().filter(|n| c.value.matches(n)).count())
+                .copied();
+            let mut d = Diagnostic::error(
+                &codes::CONSTRAINT_NO_NODE,
+                format!(
+                    "no node of the inventory satisfies the placement constraints of {} ({} nodes checked)",
+                    s.name,
+                    cluster.nodes.len()
+                ),
+            )
+            .with_service(&s.name);
+            if let Some(c) = culprit {
+                let matching = cluster.nodes.iter().filter(|n| c.value.matches(n)).count();
+                d = d.with_primary(c.span, format!("`{}` holds on {matching} of {} nodes", c.value, cluster.nodes.len()));
+            }
+            for c in constraints.iter().filter(|c| Some(**c) != culprit) {
+                d = d.with_secondary(c.span, format!("`{}`", c.value));
+            }
+            d = d
+                .with_note(format!(
+                    "every task of {} would stay Pending: no suitable node (scheduling constraints not satisfied on {} nodes)",
+                    s.name,
+                    cluster.nodes.len()
+                ))
+                .with_help("add the label to a node (`docker node update --label-add key=value NODE`) or correct the constraint");
+            diags.push(d);
+        }
+        for p in &s.placement.preferences {
+            let Some(label) = spread_label(&p.value) else { continue };
+            let has = |n: &crate::model::Node| match label {
+                SpreadLabel::Node(l) => n.labels.contains_key(l),
+                SpreadLabel::Engine(l) => n.engine_labels.contains_key(l),
+            };
+            if !cluster.nodes.iter().any(has) {
+                diags.push(
+                    Diagnostic::info(&codes::PREFERENCE_LABEL_MISSING, format!("no node has the label spread preference {:?} uses: it has no effect", p.value))
+                        .with_service(&s.name)
+                        .with_primary(p.span, "no node carries this label"),
+                );
+            }
+        }
+    }
+    diags
+}
+
+enum SpreadLabel<'a> {
+    Node(&'a str),
+    Engine(&'a str),
+}
+
+/// The label a spread descriptor names, when Swarm honours it (prefix case-insensitive).
+fn spread_label(descriptor: &str) -> Option<SpreadLabel<'_>> {
+    let split = |prefix: &str| {
+        (descriptor.len() > prefix.len() && descriptor.is_char_boundary(prefix.len()) && descriptor[..prefix.len()].eq_ignore_ascii_case(prefix))
+            .then(|| &descriptor[prefix.len()..])
+    };
+    split("node.labels.").map(SpreadLabel::Node).or_else(|| split("engine.labels.").map(SpreadLabel::Engine))
+}
