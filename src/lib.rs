@@ -4,6 +4,8 @@
 //! (`model`), checks it, and reports findings as data (`diagnostics`). Only `cli` touches files
 //! and the terminal; see `docs/architecture.md` for the map and its invariants.
 
+pub mod check;
+pub mod cli;
 pub mod diagnostics;
 pub mod loading;
 pub mod model;

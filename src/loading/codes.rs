@@ -18,6 +18,8 @@ crate::declare_codes! {
         "An unset variable without a default is substituted with an empty string, silently. docker stack deploy does not read a `.env` file by itself (docker compose does), so variables that work with `docker compose up` may be empty under `docker stack deploy`.\n\nFix: export the variable, give a default with `${VAR:-value}`, or pass the file to swarmproof with `--env-file` and to the deploy with `env $(cat .env) docker stack deploy …`.");
     INPUT_UNREADABLE = ("SP0008", "input-unreadable", "an input file cannot be read",
         "The file does not exist, is not readable, or is not UTF-8 text. swarmproof stops with exit status 2 because it cannot check what it cannot read.");
+    ENV_FILE_LINE = ("SP0009", "env-file-line", "a line of the env file is not KEY=VALUE",
+        "`--env-file` reads lines of the form `KEY=VALUE` (or `KEY` alone, taken from the environment); blank lines and lines starting with `#` are skipped. A key may not contain whitespace. Other lines are skipped with this warning.");
     UNKNOWN_KEY = ("SP0101", "unknown-key", "a key the Compose 3.x schema does not allow",
         "docker stack deploy validates each file against docker/cli's 3.x JSON schema, where services, deploy blocks and most other objects do not allow additional properties: an unknown key is an error (\"Additional property X is not allowed\"). Keys starting with `x-` are extension fields and are allowed. Keys of the Compose Specification that the 3.x schema lacks (for example `platform`, `pull_policy`, `deploy.resources.reservations.devices`, service-level `cpus`) are errors too.\n\nFix: remove the key or move it under an `x-` extension.");
     WRONG_TYPE = ("SP0102", "wrong-type", "a value has the wrong type",

@@ -63,10 +63,10 @@ fn check_duplicates(cluster: &Cluster, diags: &mut Vec<Diagnostic>) {
     let mut ids = BTreeSet::new();
     let mut hosts = BTreeSet::new();
     for n in &cluster.nodes {
-        let dup = if !ids.insert(n.id.as_str()) {
-            Some(format!("node id {} appears twice", n.id))
-        } else if !hosts.insert(n.hostname.as_str()) {
+        let dup = if !hosts.insert(n.hostname.as_str()) {
             Some(format!("hostname {} appears twice", n.hostname))
+        } else if !ids.insert(n.id.as_str()) {
+            Some(format!("node id {} appears twice", n.id))
         } else {
             None
         };

@@ -59,9 +59,14 @@ fn merge_services(base: &mut Yaml, over: Yaml) {
 fn item_key(list: &str, item: &Yaml) -> Option<String> {
     let field = |f: &str| item.get(f).and_then(Yaml::scalar_text);
     match list {
+        // docker/cli keys ports by published port alone (`toServicePortConfigsMap`).
         "ports" => match &item.value {
-            Value::Map(_) => Some(format!("{}/{}", field("published").unwrap_or_default(), field("protocol").unwrap_or_else(|| "tcp".into()))),
-            _ => item.scalar_text(),
+            Value::Map(_) => Some(field("published").unwrap_or_default()),
+            _ => item.scalar_text().map(|s| {
+                let spec = s.split('/').next().unwrap_or_default();
+                let parts: Vec<&str> = spec.split(':').collect();
+                if parts.len() >= 2 { parts[parts.len() - 2].to_string() } else { String::new() }
+            }),
         },
         "volumes" => match &item.value {
             Value::Map(_) => field("target"),

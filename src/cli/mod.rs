@@ -1,0 +1,149 @@
+//! The command line: parses arguments, reads input files, runs the checks and writes the
+//! report. The only module that touches files, the environment and the terminal.
+
+mod input;
+mod output;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::{codes, Severity};
+use crate::report::Report;
+
+pub use input::{read_inputs, InputArgs, Inputs};
+
+#[derive(Parser, Debug)]
+#[command(name = "swarmproof", version, about = "Formal verification of Docker Swarm deployments before they happen")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a stack against a cluster: load-time checks, placement, scheduler, updates, quorum, graphs.
+    Check(CheckArgs),
+    /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
+    Explain { code: Option<String> },
+}
+
+/// Where the stack and the inventory come from.
+#[derive(Args, Debug, Clone)]
+pub struct InputFlags {
+    /// A stack file, or a folder holding stack.yml (or docker-stack.yml, docker-compose.yml) and nodes.yml.
+    pub path: Option<PathBuf>,
+    /// A stack file; repeat to merge files in order, as `docker stack deploy -c a.yml -c b.yml`.
+    #[arg(short = 'f', long = "file")]
+    pub files: Vec<PathBuf>,
+    /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
+    #[arg(long)]
+    pub nodes: Option<PathBuf>,
+    /// KEY=VALUE lines for variable interpolation (docker stack deploy reads no .env by itself).
+    #[arg(long)]
+    pub env_file: Option<PathBuf>,
+    /// The stack name (for `<stack>_default` and network names); default: the folder's name.
+    #[arg(long)]
+    pub stack_name: Option<String>,
+}
+
+impl InputFlags {
+    fn to_args(&self) -> InputArgs {
+        InputArgs {
+            path: self.path.clone(),
+            files: self.files.clone(),
+            nodes: self.nodes.clone(),
+            env_file: self.env_file.clone(),
+            stack_name: self.stack_name.clone(),
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Treat warnings as errors for the exit status.
+    #[arg(long, value_enum)]
+    pub deny: Option<Deny>,
+}
+
+/// Runs the CLI on the process arguments; returns the exit status (0 clean, 1 findings, 2 could not run).
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check(args) => run_check(&args),
+        Command::Explain { code } => run_explain(code.as_deref()),
+    }
+}
+
+fn write_stdout(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not a failure of the check.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+fn run_check(args: &CheckArgs) -> ExitCode {
+    let inputs = match read_inputs(&args.input.to_args()) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error[{}]: {}", e.0.code.id, e.0.message);
+            return ExitCode::from(2);
+        }
+    };
+    let mut report = Report::default();
+    report.findings.extend(inputs.diagnostics.iter().cloned());
+    crate::check::load(&inputs.sources, &inputs.stack_files, inputs.nodes, &inputs.options, &mut report);
+    let text = output::render(args.format, &report, &inputs.sources);
+    let written = write_stdout(&text);
+    if written != ExitCode::SUCCESS {
+        return written;
+    }
+    ExitCode::from(exit_status(&report, args.deny.is_some()))
+}
+
+/// 1 when any finding is an error (or a warning under `--deny warnings`), else 0.
+pub fn exit_status(report: &Report, deny_warnings: bool) -> u8 {
+    let failing = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
+    u8::from(report.findings.iter().any(|d| failing(d.severity)))
+}
+
+fn run_explain(code: Option<&str>) -> ExitCode {
+    match code {
+        None => write_stdout(&output::list_codes()),
+        Some(q) => match codes::find(q) {
+            Some(c) => write_stdout(&output::explain(c)),
+            None => {
+                let _ = writeln!(std::io::stderr(), "error: no diagnostic code {q:?}; `swarmproof explain` lists them");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

@@ -1,0 +1,313 @@
+//! Stack and inventory loading: defaults, merge, interpolation, schema and value findings.
+
+mod common;
+
+use common::{codes, load_one, load_texts, summary};
+use swarmproof::model::{
+    service::{DEFAULT_MONITOR, DEFAULT_RESTART_DELAY, DEFAULT_STOP_GRACE_PERIOD},
+    Availability, Duration, EndpointMode, FailureAction, GenericCapacity, Mode, MountKind,
+    NodeState, Protocol, PublishMode, Reachability, RestartCondition, Role, UpdateOrder,
+};
+
+// Reference §3.1 and §6.2: a service with no deploy block.
+#[test]
+fn a_service_without_deploy_gets_swarm_defaults() {
+    let l = load_one("services:\n  web:\n    image: nginx\n");
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let s = &l.loaded.stack.services[0];
+    assert_eq!(s.mode.value, Mode::Replicated { replicas: 1 });
+    assert_eq!(s.endpoint_mode.value, EndpointMode::Vip);
+    assert_eq!(*s.placement.max_replicas_per_node, 0);
+    assert!(s.resources.reservations.is_zero() && s.resources.limits.is_zero());
+    for u in [&s.update_config, &s.rollback_config] {
+        assert_eq!(*u.parallelism, 1);
+        assert_eq!(*u.delay, Duration::ZERO);
+        assert_eq!(*u.failure_action, FailureAction::Pause);
+        assert_eq!(*u.monitor, DEFAULT_MONITOR);
+        assert_eq!(*u.max_failure_ratio, 0.0);
+        assert_eq!(*u.order, UpdateOrder::StopFirst);
+        assert!(u.parallelism.is_default());
+    }
+    assert_eq!(*s.restart_policy.condition, RestartCondition::Any);
+    assert_eq!(*s.restart_policy.delay, DEFAULT_RESTART_DELAY);
+    assert_eq!(*s.restart_policy.max_attempts, 0);
+    assert!(s.restart_policy.window.is_none());
+    assert_eq!(*s.stop_grace_period, DEFAULT_STOP_GRACE_PERIOD);
+    assert_eq!(s.networks[0].name, "default");
+    let default = l.loaded.stack.network("default").unwrap();
+    assert_eq!(default.full_name, "demo_default");
+}
+
+// Reference §6.2: monitor 0 becomes 5s; parallelism 0 stays 0 (all at once); an update_config
+// block without parallelism gets 1.
+#[test]
+fn update_config_conversions() {
+    let l = load_one(
+        "services:\n  web:\n    image: nginx\n    deploy:\n      update_config:\n        monitor: 0s\n        delay: 10s\n      rollback_config:\n        parallelism: 0\n        order: start-first\n        failure_action: continue\n",
+    );
+    let s = &l.loaded.stack.services[0];
+    assert_eq!(*s.update_config.monitor, Duration::from_secs(5));
+    assert!(!s.update_config.monitor.is_default());
+    assert_eq!(*s.update_config.parallelism, 1);
+    assert_eq!(*s.update_config.delay, Duration::from_secs(10));
+    assert_eq!(*s.rollback_config.parallelism, 0);
+    assert_eq!(*s.rollback_config.order, UpdateOrder::StartFirst);
+    assert_eq!(*s.rollback_config.failure_action, FailureAction::Continue);
+}
+
+#[test]
+fn deploy_values_are_lowered_exactly() {
+    let l = load_one(
+        r#"
+version: "3.8"
+services:
+  db:
+    image: postgres
+    deploy:
+      mode: replicated
+      replicas: "4"
+      endpoint_mode: DNSRR
+      placement:
+        constraints: [node.role == worker, "node.labels.disk==ssd"]
+        preferences:
+          - spread: node.labels.zone
+        max_replicas_per_node: 2
+      resources:
+        limits: {cpus: "1.5", memory: 1G}
+        reservations:
+          cpus: "0.25"
+          memory: 512M
+          generic_resources:
+            - discrete_resource_spec: {kind: gpu, value: 2}
+      restart_policy: {condition: on-failure, delay: 0s, max_attempts: 3, window: 2m}
+    ports:
+      - target: 5432
+        published: 5432
+        mode: host
+      - "53:53/udp"
+    volumes:
+      - data:/var/lib/postgresql/data
+      - ./conf:/etc/conf:ro
+volumes:
+  data:
+"#,
+    );
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let s = &l.loaded.stack.services[0];
+    assert_eq!(s.mode.value, Mode::Replicated { replicas: 4 });
+    assert_eq!(*s.endpoint_mode, EndpointMode::Dnsrr);
+    assert_eq!(s.placement.constraints.len(), 2);
+    assert_eq!(s.placement.preferences[0].value, "node.labels.zone");
+    assert_eq!(*s.placement.max_replicas_per_node, 2);
+    assert_eq!(*s.resources.limits.nano_cpus, 1_500_000_000);
+    assert_eq!(*s.resources.limits.memory_bytes, 1 << 30);
+    assert_eq!(*s.resources.reservations.nano_cpus, 250_000_000);
+    assert_eq!(*s.resources.reservations.memory_bytes, 512 << 20);
+    assert_eq!(s.resources.reservations.generic[0].kind, "gpu");
+    assert_eq!(s.resources.reservations.generic[0].value, 2);
+    assert_eq!(*s.restart_policy.condition, RestartCondition::OnFailure);
+    assert_eq!(*s.restart_policy.delay, Duration::ZERO);
+    assert_eq!(*s.restart_policy.max_attempts, 3);
+    assert_eq!(s.restart_policy.window.as_ref().map(|w| w.value), Some(Duration::from_secs(120)));
+    assert_eq!(s.ports[0].mode, PublishMode::Host);
+    assert_eq!(s.ports[0].host_binding(), Some((Protocol::Tcp, 5432)));
+    assert_eq!((s.ports[1].protocol, s.ports[1].mode), (Protocol::Udp, PublishMode::Ingress));
+    assert_eq!(s.mounts[0].kind, MountKind::Volume);
+    assert_eq!((s.mounts[1].kind, s.mounts[1].read_only), (MountKind::Bind, true));
+}
+
+#[test]
+fn job_and_global_modes() {
+    let l = load_one(
+        "services:\n  j:\n    image: x\n    deploy:\n      mode: replicated-job\n      replicas: 3\n  g:\n    image: x\n    deploy:\n      mode: global\n      replicas: 2\n",
+    );
+    let st = &l.loaded.stack;
+    assert_eq!(st.services[0].mode.value, Mode::ReplicatedJob { max_concurrent: 3, total_completions: 3 });
+    assert_eq!(st.services[1].mode.value, Mode::Global);
+    assert_eq!(codes(&l), vec!["SP0112"]);
+}
+
+// Reference §6.4.
+#[test]
+fn ignored_forbidden_and_silent_keys() {
+    let l = load_one(
+        "services:\n  a:\n    image: x\n    restart: on-failure:3\n    container_name: a1\n    privileged: true\n    depends_on: [b]\n    cpu_shares: 10\n  b:\n    image: y\n",
+    );
+    let s = summary(&l);
+    assert!(s.contains(&"SP0104 8:5 compose file contains unsupported options: cpu_shares".to_string()), "{s:?}");
+    assert!(s.contains(&"SP0105 4:5 Ignoring unsupported options: restart".to_string()), "{s:?}");
+    assert!(s.contains(&"SP0105 5:5 Ignoring deprecated options: container_name".to_string()), "{s:?}");
+    assert!(s.contains(&"SP0105 6:5 Ignoring unsupported options: privileged".to_string()), "{s:?}");
+    assert!(s.iter().any(|x| x.starts_with("SP0106 7:5 depends_on (b) is ignored")), "{s:?}");
+    // `restart:` is nevertheless the restart policy when deploy.restart_policy is absent.
+    assert!(s.iter().any(|x| x.starts_with("SP0107 4:14")), "{s:?}");
+    let a = &l.loaded.stack.services[0];
+    assert_eq!(*a.restart_policy.condition, RestartCondition::OnFailure);
+    assert_eq!(*a.restart_policy.max_attempts, 3);
+}
+
+#[test]
+fn schema_and_value_errors_carry_docker_texts() {
+    let l = load_one(
+        r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    platform: linux/amd64
+    deploy:
+      replicas: three
+      resources:
+        reservations:
+          cpus: 0.5
+          memory: 2X
+      update_config:
+        delay: 10
+        failure_action: explode
+      placement:
+        constraints:
+          - node.labels.zone=east
+          - node.label.zone == east
+"#,
+    );
+    let s = summary(&l);
+    let expect = [
+        "SP0101 5:5 services.web: Additional property platform is not allowed",
+        "SP0103 7:17 services.web.deploy.replicas: strconv.ParseInt: parsing \"three\": invalid syntax",
+        "SP0102 10:17 services.web.deploy.resources.reservations.cpus must be a string, not number",
+        "SP0102 13:16 services.web.deploy.update_config.delay: invalid type integer for duration",
+        "SP0103 14:25 services.web.deploy.update_config.failure_action: unrecognized update failure action explode",
+        "SP0201 17:13 invalid constraint \"node.labels.zone=east\": constraint expected one operator from ==, !=",
+        "SP0202 18:13 constraint key 'node.label.zone' is not one Swarm knows: it matches no node",
+    ];
+    for e in expect {
+        assert!(s.contains(&e.to_string()), "missing {e:?} in {s:#?}");
+    }
+    assert!(s.iter().any(|x| x.starts_with("SP0103 11:19 services.web.deploy.resources.reservations.memory")), "{s:#?}");
+}
+
+#[test]
+fn versions() {
+    assert_eq!(codes(&load_one("version: 3.8\nservices: {}\n")), vec!["SP0004"]);
+    assert_eq!(codes(&load_one("version: '2.4'\nservices: {}\n")), vec!["SP0004"]);
+    let old = load_one("version: '3.7'\nservices:\n  a:\n    image: x\n    deploy:\n      placement:\n        max_replicas_per_node: 1\n");
+    assert_eq!(summary(&old), vec!["SP0110 7:9 services.a.deploy.placement: max_replicas_per_node needs version \"3.8\" or later, the file declares \"3.7\""]);
+    let mismatch = load_texts(&["version: '3.8'\nservices: {}\n", "version: '3.9'\nservices: {}\n"], None, &[]);
+    assert_eq!(codes(&mismatch), vec!["SP0005"]);
+}
+
+#[test]
+fn interpolation_and_unset_variables() {
+    let l = load_texts(
+        &["services:\n  web:\n    image: nginx:${TAG:-1.25}\n    deploy:\n      replicas: ${REPLICAS}\n    environment:\n      - A=$$HOME\n      - B=${MISSING}\n"],
+        None,
+        &[("REPLICAS", "3")],
+    );
+    let s = &l.loaded.stack.services[0];
+    assert_eq!(s.image.as_ref().unwrap().value, "nginx:1.25");
+    assert_eq!(s.mode.value, Mode::Replicated { replicas: 3 });
+    assert_eq!(s.environment[0].1.as_deref(), Some("$HOME"));
+    assert_eq!(summary(&l), vec!["SP0007 - The \"MISSING\" variable is not set. Defaulting to a blank string."]);
+    let bad = load_one("services:\n  web:\n    image: nginx:${TAG:+x}\n");
+    assert_eq!(summary(&bad)[0], "SP0006 3:12 Invalid template: \"nginx:${TAG:+x}\"");
+    let required = load_one("services:\n  web:\n    image: ${IMG:?set IMG}\n");
+    assert!(summary(&required)[0].starts_with("SP0006 3:12 required variable IMG is missing a value: set IMG"));
+}
+
+// docker/cli loader/merge.go: later files win per key, ports merge by published port.
+#[test]
+fn multi_file_merge() {
+    let base = "version: '3.8'\nservices:\n  web:\n    image: nginx:1\n    ports: ['80:80']\n    deploy:\n      replicas: 2\n      placement:\n        constraints: [node.role == worker]\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    image: nginx:2\n    ports: ['80:8080', '443:443']\n    deploy:\n      replicas: 5\n  extra:\n    image: busybox\n";
+    let l = load_texts(&[base, over], None, &[]);
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let st = &l.loaded.stack;
+    let web = st.service("web").unwrap();
+    assert_eq!(web.image.as_ref().unwrap().value, "nginx:2");
+    assert_eq!(web.mode.value, Mode::Replicated { replicas: 5 });
+    assert_eq!(web.placement.constraints.len(), 1);
+    let ports: Vec<_> = web.ports.iter().map(|p| (p.published, p.target)).collect();
+    assert_eq!(ports, vec![(Some(80), 8080), (Some(443), 443)]);
+    assert!(st.service("extra").is_some());
+    // The span of a value from the override file points into that file.
+    let image_span = web.image.as_ref().unwrap().span.unwrap();
+    assert_eq!(l.sources.name(image_span.file), "stack1.yml");
+}
+
+#[test]
+fn anchors_and_merge_keys_as_in_real_files() {
+    let l = load_one(
+        "x-deploy: &deploy\n  replicas: 2\n  resources:\n    reservations: {memory: 64M}\nservices:\n  a:\n    image: x\n    deploy:\n      <<: *deploy\n      replicas: 3\n  b:\n    image: y\n    deploy: *deploy\n",
+    );
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let st = &l.loaded.stack;
+    assert_eq!(st.services[0].mode.value, Mode::Replicated { replicas: 3 });
+    assert_eq!(*st.services[0].resources.reservations.memory_bytes, 64 << 20);
+    assert_eq!(st.services[1].mode.value, Mode::Replicated { replicas: 2 });
+}
+
+#[test]
+fn undefined_references_and_missing_image() {
+    let l = load_one("services:\n  a:\n    networks: [front]\n    secrets: [pw]\n    volumes: ['data:/d']\n");
+    let s = summary(&l);
+    assert!(s.contains(&"SP0108 2:3 invalid image reference for service a: no image specified".to_string()), "{s:?}");
+    assert!(s.contains(&"SP0111 3:16 undefined network \"front\"".to_string()), "{s:?}");
+    assert!(s.contains(&"SP0111 4:15 undefined secret \"pw\"".to_string()), "{s:?}");
+    assert!(s.contains(&"SP0111 5:15 undefined volume \"data\"".to_string()), "{s:?}");
+}
+
+#[test]
+fn inventory_own_format() {
+    let nodes = "domain_label: rack\nnodes:\n  - hostname: m1\n    role: manager\n    rack: r1\n    reachability: unreachable\n    resources: {cpus: 2.5, memory: 4G, generic: {gpu: 2, fpga: [f1, f2]}}\n    labels: {ssd: 'true'}\n  - hostname: w1\n    availability: drain\n    status: down\n    resources: {cpus: '4', memory: 1073741824}\n";
+    let l = load_texts(&["services: {}\n"], Some(nodes), &[]);
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let c = l.loaded.cluster.as_ref().unwrap();
+    assert_eq!(c.domain_label, "rack");
+    let m1 = &c.nodes[0];
+    assert_eq!((m1.role, m1.nano_cpus, m1.memory_bytes), (Role::Manager, 2_500_000_000, 4 << 30));
+    assert_eq!(m1.domain("rack"), Some("r1"));
+    assert_eq!(m1.manager.as_ref().unwrap().reachability, Reachability::Unreachable);
+    assert_eq!(m1.generic.get("fpga"), Some(&GenericCapacity::Named(vec!["f1".into(), "f2".into()])));
+    let w1 = &c.nodes[1];
+    assert_eq!((w1.availability, w1.state, w1.memory_bytes), (Availability::Drain, NodeState::Down, 1 << 30));
+}
+
+#[test]
+fn inventory_from_docker_node_inspect() {
+    let json = std::fs::read_to_string("tests/fixtures/docker-node-inspect.json").unwrap();
+    let l = load_texts(&["services: {}\n"], Some(&json), &[]);
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let c = l.loaded.cluster.as_ref().unwrap();
+    let n = &c.nodes[0];
+    assert_eq!((n.id.as_str(), n.hostname.as_str(), n.role), ("9j3x2ko3x4yh0l5nnbg2dnzqd", "bf3067039e47", Role::Manager));
+    assert_eq!((n.nano_cpus, n.memory_bytes), (4_000_000_000, 8_272_408_576));
+    assert_eq!(n.generic.get("SSD"), Some(&GenericCapacity::Discrete(3)));
+    assert_eq!(n.generic.get("GPU").map(|g| g.amount()), Some(2));
+    assert_eq!(n.labels.get("zone").map(String::as_str), Some("eu-1a"));
+    assert_eq!(n.engine_labels.get("foo").map(String::as_str), Some("bar"));
+    assert_eq!(n.platform.arch, "x86_64");
+    assert_eq!(n.addr.as_deref(), Some("172.17.0.2"));
+    assert!(n.manager.as_ref().unwrap().leader);
+    assert_eq!(n.plugins.as_ref().unwrap().len(), 4);
+    let w = &c.nodes[1];
+    assert_eq!((w.role, w.availability, w.state), (Role::Worker, Availability::Drain, NodeState::Down));
+}
+
+#[test]
+fn inventory_problems() {
+    let l = load_texts(&["services: {}\n"], Some("nodes:\n  - hostname: a\n    role: boss\n  - hostname: a\n  - 7\n"), &[]);
+    let s = summary(&l);
+    assert!(s.contains(&"SP0301 3:11 role must be one of worker, manager, not \"boss\"".to_string()), "{s:?}");
+    assert!(s.iter().any(|x| x.starts_with("SP0302") && x.contains("hostname a appears twice")), "{s:?}");
+    assert!(s.contains(&"SP0301 5:5 a node must be a mapping".to_string()), "{s:?}");
+    assert_eq!(codes(&load_texts(&["services: {}\n"], Some("nodes: []\n"), &[])), vec!["SP0303"]);
+}
+
+#[test]
+fn constraints_against_the_inventory() {
+    let stack = "services:\n  db:\n    image: postgres\n    deploy:\n      placement:\n        constraints: [node.role == worker, node.labels.storage == ssd]\n        preferences: [{spread: node.labels.rack}]\n";
+    let l = load_texts(&[stack], Some("nodes:\n  - {hostname: w1, labels: {storage: hdd}}\n  - {hostname: m1, role: manager, labels: {storage: ssd}}\n"), &[]);
+    let s = summary(&l);
+    assert_eq!(s.len(), 2, "{s:?}");
+    assert!(s[0].starts_with("SP0203 6:23 no node of the inventory satisfies the placement constraints of db"), "{s:?}");
+    assert!(s[1].starts_with("SP0205 7:32"), "{s:?}");
+}
