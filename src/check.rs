@@ -18,7 +18,13 @@ pub struct Loaded {
 }
 
 /// Loads the stack files and the inventory; the `load` verdict says whether they are usable.
-pub fn load(sources: &SourceMap, stack_files: &[FileId], nodes: Option<FileId>, options: &StackOptions, report: &mut Report) -> Loaded {
+pub fn load(
+    sources: &SourceMap,
+    stack_files: &[FileId],
+    nodes: Option<FileId>,
+    options: &StackOptions,
+    report: &mut Report,
+) -> Loaded {
     let (stack, mut diags) = load_stack(sources, stack_files, options);
     let cluster = nodes.map(|id| {
         let (cluster, inv_diags) = load_inventory(sources, id);
@@ -28,10 +34,20 @@ pub fn load(sources: &SourceMap, stack_files: &[FileId], nodes: Option<FileId>, 
     if let Some(c) = &cluster {
         diags.extend(check_against_inventory(&stack, c));
     }
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
-    let status = if errors == 0 { Status::Holds } else { Status::Violated };
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let status = if errors == 0 {
+        Status::Holds
+    } else {
+        Status::Violated
+    };
     let summary = if errors == 0 {
-        format!("{} services loaded as docker stack deploy would", stack.services.len())
+        format!(
+            "{} services loaded as docker stack deploy would",
+            stack.services.len()
+        )
     } else {
         format!("{errors} errors: docker stack deploy would refuse or mis-deploy this stack")
     };

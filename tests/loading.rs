@@ -108,12 +108,21 @@ volumes:
     assert_eq!(*s.restart_policy.condition, RestartCondition::OnFailure);
     assert_eq!(*s.restart_policy.delay, Duration::ZERO);
     assert_eq!(*s.restart_policy.max_attempts, 3);
-    assert_eq!(s.restart_policy.window.as_ref().map(|w| w.value), Some(Duration::from_secs(120)));
+    assert_eq!(
+        s.restart_policy.window.as_ref().map(|w| w.value),
+        Some(Duration::from_secs(120))
+    );
     assert_eq!(s.ports[0].mode, PublishMode::Host);
     assert_eq!(s.ports[0].host_binding(), Some((Protocol::Tcp, 5432)));
-    assert_eq!((s.ports[1].protocol, s.ports[1].mode), (Protocol::Udp, PublishMode::Ingress));
+    assert_eq!(
+        (s.ports[1].protocol, s.ports[1].mode),
+        (Protocol::Udp, PublishMode::Ingress)
+    );
     assert_eq!(s.mounts[0].kind, MountKind::Volume);
-    assert_eq!((s.mounts[1].kind, s.mounts[1].read_only), (MountKind::Bind, true));
+    assert_eq!(
+        (s.mounts[1].kind, s.mounts[1].read_only),
+        (MountKind::Bind, true)
+    );
 }
 
 #[test]
@@ -122,7 +131,13 @@ fn job_and_global_modes() {
         "services:\n  j:\n    image: x\n    deploy:\n      mode: replicated-job\n      replicas: 3\n  g:\n    image: x\n    deploy:\n      mode: global\n      replicas: 2\n",
     );
     let st = &l.loaded.stack;
-    assert_eq!(st.services[0].mode.value, Mode::ReplicatedJob { max_concurrent: 3, total_completions: 3 });
+    assert_eq!(
+        st.services[0].mode.value,
+        Mode::ReplicatedJob {
+            max_concurrent: 3,
+            total_completions: 3
+        }
+    );
     assert_eq!(st.services[1].mode.value, Mode::Global);
     assert_eq!(codes(&l), vec!["SP0112"]);
 }
@@ -134,11 +149,27 @@ fn ignored_forbidden_and_silent_keys() {
         "services:\n  a:\n    image: x\n    restart: on-failure:3\n    container_name: a1\n    privileged: true\n    depends_on: [b]\n    cpu_shares: 10\n  b:\n    image: y\n",
     );
     let s = summary(&l);
-    assert!(s.contains(&"SP0104 8:5 compose file contains unsupported options: cpu_shares".to_string()), "{s:?}");
-    assert!(s.contains(&"SP0105 4:5 Ignoring unsupported options: restart".to_string()), "{s:?}");
-    assert!(s.contains(&"SP0105 5:5 Ignoring deprecated options: container_name".to_string()), "{s:?}");
-    assert!(s.contains(&"SP0105 6:5 Ignoring unsupported options: privileged".to_string()), "{s:?}");
-    assert!(s.iter().any(|x| x.starts_with("SP0106 7:5 depends_on (b) is ignored")), "{s:?}");
+    assert!(
+        s.contains(&"SP0104 8:5 compose file contains unsupported options: cpu_shares".to_string()),
+        "{s:?}"
+    );
+    assert!(
+        s.contains(&"SP0105 4:5 Ignoring unsupported options: restart".to_string()),
+        "{s:?}"
+    );
+    assert!(
+        s.contains(&"SP0105 5:5 Ignoring deprecated options: container_name".to_string()),
+        "{s:?}"
+    );
+    assert!(
+        s.contains(&"SP0105 6:5 Ignoring unsupported options: privileged".to_string()),
+        "{s:?}"
+    );
+    assert!(
+        s.iter()
+            .any(|x| x.starts_with("SP0106 7:5 depends_on (b) is ignored")),
+        "{s:?}"
+    );
     // `restart:` is nevertheless the restart policy when deploy.restart_policy is absent.
     assert!(s.iter().any(|x| x.starts_with("SP0107 4:14")), "{s:?}");
     let a = &l.loaded.stack.services[0];
@@ -182,16 +213,34 @@ services:
     for e in expect {
         assert!(s.contains(&e.to_string()), "missing {e:?} in {s:#?}");
     }
-    assert!(s.iter().any(|x| x.starts_with("SP0103 11:19 services.web.deploy.resources.reservations.memory")), "{s:#?}");
+    assert!(
+        s.iter().any(
+            |x| x.starts_with("SP0103 11:19 services.web.deploy.resources.reservations.memory")
+        ),
+        "{s:#?}"
+    );
 }
 
 #[test]
 fn versions() {
-    assert_eq!(codes(&load_one("version: 3.8\nservices: {}\n")), vec!["SP0004"]);
-    assert_eq!(codes(&load_one("version: '2.4'\nservices: {}\n")), vec!["SP0004"]);
+    assert_eq!(
+        codes(&load_one("version: 3.8\nservices: {}\n")),
+        vec!["SP0004"]
+    );
+    assert_eq!(
+        codes(&load_one("version: '2.4'\nservices: {}\n")),
+        vec!["SP0004"]
+    );
     let old = load_one("version: '3.7'\nservices:\n  a:\n    image: x\n    deploy:\n      placement:\n        max_replicas_per_node: 1\n");
     assert_eq!(summary(&old), vec!["SP0110 7:9 services.a.deploy.placement: max_replicas_per_node needs version \"3.8\" or later, the file declares \"3.7\""]);
-    let mismatch = load_texts(&["version: '3.8'\nservices: {}\n", "version: '3.9'\nservices: {}\n"], None, &[]);
+    let mismatch = load_texts(
+        &[
+            "version: '3.8'\nservices: {}\n",
+            "version: '3.9'\nservices: {}\n",
+        ],
+        None,
+        &[],
+    );
     assert_eq!(codes(&mismatch), vec!["SP0005"]);
 }
 
@@ -206,11 +255,18 @@ fn interpolation_and_unset_variables() {
     assert_eq!(s.image.as_ref().unwrap().value, "nginx:1.25");
     assert_eq!(s.mode.value, Mode::Replicated { replicas: 3 });
     assert_eq!(s.environment[0].1.as_deref(), Some("$HOME"));
-    assert_eq!(summary(&l), vec!["SP0007 - The \"MISSING\" variable is not set. Defaulting to a blank string."]);
+    assert_eq!(
+        summary(&l),
+        vec!["SP0007 - The \"MISSING\" variable is not set. Defaulting to a blank string."]
+    );
     let bad = load_one("services:\n  web:\n    image: nginx:${TAG:+x}\n");
-    assert_eq!(summary(&bad)[0], "SP0006 3:12 Invalid template: \"nginx:${TAG:+x}\"");
+    assert_eq!(
+        summary(&bad)[0],
+        "SP0006 3:12 Invalid template: \"nginx:${TAG:+x}\""
+    );
     let required = load_one("services:\n  web:\n    image: ${IMG:?set IMG}\n");
-    assert!(summary(&required)[0].starts_with("SP0006 3:12 required variable IMG is missing a value: set IMG"));
+    assert!(summary(&required)[0]
+        .starts_with("SP0006 3:12 required variable IMG is missing a value: set IMG"));
 }
 
 // docker/cli loader/merge.go: later files win per key, ports merge by published port.
@@ -241,18 +297,37 @@ fn anchors_and_merge_keys_as_in_real_files() {
     assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
     let st = &l.loaded.stack;
     assert_eq!(st.services[0].mode.value, Mode::Replicated { replicas: 3 });
-    assert_eq!(*st.services[0].resources.reservations.memory_bytes, 64 << 20);
+    assert_eq!(
+        *st.services[0].resources.reservations.memory_bytes,
+        64 << 20
+    );
     assert_eq!(st.services[1].mode.value, Mode::Replicated { replicas: 2 });
 }
 
 #[test]
 fn undefined_references_and_missing_image() {
-    let l = load_one("services:\n  a:\n    networks: [front]\n    secrets: [pw]\n    volumes: ['data:/d']\n");
+    let l = load_one(
+        "services:\n  a:\n    networks: [front]\n    secrets: [pw]\n    volumes: ['data:/d']\n",
+    );
     let s = summary(&l);
-    assert!(s.contains(&"SP0108 2:3 invalid image reference for service a: no image specified".to_string()), "{s:?}");
-    assert!(s.contains(&"SP0111 3:16 undefined network \"front\"".to_string()), "{s:?}");
-    assert!(s.contains(&"SP0111 4:15 undefined secret \"pw\"".to_string()), "{s:?}");
-    assert!(s.contains(&"SP0111 5:15 undefined volume \"data\"".to_string()), "{s:?}");
+    assert!(
+        s.contains(
+            &"SP0108 2:3 invalid image reference for service a: no image specified".to_string()
+        ),
+        "{s:?}"
+    );
+    assert!(
+        s.contains(&"SP0111 3:16 undefined network \"front\"".to_string()),
+        "{s:?}"
+    );
+    assert!(
+        s.contains(&"SP0111 4:15 undefined secret \"pw\"".to_string()),
+        "{s:?}"
+    );
+    assert!(
+        s.contains(&"SP0111 5:15 undefined volume \"data\"".to_string()),
+        "{s:?}"
+    );
 }
 
 #[test]
@@ -263,12 +338,24 @@ fn inventory_own_format() {
     let c = l.loaded.cluster.as_ref().unwrap();
     assert_eq!(c.domain_label, "rack");
     let m1 = &c.nodes[0];
-    assert_eq!((m1.role, m1.nano_cpus, m1.memory_bytes), (Role::Manager, 2_500_000_000, 4 << 30));
+    assert_eq!(
+        (m1.role, m1.nano_cpus, m1.memory_bytes),
+        (Role::Manager, 2_500_000_000, 4 << 30)
+    );
     assert_eq!(m1.domain("rack"), Some("r1"));
-    assert_eq!(m1.manager.as_ref().unwrap().reachability, Reachability::Unreachable);
-    assert_eq!(m1.generic.get("fpga"), Some(&GenericCapacity::Named(vec!["f1".into(), "f2".into()])));
+    assert_eq!(
+        m1.manager.as_ref().unwrap().reachability,
+        Reachability::Unreachable
+    );
+    assert_eq!(
+        m1.generic.get("fpga"),
+        Some(&GenericCapacity::Named(vec!["f1".into(), "f2".into()]))
+    );
     let w1 = &c.nodes[1];
-    assert_eq!((w1.availability, w1.state, w1.memory_bytes), (Availability::Drain, NodeState::Down, 1 << 30));
+    assert_eq!(
+        (w1.availability, w1.state, w1.memory_bytes),
+        (Availability::Drain, NodeState::Down, 1 << 30)
+    );
 }
 
 #[test]
@@ -278,8 +365,14 @@ fn inventory_from_docker_node_inspect() {
     assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
     let c = l.loaded.cluster.as_ref().unwrap();
     let n = &c.nodes[0];
-    assert_eq!((n.id.as_str(), n.hostname.as_str(), n.role), ("9j3x2ko3x4yh0l5nnbg2dnzqd", "bf3067039e47", Role::Manager));
-    assert_eq!((n.nano_cpus, n.memory_bytes), (4_000_000_000, 8_272_408_576));
+    assert_eq!(
+        (n.id.as_str(), n.hostname.as_str(), n.role),
+        ("9j3x2ko3x4yh0l5nnbg2dnzqd", "bf3067039e47", Role::Manager)
+    );
+    assert_eq!(
+        (n.nano_cpus, n.memory_bytes),
+        (4_000_000_000, 8_272_408_576)
+    );
     assert_eq!(n.generic.get("SSD"), Some(&GenericCapacity::Discrete(3)));
     assert_eq!(n.generic.get("GPU").map(|g| g.amount()), Some(2));
     assert_eq!(n.labels.get("zone").map(String::as_str), Some("eu-1a"));
@@ -289,17 +382,37 @@ fn inventory_from_docker_node_inspect() {
     assert!(n.manager.as_ref().unwrap().leader);
     assert_eq!(n.plugins.as_ref().unwrap().len(), 4);
     let w = &c.nodes[1];
-    assert_eq!((w.role, w.availability, w.state), (Role::Worker, Availability::Drain, NodeState::Down));
+    assert_eq!(
+        (w.role, w.availability, w.state),
+        (Role::Worker, Availability::Drain, NodeState::Down)
+    );
 }
 
 #[test]
 fn inventory_problems() {
-    let l = load_texts(&["services: {}\n"], Some("nodes:\n  - hostname: a\n    role: boss\n  - hostname: a\n  - 7\n"), &[]);
+    let l = load_texts(
+        &["services: {}\n"],
+        Some("nodes:\n  - hostname: a\n    role: boss\n  - hostname: a\n  - 7\n"),
+        &[],
+    );
     let s = summary(&l);
-    assert!(s.contains(&"SP0301 3:11 role must be one of worker, manager, not \"boss\"".to_string()), "{s:?}");
-    assert!(s.iter().any(|x| x.starts_with("SP0302") && x.contains("hostname a appears twice")), "{s:?}");
-    assert!(s.contains(&"SP0301 5:5 a node must be a mapping".to_string()), "{s:?}");
-    assert_eq!(codes(&load_texts(&["services: {}\n"], Some("nodes: []\n"), &[])), vec!["SP0303"]);
+    assert!(
+        s.contains(&"SP0301 3:11 role must be one of worker, manager, not \"boss\"".to_string()),
+        "{s:?}"
+    );
+    assert!(
+        s.iter()
+            .any(|x| x.starts_with("SP0302") && x.contains("hostname a appears twice")),
+        "{s:?}"
+    );
+    assert!(
+        s.contains(&"SP0301 5:5 a node must be a mapping".to_string()),
+        "{s:?}"
+    );
+    assert_eq!(
+        codes(&load_texts(&["services: {}\n"], Some("nodes: []\n"), &[])),
+        vec!["SP0303"]
+    );
 }
 
 #[test]
@@ -308,6 +421,11 @@ fn constraints_against_the_inventory() {
     let l = load_texts(&[stack], Some("nodes:\n  - {hostname: w1, labels: {storage: hdd}}\n  - {hostname: m1, role: manager, labels: {storage: ssd}}\n"), &[]);
     let s = summary(&l);
     assert_eq!(s.len(), 2, "{s:?}");
-    assert!(s[0].starts_with("SP0203 6:23 no node of the inventory satisfies the placement constraints of db"), "{s:?}");
+    assert!(
+        s[0].starts_with(
+            "SP0203 6:23 no node of the inventory satisfies the placement constraints of db"
+        ),
+        "{s:?}"
+    );
     assert!(s[1].starts_with("SP0205 7:32"), "{s:?}");
 }

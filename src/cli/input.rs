@@ -8,7 +8,16 @@ use crate::diagnostics::{Diagnostic, FileId, SourceMap};
 use crate::loading::codes;
 use crate::loading::stack::{interpolate, Env, StackOptions};
 
-const STACK_NAMES: &[&str] = &["stack.yml", "stack.yaml", "docker-stack.yml", "docker-stack.yaml", "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"];
+const STACK_NAMES: &[&str] = &[
+    "stack.yml",
+    "stack.yaml",
+    "docker-stack.yml",
+    "docker-stack.yaml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+    "compose.yml",
+    "compose.yaml",
+];
 const NODES_NAMES: &[&str] = &["nodes.yml", "nodes.yaml", "nodes.json"];
 
 /// Files given on the command line, before reading.
@@ -33,10 +42,19 @@ pub struct Inputs {
 
 /// A failure to read input: the tool cannot run (exit 2).
 #[derive(Debug)]
-pub struct InputError(pub Diagnostic);
+pub struct InputError(pub Box<Diagnostic>);
+
+impl From<Diagnostic> for InputError {
+    fn from(d: Diagnostic) -> Self {
+        InputError(Box::new(d))
+    }
+}
 
 fn unreadable(path: &Path, why: impl std::fmt::Display) -> InputError {
-    InputError(Diagnostic::error(&codes::INPUT_UNREADABLE, format!("cannot read {}: {why}", path.display())))
+    InputError::from(Diagnostic::error(
+        &codes::INPUT_UNREADABLE,
+        format!("cannot read {}: {why}", path.display()),
+    ))
 }
 
 /// Reads a file as UTF-8 text; binary and non-UTF-8 files are refused.
@@ -59,20 +77,30 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs, InputError> {
     if let Some(path) = &args.path {
         if path.is_dir() {
             if stack_paths.is_empty() {
-                let found = first_existing(path, STACK_NAMES)
-                    .ok_or_else(|| unreadable(path, format!("the folder has none of {}", STACK_NAMES.join(", "))))?;
+                let found = first_existing(path, STACK_NAMES).ok_or_else(|| {
+                    unreadable(
+                        path,
+                        format!("the folder has none of {}", STACK_NAMES.join(", ")),
+                    )
+                })?;
                 stack_paths.push(found);
             }
             if nodes_path.is_none() {
                 nodes_path = first_existing(path, NODES_NAMES);
             }
-            default_name = path.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+            default_name = path
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
         } else {
             stack_paths.insert(0, path.clone());
         }
     }
     if stack_paths.is_empty() {
-        return Err(InputError(Diagnostic::error(&codes::INPUT_UNREADABLE, "no stack file given: pass PATH or -f FILE")));
+        return Err(InputError::from(Diagnostic::error(
+            &codes::INPUT_UNREADABLE,
+            "no stack file given: pass PATH or -f FILE",
+        )));
     }
     let mut sources = SourceMap::new();
     let mut stack_files = Vec::new();
@@ -93,26 +121,44 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs, InputError> {
         env.extend(vars);
         let id = sources.add(p.display().to_string(), text);
         for line in bad {
-            let file = sources.get(id).map(|f| (f.line_start(line - 1), f.line_start(line)));
-            let span = file.map(|(a, b)| crate::diagnostics::Span::new(id, a, b.saturating_sub(1).max(a)));
+            let file = sources
+                .get(id)
+                .map(|f| (f.line_start(line - 1), f.line_start(line)));
+            let span =
+                file.map(|(a, b)| crate::diagnostics::Span::new(id, a, b.saturating_sub(1).max(a)));
             diagnostics.push(
-                Diagnostic::warning(&codes::ENV_FILE_LINE, format!("line {line} of the env file is not KEY=VALUE; it is skipped"))
-                    .with_primary(span, "not KEY=VALUE"),
+                Diagnostic::warning(
+                    &codes::ENV_FILE_LINE,
+                    format!("line {line} of the env file is not KEY=VALUE; it is skipped"),
+                )
+                .with_primary(span, "not KEY=VALUE"),
             );
         }
     }
-    let dotenv_beside = stack_paths[0].parent().map(|d| d.join(".env")).is_some_and(|p| p.is_file()) && args.env_file.is_none();
+    let dotenv_beside = stack_paths[0]
+        .parent()
+        .map(|d| d.join(".env"))
+        .is_some_and(|p| p.is_file())
+        && args.env_file.is_none();
     let name = args
         .stack_name
         .clone()
         .or(default_name)
-        .or_else(|| stack_paths[0].file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .or_else(|| {
+            stack_paths[0]
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| "stack".to_string());
     Ok(Inputs {
         sources,
         stack_files,
         nodes,
-        options: StackOptions { name, env, dotenv_beside },
+        options: StackOptions {
+            name,
+            env,
+            dotenv_beside,
+        },
         diagnostics,
     })
 }

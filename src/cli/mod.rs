@@ -16,7 +16,11 @@ use crate::report::Report;
 pub use input::{read_inputs, InputArgs, Inputs};
 
 #[derive(Parser, Debug)]
-#[command(name = "swarmproof", version, about = "Formal verification of Docker Swarm deployments before they happen")]
+#[command(
+    name = "swarmproof",
+    version,
+    about = "Formal verification of Docker Swarm deployments before they happen"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -120,7 +124,13 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     };
     let mut report = Report::default();
     report.findings.extend(inputs.diagnostics.iter().cloned());
-    crate::check::load(&inputs.sources, &inputs.stack_files, inputs.nodes, &inputs.options, &mut report);
+    crate::check::load(
+        &inputs.sources,
+        &inputs.stack_files,
+        inputs.nodes,
+        &inputs.options,
+        &mut report,
+    );
     let text = output::render(args.format, &report, &inputs.sources);
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
@@ -141,7 +151,10 @@ fn run_explain(code: Option<&str>) -> ExitCode {
         Some(q) => match codes::find(q) {
             Some(c) => write_stdout(&output::explain(c)),
             None => {
-                let _ = writeln!(std::io::stderr(), "error: no diagnostic code {q:?}; `swarmproof explain` lists them");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: no diagnostic code {q:?}; `swarmproof explain` lists them"
+                );
                 ExitCode::from(2)
             }
         },

@@ -14,7 +14,10 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
         let constraints: Vec<_> = s.placement.constraints.iter().collect();
         if !constraints.is_empty()
             && !s.placement.constraint_errors
-            && !cluster.nodes.iter().any(|n| node_matches(constraints.iter().map(|c| &c.value), n))
+            && !cluster
+                .nodes
+                .iter()
+                .any(|n| node_matches(constraints.iter().map(|c| &c.value), n))
         {
             // Name the constraint that alone cuts out the most nodes, as the likely culprit.
             let culprit = constraints
@@ -32,7 +35,14 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
             .with_service(&s.name);
             if let Some(c) = culprit {
                 let matching = cluster.nodes.iter().filter(|n| c.value.matches(n)).count();
-                d = d.with_primary(c.span, format!("`{}` holds on {matching} of {} nodes", c.value, cluster.nodes.len()));
+                d = d.with_primary(
+                    c.span,
+                    format!(
+                        "`{}` holds on {matching} of {} nodes",
+                        c.value,
+                        cluster.nodes.len()
+                    ),
+                );
             }
             for c in constraints.iter().filter(|c| Some(**c) != culprit) {
                 d = d.with_secondary(c.span, format!("`{}`", c.value));
@@ -47,16 +57,24 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
             diags.push(d);
         }
         for p in &s.placement.preferences {
-            let Some(label) = spread_label(&p.value) else { continue };
+            let Some(label) = spread_label(&p.value) else {
+                continue;
+            };
             let has = |n: &crate::model::Node| match label {
                 SpreadLabel::Node(l) => n.labels.contains_key(l),
                 SpreadLabel::Engine(l) => n.engine_labels.contains_key(l),
             };
             if !cluster.nodes.iter().any(has) {
                 diags.push(
-                    Diagnostic::info(&codes::PREFERENCE_LABEL_MISSING, format!("no node has the label spread preference {:?} uses: it has no effect", p.value))
-                        .with_service(&s.name)
-                        .with_primary(p.span, "no node carries this label"),
+                    Diagnostic::info(
+                        &codes::PREFERENCE_LABEL_MISSING,
+                        format!(
+                            "no node has the label spread preference {:?} uses: it has no effect",
+                            p.value
+                        ),
+                    )
+                    .with_service(&s.name)
+                    .with_primary(p.span, "no node carries this label"),
                 );
             }
         }
@@ -72,8 +90,12 @@ enum SpreadLabel<'a> {
 /// The label a spread descriptor names, when Swarm honours it (prefix case-insensitive).
 fn spread_label(descriptor: &str) -> Option<SpreadLabel<'_>> {
     let split = |prefix: &str| {
-        (descriptor.len() > prefix.len() && descriptor.is_char_boundary(prefix.len()) && descriptor[..prefix.len()].eq_ignore_ascii_case(prefix))
-            .then(|| &descriptor[prefix.len()..])
+        (descriptor.len() > prefix.len()
+            && descriptor.is_char_boundary(prefix.len())
+            && descriptor[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &descriptor[prefix.len()..])
     };
-    split("node.labels.").map(SpreadLabel::Node).or_else(|| split("engine.labels.").map(SpreadLabel::Engine))
+    split("node.labels.")
+        .map(SpreadLabel::Node)
+        .or_else(|| split("engine.labels.").map(SpreadLabel::Engine))
 }

@@ -23,14 +23,20 @@ pub fn load_inventory(sources: &SourceMap, file: FileId) -> (Cluster, Vec<Diagno
     let tree = match yaml::parse(file, source) {
         Ok(t) => t,
         Err(e) => {
-            let code = if e.budget { &codes::YAML_BUDGET } else { &codes::YAML_SYNTAX };
+            let code = if e.budget {
+                &codes::YAML_BUDGET
+            } else {
+                &codes::YAML_SYNTAX
+            };
             diags.push(Diagnostic::error(code, e.message).with_primary(Some(e.span), "here"));
             return (cluster, diags);
         }
     };
     let mut r = Reader { diags: &mut diags };
     match &tree.value {
-        Value::Seq(items) => cluster.nodes = items.iter().filter_map(|n| r.docker_node(n)).collect(),
+        Value::Seq(items) => {
+            cluster.nodes = items.iter().filter_map(|n| r.docker_node(n)).collect()
+        }
         Value::Map(_) => {
             if let Some(label) = tree.get("domain_label").and_then(Yaml::scalar_text) {
                 cluster.domain_label = label;
@@ -45,8 +51,11 @@ pub fn load_inventory(sources: &SourceMap, file: FileId) -> (Cluster, Vec<Diagno
             }
         }
         _ => diags.push(
-            Diagnostic::error(&codes::NOT_A_MAPPING, format!("{}: not a node inventory", source.name))
-                .with_primary(Some(tree.span), format!("found {}", tree.value.type_name())),
+            Diagnostic::error(
+                &codes::NOT_A_MAPPING,
+                format!("{}: not a node inventory", source.name),
+            )
+            .with_primary(Some(tree.span), format!("found {}", tree.value.type_name())),
         ),
     }
     check_duplicates(&cluster, &mut diags);
@@ -71,7 +80,10 @@ fn check_duplicates(cluster: &Cluster, diags: &mut Vec<Diagnostic>) {
             None
         };
         if let Some(msg) = dup {
-            diags.push(Diagnostic::error(&codes::INVENTORY_DUPLICATE, msg).with_primary(n.span, "duplicate"));
+            diags.push(
+                Diagnostic::error(&codes::INVENTORY_DUPLICATE, msg)
+                    .with_primary(n.span, "duplicate"),
+            );
         }
     }
 }
@@ -83,7 +95,10 @@ struct Reader<'d> {
 impl Reader<'_> {
     fn bad(&mut self, y: &Yaml, msg: impl Into<String>) {
         let msg = msg.into();
-        self.diags.push(Diagnostic::error(&codes::INVENTORY_INVALID, msg.clone()).with_primary(Some(y.span), msg));
+        self.diags.push(
+            Diagnostic::error(&codes::INVENTORY_INVALID, msg.clone())
+                .with_primary(Some(y.span), msg),
+        );
     }
 
     fn text(&mut self, y: Option<&Yaml>, what: &str) -> Option<String> {
@@ -104,38 +119,69 @@ impl Reader<'_> {
                 .collect(),
             Value::Null => BTreeMap::new(),
             _ => {
-                self.bad(y, format!("{what} must be a mapping of label names to values"));
+                self.bad(
+                    y,
+                    format!("{what} must be a mapping of label names to values"),
+                );
                 BTreeMap::new()
             }
         }
     }
 
-    fn choice<T: Copy>(&mut self, y: Option<&Yaml>, what: &str, options: &[(&str, T)], default: T) -> T {
+    fn choice<T: Copy>(
+        &mut self,
+        y: Option<&Yaml>,
+        what: &str,
+        options: &[(&str, T)],
+        default: T,
+    ) -> T {
         let Some(y) = y else { return default };
         let text = y.scalar_text().unwrap_or_default().to_ascii_lowercase();
         match options.iter().find(|(name, _)| *name == text) {
             Some(&(_, v)) => v,
             None => {
                 let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-                self.bad(y, format!("{what} must be one of {}, not {text:?}", names.join(", ")));
+                self.bad(
+                    y,
+                    format!("{what} must be one of {}, not {text:?}", names.join(", ")),
+                );
                 default
             }
         }
     }
 
     fn roles(&mut self, y: Option<&Yaml>) -> Role {
-        self.choice(y, "role", &[("worker", Role::Worker), ("manager", Role::Manager)], Role::Worker)
+        self.choice(
+            y,
+            "role",
+            &[("worker", Role::Worker), ("manager", Role::Manager)],
+            Role::Worker,
+        )
     }
 
     fn availability(&mut self, y: Option<&Yaml>) -> Availability {
-        self.choice(y, "availability", &[("active", Availability::Active), ("pause", Availability::Pause), ("drain", Availability::Drain)], Availability::Active)
+        self.choice(
+            y,
+            "availability",
+            &[
+                ("active", Availability::Active),
+                ("pause", Availability::Pause),
+                ("drain", Availability::Drain),
+            ],
+            Availability::Active,
+        )
     }
 
     fn state(&mut self, y: Option<&Yaml>) -> NodeState {
         self.choice(
             y,
             "status",
-            &[("ready", NodeState::Ready), ("down", NodeState::Down), ("unknown", NodeState::Unknown), ("disconnected", NodeState::Disconnected)],
+            &[
+                ("ready", NodeState::Ready),
+                ("down", NodeState::Down),
+                ("unknown", NodeState::Unknown),
+                ("disconnected", NodeState::Disconnected),
+            ],
             NodeState::Ready,
         )
     }
@@ -144,7 +190,11 @@ impl Reader<'_> {
         self.choice(
             y,
             "reachability",
-            &[("reachable", Reachability::Reachable), ("unreachable", Reachability::Unreachable), ("unknown", Reachability::Unknown)],
+            &[
+                ("reachable", Reachability::Reachable),
+                ("unreachable", Reachability::Unreachable),
+                ("unknown", Reachability::Unknown),
+            ],
             Reachability::Reachable,
         )
     }
@@ -175,7 +225,9 @@ impl Reader<'_> {
         n.addr = self.text(y.get("addr"), "addr");
         if let Some(p) = y.get("platform") {
             n.platform.os = self.text(p.get("os"), "platform.os").unwrap_or_default();
-            n.platform.arch = self.text(p.get("arch"), "platform.arch").unwrap_or_default();
+            n.platform.arch = self
+                .text(p.get("arch"), "platform.arch")
+                .unwrap_or_default();
         }
         if let Some(r) = y.get("resources") {
             self.own_resources(r, &mut n);
@@ -185,13 +237,20 @@ impl Reader<'_> {
                 p.as_seq()
                     .unwrap_or(&[])
                     .iter()
-                    .filter_map(|p| Some(Plugin { kind: p.get("type")?.scalar_text()?, name: p.get("name")?.scalar_text()? }))
+                    .filter_map(|p| {
+                        Some(Plugin {
+                            kind: p.get("type")?.scalar_text()?,
+                            name: p.get("name")?.scalar_text()?,
+                        })
+                    })
                     .collect(),
             );
         }
         if n.role == Role::Manager {
             n.manager = Some(ManagerStatus {
-                leader: y.get("leader").is_some_and(|l| l.value == Value::Bool(true)),
+                leader: y
+                    .get("leader")
+                    .is_some_and(|l| l.value == Value::Bool(true)),
                 reachability: self.reachability(y.get("reachability")),
                 addr: None,
             });
@@ -210,7 +269,8 @@ impl Reader<'_> {
         if let Some(m) = r.get("memory") {
             let parsed = match &m.value {
                 Value::Int(i) => u64::try_from(*i).map_err(|_| "must not be negative".to_string()),
-                _ => values::parse_size(&m.scalar_text().unwrap_or_default()).map_err(|e| e.to_string()),
+                _ => values::parse_size(&m.scalar_text().unwrap_or_default())
+                    .map_err(|e| e.to_string()),
             };
             match parsed {
                 Ok(v) => n.memory_bytes = v,
@@ -219,10 +279,16 @@ impl Reader<'_> {
         }
         if let Some(Value::Map(g)) = r.get("generic").map(|g| &g.value) {
             for (k, v) in g {
-                let Some(kind) = k.scalar_text() else { continue };
+                let Some(kind) = k.scalar_text() else {
+                    continue;
+                };
                 let cap = match &v.value {
-                    Value::Int(i) if *i >= 0 => GenericCapacity::Discrete(u64::try_from(*i).unwrap_or(u64::MAX)),
-                    Value::Seq(items) => GenericCapacity::Named(items.iter().filter_map(Yaml::scalar_text).collect()),
+                    Value::Int(i) if *i >= 0 => {
+                        GenericCapacity::Discrete(u64::try_from(*i).unwrap_or(u64::MAX))
+                    }
+                    Value::Seq(items) => {
+                        GenericCapacity::Named(items.iter().filter_map(Yaml::scalar_text).collect())
+                    }
                     _ => {
                         self.bad(v, "a generic resource is a count or a list of names");
                         continue;
@@ -242,7 +308,9 @@ impl Reader<'_> {
             self.bad(y, "a docker node object needs an ID");
             return None;
         };
-        let hostname = self.text(desc.and_then(|d| d.get("Hostname")), "Description.Hostname").unwrap_or_else(|| id.clone());
+        let hostname = self
+            .text(desc.and_then(|d| d.get("Hostname")), "Description.Hostname")
+            .unwrap_or_else(|| id.clone());
         let mut n = Node::new(hostname);
         n.id = id;
         n.span = Some(y.span);
@@ -254,19 +322,33 @@ impl Reader<'_> {
         if let Some(d) = desc {
             if let Some(p) = d.get("Platform") {
                 n.platform.os = self.text(p.get("OS"), "Platform.OS").unwrap_or_default();
-                n.platform.arch = self.text(p.get("Architecture"), "Platform.Architecture").unwrap_or_default();
+                n.platform.arch = self
+                    .text(p.get("Architecture"), "Platform.Architecture")
+                    .unwrap_or_default();
             }
             if let Some(r) = d.get("Resources") {
                 n.nano_cpus = int_field(r.get("NanoCPUs"));
                 n.memory_bytes = int_field(r.get("MemoryBytes"));
-                for g in r.get("GenericResources").and_then(Yaml::as_seq).unwrap_or(&[]) {
+                for g in r
+                    .get("GenericResources")
+                    .and_then(Yaml::as_seq)
+                    .unwrap_or(&[])
+                {
                     if let Some(d) = g.get("DiscreteResourceSpec") {
                         if let Some(kind) = d.get("Kind").and_then(Yaml::scalar_text) {
-                            n.generic.insert(kind, GenericCapacity::Discrete(int_field(d.get("Value"))));
+                            n.generic
+                                .insert(kind, GenericCapacity::Discrete(int_field(d.get("Value"))));
                         }
                     } else if let Some(named) = g.get("NamedResourceSpec") {
-                        if let (Some(kind), Some(value)) = (named.get("Kind").and_then(Yaml::scalar_text), named.get("Value").and_then(Yaml::scalar_text)) {
-                            if let GenericCapacity::Named(items) = n.generic.entry(kind).or_insert(GenericCapacity::Named(Vec::new())) {
+                        if let (Some(kind), Some(value)) = (
+                            named.get("Kind").and_then(Yaml::scalar_text),
+                            named.get("Value").and_then(Yaml::scalar_text),
+                        ) {
+                            if let GenericCapacity::Named(items) = n
+                                .generic
+                                .entry(kind)
+                                .or_insert(GenericCapacity::Named(Vec::new()))
+                            {
                                 items.push(value);
                             }
                         }
@@ -277,14 +359,21 @@ impl Reader<'_> {
                 n.engine_labels = self.labels(e.get("Labels"), "Engine.Labels");
                 n.plugins = e.get("Plugins").and_then(Yaml::as_seq).map(|ps| {
                     ps.iter()
-                        .filter_map(|p| Some(Plugin { kind: p.get("Type")?.scalar_text()?, name: p.get("Name")?.scalar_text()? }))
+                        .filter_map(|p| {
+                            Some(Plugin {
+                                kind: p.get("Type")?.scalar_text()?,
+                                name: p.get("Name")?.scalar_text()?,
+                            })
+                        })
                         .collect()
                 });
             }
         }
         if let Some(m) = y.get("ManagerStatus") {
             n.manager = Some(ManagerStatus {
-                leader: m.get("Leader").is_some_and(|l| l.value == Value::Bool(true)),
+                leader: m
+                    .get("Leader")
+                    .is_some_and(|l| l.value == Value::Bool(true)),
                 reachability: self.reachability(m.get("Reachability")),
                 addr: m.get("Addr").and_then(Yaml::scalar_text),
             });

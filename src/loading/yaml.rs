@@ -186,7 +186,11 @@ fn span_of(file: FileId, source: &SourceFile, loc: &Location) -> Span {
 }
 
 fn convert(file: FileId, source: &SourceFile, raw: SaphyrSpanned<Raw>) -> Yaml {
-    let loc = if raw.defined.line() > 0 { &raw.defined } else { &raw.referenced };
+    let loc = if raw.defined.line() > 0 {
+        &raw.defined
+    } else {
+        &raw.referenced
+    };
     let span = span_of(file, source, loc);
     let value = match raw.value {
         Raw::Null => Value::Null,
@@ -194,7 +198,12 @@ fn convert(file: FileId, source: &SourceFile, raw: SaphyrSpanned<Raw>) -> Yaml {
         Raw::Int(i) => Value::Int(i),
         Raw::Float(f) => Value::Float(f),
         Raw::Str(s) => Value::Str(s),
-        Raw::Seq(items) => Value::Seq(items.into_iter().map(|i| convert(file, source, i)).collect()),
+        Raw::Seq(items) => Value::Seq(
+            items
+                .into_iter()
+                .map(|i| convert(file, source, i))
+                .collect(),
+        ),
         Raw::Map(entries) => Value::Map(
             entries
                 .into_iter()

@@ -22,11 +22,22 @@ pub fn load_texts(stacks: &[&str], nodes: Option<&str>, env: &[(&str, &str)]) ->
         .map(|(i, t)| sources.add(format!("stack{i}.yml"), *t))
         .collect();
     let nodes = nodes.map(|t| sources.add("nodes.yml", t));
-    let env: Env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let options = StackOptions { name: "demo".into(), env, dotenv_beside: false };
+    let env: Env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let options = StackOptions {
+        name: "demo".into(),
+        env,
+        dotenv_beside: false,
+    };
     let mut report = Report::default();
     let loaded = load(&sources, &files, nodes, &options, &mut report);
-    Loaded2 { loaded, report, sources }
+    Loaded2 {
+        loaded,
+        report,
+        sources,
+    }
 }
 
 pub fn load_one(stack: &str) -> Loaded2 {
@@ -35,7 +46,11 @@ pub fn load_one(stack: &str) -> Loaded2 {
 
 /// `CODE line:col message` for each finding, for compact assertions.
 pub fn summary(l: &Loaded2) -> Vec<String> {
-    l.report.findings.iter().map(|d| line(&l.sources, d)).collect()
+    l.report
+        .findings
+        .iter()
+        .map(|d| line(&l.sources, d))
+        .collect()
 }
 
 pub fn line(sources: &SourceMap, d: &Diagnostic) -> String {

@@ -133,7 +133,11 @@ impl Cx {
             Value::Str(s) => match s.trim().parse::<i128>() {
                 Ok(i) => Some(i),
                 Err(_) => {
-                    self.invalid(y.span, what, format!("strconv.ParseInt: parsing {s:?}: invalid syntax"));
+                    self.invalid(
+                        y.span,
+                        what,
+                        format!("strconv.ParseInt: parsing {s:?}: invalid syntax"),
+                    );
                     return None;
                 }
             },
@@ -211,7 +215,10 @@ impl Cx {
                         &codes::WRONG_TYPE,
                         format!("{what}: invalid type {} for duration", y.value.type_name()),
                     )
-                    .with_primary(Some(y.span), "a duration is a string such as \"10s\" or \"1m30s\""),
+                    .with_primary(
+                        Some(y.span),
+                        "a duration is a string such as \"10s\" or \"1m30s\"",
+                    ),
                 );
                 return None;
             }

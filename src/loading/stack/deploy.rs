@@ -18,23 +18,45 @@ use super::service::lower_constraints;
 const MIN_NANO_CPUS: u64 = 1_000_000;
 const MIN_MEMORY: u64 = 4 << 20;
 
-pub fn lower_deploy(cx: &mut Cx, s: &mut Service, deploy: Option<&Yaml>, restart: Option<Spanned<String>>) {
+pub fn lower_deploy(
+    cx: &mut Cx,
+    s: &mut Service,
+    deploy: Option<&Yaml>,
+    restart: Option<Spanned<String>>,
+) {
     let name = s.name.clone();
     let what = |k: &str| format!("services.{name}.deploy.{k}");
     let entries = deploy
-        .map(|d| cx.object(d, &format!("services.{name}.deploy"), "deploy", schema::DEPLOY))
+        .map(|d| {
+            cx.object(
+                d,
+                &format!("services.{name}.deploy"),
+                "deploy",
+                schema::DEPLOY,
+            )
+        })
         .unwrap_or_default();
-    let get = |k: &str| entries.iter().find(|(key, _, _)| key == k).map(|(_, v, _)| *v);
+    let get = |k: &str| {
+        entries
+            .iter()
+            .find(|(key, _, _)| key == k)
+            .map(|(_, v, _)| *v)
+    };
 
     let replicas = get("replicas").and_then(|r| cx.uint(r, &what("replicas")));
     let mode_text = get("mode").and_then(|m| cx.text(m, &what("mode")));
     let mode_span = mode_text.as_ref().and_then(|m| m.span);
     let mode = match mode_text.as_ref().map(|m| m.value.as_str()).unwrap_or("") {
-        "" | "replicated" => Some(Mode::Replicated { replicas: replicas.as_ref().map_or(1, |r| r.value) }),
+        "" | "replicated" => Some(Mode::Replicated {
+            replicas: replicas.as_ref().map_or(1, |r| r.value),
+        }),
         "global" => Some(Mode::Global),
         "replicated-job" => {
             let n = replicas.as_ref().map_or(1, |r| r.value);
-            Some(Mode::ReplicatedJob { max_concurrent: n, total_completions: n })
+            Some(Mode::ReplicatedJob {
+                max_concurrent: n,
+                total_completions: n,
+            })
         }
         "global-job" => Some(Mode::GlobalJob),
         other => {
@@ -48,8 +70,11 @@ pub fn lower_deploy(cx: &mut Cx, s: &mut Service, deploy: Option<&Yaml>, restart
         if mode.is_global() {
             if let Some(r) = &replicas {
                 cx.push(
-                    Diagnostic::error(&codes::MODE_CONFLICT, "replicas can only be used with replicated or replicated-job mode")
-                        .with_primary(r.span, "not allowed in global mode"),
+                    Diagnostic::error(
+                        &codes::MODE_CONFLICT,
+                        "replicas can only be used with replicated or replicated-job mode",
+                    )
+                    .with_primary(r.span, "not allowed in global mode"),
                 );
             }
         }
@@ -58,11 +83,25 @@ pub fn lower_deploy(cx: &mut Cx, s: &mut Service, deploy: Option<&Yaml>, restart
     }
     if let Some(e) = get("endpoint_mode").and_then(|e| cx.text(e, &what("endpoint_mode"))) {
         match e.value.to_ascii_lowercase().as_str() {
-            "" | "vip" => s.endpoint_mode = Spanned { value: EndpointMode::Vip, span: e.span },
-            "dnsrr" => s.endpoint_mode = Spanned { value: EndpointMode::Dnsrr, span: e.span },
+            "" | "vip" => {
+                s.endpoint_mode = Spanned {
+                    value: EndpointMode::Vip,
+                    span: e.span,
+                }
+            }
+            "dnsrr" => {
+                s.endpoint_mode = Spanned {
+                    value: EndpointMode::Dnsrr,
+                    span: e.span,
+                }
+            }
             other => {
                 if let Some(span) = e.span {
-                    cx.invalid(span, &what("endpoint_mode"), format!("invalid resolution mode: {other}"));
+                    cx.invalid(
+                        span,
+                        &what("endpoint_mode"),
+                        format!("invalid resolution mode: {other}"),
+                    );
                 }
             }
         }
@@ -84,7 +123,10 @@ pub fn lower_deploy(cx: &mut Cx, s: &mut Service, deploy: Option<&Yaml>, restart
     if let Some(u) = get("update_config") {
         s.update_config = lower_update_config(cx, u, &what("update_config"), "update_config");
         if s.mode.is_job() {
-            cx.push(Diagnostic::error(&codes::MODE_CONFLICT, "Jobs may not have an update config").with_primary(Some(u.span), "not allowed for jobs"));
+            cx.push(
+                Diagnostic::error(&codes::MODE_CONFLICT, "Jobs may not have an update config")
+                    .with_primary(Some(u.span), "not allowed for jobs"),
+            );
         }
     }
     if let Some(u) = get("rollback_config") {
@@ -95,7 +137,12 @@ pub fn lower_deploy(cx: &mut Cx, s: &mut Service, deploy: Option<&Yaml>, restart
 fn lower_placement(cx: &mut Cx, s: &mut Service, p: &Yaml) {
     let name = s.name.clone();
     let what = |k: &str| format!("services.{name}.deploy.placement.{k}");
-    for (key, v, _) in cx.object(p, &format!("services.{name}.deploy.placement"), "placement", schema::PLACEMENT) {
+    for (key, v, _) in cx.object(
+        p,
+        &format!("services.{name}.deploy.placement"),
+        "placement",
+        schema::PLACEMENT,
+    ) {
         match key.as_str() {
             "constraints" => {
                 let items = cx.strings(v, &what("constraints"));
@@ -107,7 +154,9 @@ fn lower_placement(cx: &mut Cx, s: &mut Service, p: &Yaml) {
                     for (_, spread, _) in entries {
                         if let Some(d) = cx.text(spread, &what("preferences.spread")) {
                             let lower = d.value.to_ascii_lowercase();
-                            if !(lower.starts_with("node.labels.") || lower.starts_with("engine.labels.")) {
+                            if !(lower.starts_with("node.labels.")
+                                || lower.starts_with("engine.labels."))
+                            {
                                 cx.push(
                                     Diagnostic::warning(&codes::PREFERENCE_IGNORED, format!("spread preference {:?} is silently ignored by Swarm", d.value))
                                         .with_primary(d.span, "only node.labels.* and engine.labels.* descriptors take effect")
@@ -135,9 +184,18 @@ fn lower_placement(cx: &mut Cx, s: &mut Service, p: &Yaml) {
 fn lower_resources(cx: &mut Cx, s: &mut Service, r: &Yaml) {
     let name = s.name.clone();
     s.resources.span = Some(r.span);
-    for (key, v, _) in cx.object(r, &format!("services.{name}.deploy.resources"), "resources", schema::RESOURCES) {
+    for (key, v, _) in cx.object(
+        r,
+        &format!("services.{name}.deploy.resources"),
+        "resources",
+        schema::RESOURCES,
+    ) {
         let what = format!("services.{name}.deploy.resources.{key}");
-        let (object, allowed) = if key == "limits" { ("limits", schema::LIMITS) } else { ("reservations", schema::RESERVATIONS) };
+        let (object, allowed) = if key == "limits" {
+            ("limits", schema::LIMITS)
+        } else {
+            ("reservations", schema::RESERVATIONS)
+        };
         let mut set = ResourceSet::default();
         for (k, val, _) in cx.object(v, &what, object, allowed) {
             let w = format!("{what}.{k}");
@@ -145,7 +203,12 @@ fn lower_resources(cx: &mut Cx, s: &mut Service, r: &Yaml) {
                 "cpus" => {
                     if let Some(c) = cx.cpus(val, &w) {
                         if c.value != 0 && c.value < MIN_NANO_CPUS {
-                            cx.push(minimum(&w, c.span, "invalid cpu value", "at least 0.001 CPU"));
+                            cx.push(minimum(
+                                &w,
+                                c.span,
+                                "invalid cpu value",
+                                "at least 0.001 CPU",
+                            ));
                         }
                         set.nano_cpus = c;
                     }
@@ -171,20 +234,43 @@ fn lower_resources(cx: &mut Cx, s: &mut Service, r: &Yaml) {
     }
 }
 
-fn minimum(what: &str, span: Option<crate::diagnostics::Span>, docker: &str, need: &str) -> Diagnostic {
-    Diagnostic::error(&codes::RESOURCE_TOO_SMALL, format!("{what}: {docker}: Swarm requires {need}"))
-        .with_primary(span, format!("below Swarm's minimum ({need})"))
+fn minimum(
+    what: &str,
+    span: Option<crate::diagnostics::Span>,
+    docker: &str,
+    need: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        &codes::RESOURCE_TOO_SMALL,
+        format!("{what}: {docker}: Swarm requires {need}"),
+    )
+    .with_primary(span, format!("below Swarm's minimum ({need})"))
 }
 
 fn lower_generic(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<GenericResource> {
     let mut out = Vec::new();
     for item in v.as_seq().unwrap_or(&[]) {
         for (_, spec, _) in cx.object(item, what, "generic-resource", &["discrete_resource_spec"]) {
-            let entries = cx.object(spec, &format!("{what}.discrete_resource_spec"), "discrete-resource-spec", &["kind", "value"]);
-            let kind = entries.iter().find(|(k, _, _)| k == "kind").and_then(|(_, k, _)| k.scalar_text());
-            let value = entries.iter().find(|(k, _, _)| k == "value").and_then(|(_, v, _)| v.scalar_text()?.parse::<u64>().ok());
+            let entries = cx.object(
+                spec,
+                &format!("{what}.discrete_resource_spec"),
+                "discrete-resource-spec",
+                &["kind", "value"],
+            );
+            let kind = entries
+                .iter()
+                .find(|(k, _, _)| k == "kind")
+                .and_then(|(_, k, _)| k.scalar_text());
+            let value = entries
+                .iter()
+                .find(|(k, _, _)| k == "value")
+                .and_then(|(_, v, _)| v.scalar_text()?.parse::<u64>().ok());
             if let (Some(kind), Some(value)) = (kind, value) {
-                out.push(GenericResource { kind, value, span: Some(item.span) });
+                out.push(GenericResource {
+                    kind,
+                    value,
+                    span: Some(item.span),
+                });
             }
         }
     }
@@ -194,7 +280,12 @@ fn lower_generic(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<GenericResource> {
 fn lower_restart_policy(cx: &mut Cx, s: &mut Service, rp: &Yaml) {
     let name = s.name.clone();
     s.restart_policy.span = Some(rp.span);
-    for (key, v, _) in cx.object(rp, &format!("services.{name}.deploy.restart_policy"), "restart_policy", schema::RESTART_POLICY) {
+    for (key, v, _) in cx.object(
+        rp,
+        &format!("services.{name}.deploy.restart_policy"),
+        "restart_policy",
+        schema::RESTART_POLICY,
+    ) {
         let w = format!("services.{name}.deploy.restart_policy.{key}");
         match key.as_str() {
             "condition" => {
@@ -204,12 +295,19 @@ fn lower_restart_policy(cx: &mut Cx, s: &mut Service, rp: &Yaml) {
                         "none" => Some(RestartCondition::None),
                         "on-failure" => Some(RestartCondition::OnFailure),
                         other => {
-                            cx.invalid(v.span, &w, format!("invalid RestartCondition: \"{other}\""));
+                            cx.invalid(
+                                v.span,
+                                &w,
+                                format!("invalid RestartCondition: \"{other}\""),
+                            );
                             None
                         }
                     };
                     if let Some(cond) = cond {
-                        s.restart_policy.condition = Spanned { value: cond, span: c.span };
+                        s.restart_policy.condition = Spanned {
+                            value: cond,
+                            span: c.span,
+                        };
                     }
                 }
             }
@@ -236,25 +334,48 @@ fn restart_fallback(cx: &mut Cx, s: &mut Service, r: Spanned<String>) {
         "no" => (Some(RestartCondition::None), None),
         "always" | "unless-stopped" => (Some(RestartCondition::Any), None),
         v if v == "on-failure" || v.starts_with("on-failure:") => {
-            let n = v.strip_prefix("on-failure:").and_then(|n| n.parse::<i64>().ok()).filter(|&n| n > 0);
+            let n = v
+                .strip_prefix("on-failure:")
+                .and_then(|n| n.parse::<i64>().ok())
+                .filter(|&n| n > 0);
             (Some(RestartCondition::OnFailure), n)
         }
         other => {
             if let Some(span) = r.span {
-                cx.invalid(span, &format!("services.{}.restart", s.name), format!("unknown restart policy: {other}"));
+                cx.invalid(
+                    span,
+                    &format!("services.{}.restart", s.name),
+                    format!("unknown restart policy: {other}"),
+                );
             }
             return;
         }
     };
     if let Some(cond) = cond {
-        s.restart_policy.condition = Spanned { value: cond, span: r.span };
+        s.restart_policy.condition = Spanned {
+            value: cond,
+            span: r.span,
+        };
         if let Some(n) = attempts {
-            s.restart_policy.max_attempts = Spanned { value: n as u64, span: r.span };
+            s.restart_policy.max_attempts = Spanned {
+                value: n as u64,
+                span: r.span,
+            };
         }
         cx.push(
-            Diagnostic::info(&codes::RESTART_FALLBACK, format!("restart: {} is used as the restart policy (condition {})", r.value, restart_condition_name(cond)))
-                .with_primary(r.span, "docker stack deploy warns that this key is unsupported, yet converts it")
-                .with_help("state it in deploy.restart_policy instead"),
+            Diagnostic::info(
+                &codes::RESTART_FALLBACK,
+                format!(
+                    "restart: {} is used as the restart policy (condition {})",
+                    r.value,
+                    restart_condition_name(cond)
+                ),
+            )
+            .with_primary(
+                r.span,
+                "docker stack deploy warns that this key is unsupported, yet converts it",
+            )
+            .with_help("state it in deploy.restart_policy instead"),
         );
     }
 }
@@ -269,7 +390,10 @@ fn restart_condition_name(c: RestartCondition) -> &'static str {
 
 fn lower_update_config(cx: &mut Cx, u: &Yaml, what: &str, object: &str) -> UpdateConfig {
     // A present block starts from the CLI's conversion: parallelism 1 when omitted.
-    let mut c = UpdateConfig { span: Some(u.span), ..UpdateConfig::default() };
+    let mut c = UpdateConfig {
+        span: Some(u.span),
+        ..UpdateConfig::default()
+    };
     for (key, v, _) in cx.object(u, what, object, schema::UPDATE_CONFIG) {
         let w = format!("{what}.{key}");
         match key.as_str() {
@@ -288,7 +412,14 @@ fn lower_update_config(cx: &mut Cx, u: &Yaml, what: &str, object: &str) -> Updat
                         cx.invalid(v.span, &w, "Monitor cannot be negative");
                     }
                     // moby drops a zero monitor, and the updater then uses 5s.
-                    c.monitor = if d.value.is_zero() { Spanned { value: DEFAULT_MONITOR, span: d.span } } else { d };
+                    c.monitor = if d.value.is_zero() {
+                        Spanned {
+                            value: DEFAULT_MONITOR,
+                            span: d.span,
+                        }
+                    } else {
+                        d
+                    };
                 }
             }
             "failure_action" => {
@@ -298,12 +429,19 @@ fn lower_update_config(cx: &mut Cx, u: &Yaml, what: &str, object: &str) -> Updat
                         "continue" => Some(FailureAction::Continue),
                         "rollback" => Some(FailureAction::Rollback),
                         other => {
-                            cx.invalid(v.span, &w, format!("unrecognized update failure action {other}"));
+                            cx.invalid(
+                                v.span,
+                                &w,
+                                format!("unrecognized update failure action {other}"),
+                            );
                             None
                         }
                     };
                     if let Some(action) = action {
-                        c.failure_action = Spanned { value: action, span: a.span };
+                        c.failure_action = Spanned {
+                            value: action,
+                            span: a.span,
+                        };
                     }
                 }
             }
@@ -312,7 +450,10 @@ fn lower_update_config(cx: &mut Cx, u: &Yaml, what: &str, object: &str) -> Updat
                     if !(0.0..=1.0).contains(&r.value) {
                         cx.invalid(v.span, &w, "MaxFailureRatio must be between 0 and 1");
                     }
-                    c.max_failure_ratio = Spanned { value: r.value as f32, span: r.span };
+                    c.max_failure_ratio = Spanned {
+                        value: r.value as f32,
+                        span: r.span,
+                    };
                 }
             }
             "order" => {
@@ -326,7 +467,10 @@ fn lower_update_config(cx: &mut Cx, u: &Yaml, what: &str, object: &str) -> Updat
                         }
                     };
                     if let Some(order) = order {
-                        c.order = Spanned { value: order, span: o.span };
+                        c.order = Spanned {
+                            value: order,
+                            span: o.span,
+                        };
                     }
                 }
             }
@@ -338,7 +482,12 @@ fn lower_update_config(cx: &mut Cx, u: &Yaml, what: &str, object: &str) -> Updat
 
 /// `x-swarmproof` on a service.
 pub fn lower_requirements(cx: &mut Cx, s: &mut Service, x: &Yaml, what: &str) {
-    for (key, v, _) in cx.object(x, what, "x-swarmproof", &["min_available", "max_update_duration"]) {
+    for (key, v, _) in cx.object(
+        x,
+        what,
+        "x-swarmproof",
+        &["min_available", "max_update_duration"],
+    ) {
         let w = format!("{what}.{key}");
         if key == "min_available" {
             s.requirements.min_available = cx.uint(v, &w);

@@ -185,9 +185,15 @@ mod tests {
             sub("${EMPTY:?need it}").unwrap_err().to_string(),
             "required variable EMPTY is missing a value: need it"
         );
-        assert!(matches!(sub("${NOPE?x}"), Err(TemplateError::Required { .. })));
+        assert!(matches!(
+            sub("${NOPE?x}"),
+            Err(TemplateError::Required { .. })
+        ));
         let s = substitute("a${NOPE}b$NOPE2", &env()).unwrap();
-        assert_eq!((s.text.as_str(), s.unset), ("ab", vec!["NOPE".into(), "NOPE2".into()]));
+        assert_eq!(
+            (s.text.as_str(), s.unset),
+            ("ab", vec!["NOPE".into(), "NOPE2".into()])
+        );
     }
 
     #[test]
@@ -207,7 +213,8 @@ mod tests {
     #[test]
     fn env_file() {
         let process: Env = [("FROM_ENV".to_string(), "p".to_string())].into();
-        let (env, bad) = parse_env_file("# c\nA=1\n\nB = 2\nFROM_ENV\nC=x=y\n bad key=1\n", &process);
+        let (env, bad) =
+            parse_env_file("# c\nA=1\n\nB = 2\nFROM_ENV\nC=x=y\n bad key=1\n", &process);
         assert_eq!(env.get("A").map(String::as_str), Some("1"));
         assert_eq!(env.get("FROM_ENV").map(String::as_str), Some("p"));
         assert_eq!(env.get("C").map(String::as_str), Some("x=y"));

@@ -14,9 +14,14 @@ pub fn merge_files(base: &mut Yaml, over: Yaml) {
     };
     for (k, v) in over_map {
         let key = k.scalar_text().unwrap_or_default();
-        match base_map.iter_mut().find(|(bk, _)| bk.scalar_text().as_deref() == Some(key.as_str())) {
+        match base_map
+            .iter_mut()
+            .find(|(bk, _)| bk.scalar_text().as_deref() == Some(key.as_str()))
+        {
             Some((_, existing)) if key == "services" => merge_services(existing, v),
-            Some((_, existing)) if matches!(key.as_str(), "networks" | "volumes" | "secrets" | "configs") => {
+            Some((_, existing))
+                if matches!(key.as_str(), "networks" | "volumes" | "secrets" | "configs") =>
+            {
                 replace_entries(existing, v)
             }
             Some((_, existing)) => *existing = v,
@@ -65,12 +70,18 @@ fn item_key(list: &str, item: &Yaml) -> Option<String> {
             _ => item.scalar_text().map(|s| {
                 let spec = s.split('/').next().unwrap_or_default();
                 let parts: Vec<&str> = spec.split(':').collect();
-                if parts.len() >= 2 { parts[parts.len() - 2].to_string() } else { String::new() }
+                if parts.len() >= 2 {
+                    parts[parts.len() - 2].to_string()
+                } else {
+                    String::new()
+                }
             }),
         },
         "volumes" => match &item.value {
             Value::Map(_) => field("target"),
-            _ => item.scalar_text().map(|s| s.split(':').nth(1).unwrap_or(&s).to_string()),
+            _ => item
+                .scalar_text()
+                .map(|s| s.split(':').nth(1).unwrap_or(&s).to_string()),
         },
         "secrets" | "configs" => match &item.value {
             Value::Map(_) => field("source"),
@@ -85,22 +96,32 @@ fn merge_value(base: &mut Yaml, over: Yaml, key: &str) {
         (Value::Map(b), Value::Map(o)) => {
             for (k, v) in o {
                 let name = k.scalar_text().unwrap_or_default();
-                match b.iter_mut().find(|(bk, _)| bk.scalar_text().as_deref() == Some(name.as_str())) {
+                match b
+                    .iter_mut()
+                    .find(|(bk, _)| bk.scalar_text().as_deref() == Some(name.as_str()))
+                {
                     Some((_, existing)) => merge_value(existing, v, &name),
                     None => b.push((k, v)),
                 }
             }
         }
-        (Value::Seq(b), Value::Seq(o)) if matches!(key, "ports" | "volumes" | "secrets" | "configs") => {
+        (Value::Seq(b), Value::Seq(o))
+            if matches!(key, "ports" | "volumes" | "secrets" | "configs") =>
+        {
             for item in o {
                 let id = item_key(key, &item);
-                match b.iter_mut().find(|existing| id.is_some() && item_key(key, existing) == id) {
+                match b
+                    .iter_mut()
+                    .find(|existing| id.is_some() && item_key(key, existing) == id)
+                {
                     Some(existing) => *existing = item,
                     None => b.push(item),
                 }
             }
         }
-        (Value::Seq(_), o @ Value::Seq(_)) if matches!(key, "command" | "entrypoint") => base.value = o,
+        (Value::Seq(_), o @ Value::Seq(_)) if matches!(key, "command" | "entrypoint") => {
+            base.value = o
+        }
         (Value::Seq(b), Value::Seq(o)) => b.extend(o),
         (_, value) => {
             base.value = value;

@@ -33,29 +33,46 @@ pub struct StackOptions {
 }
 
 /// Loads and merges the given files (in order) into one stack.
-pub fn load_stack(sources: &SourceMap, files: &[FileId], options: &StackOptions) -> (Stack, Vec<Diagnostic>) {
+pub fn load_stack(
+    sources: &SourceMap,
+    files: &[FileId],
+    options: &StackOptions,
+) -> (Stack, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut merged: Option<Yaml> = None;
     let mut version: Option<(String, u32, Span)> = None;
     let mut unset = BTreeSet::new();
     for &file in files {
-        let Some(source) = sources.get(file) else { continue };
+        let Some(source) = sources.get(file) else {
+            continue;
+        };
         let mut tree = match yaml::parse(file, source) {
             Ok(t) => t,
             Err(e) => {
-                let code = if e.budget { &codes::YAML_BUDGET } else { &codes::YAML_SYNTAX };
-                diags.push(Diagnostic::error(code, e.message.clone()).with_primary(Some(e.span), "here"));
+                let code = if e.budget {
+                    &codes::YAML_BUDGET
+                } else {
+                    &codes::YAML_SYNTAX
+                };
+                diags.push(
+                    Diagnostic::error(code, e.message.clone()).with_primary(Some(e.span), "here"),
+                );
                 continue;
             }
         };
         if tree.as_map().is_none() {
             diags.push(
-                Diagnostic::error(&codes::NOT_A_MAPPING, format!("{}: top-level object must be a mapping", source.name))
-                    .with_primary(Some(tree.span), format!("found {}", tree.value.type_name())),
+                Diagnostic::error(
+                    &codes::NOT_A_MAPPING,
+                    format!("{}: top-level object must be a mapping", source.name),
+                )
+                .with_primary(Some(tree.span), format!("found {}", tree.value.type_name())),
             );
             continue;
         }
-        let Some(minor) = check_version(&tree, file, &mut version, &mut diags) else { continue };
+        let Some(minor) = check_version(&tree, file, &mut version, &mut diags) else {
+            continue;
+        };
         interpolate_sections(&mut tree, &options.env, &mut unset, &mut diags);
         check_top_level(&tree, &mut diags, minor);
         match &mut merged {
@@ -65,7 +82,13 @@ pub fn load_stack(sources: &SourceMap, files: &[FileId], options: &StackOptions)
     }
     report_unset(&unset, options, &mut diags);
     let Some(tree) = merged else {
-        return (Stack { name: options.name.clone(), ..Stack::default() }, diags);
+        return (
+            Stack {
+                name: options.name.clone(),
+                ..Stack::default()
+            },
+            diags,
+        );
     };
     let minor = version.map_or(schema::LATEST_MINOR, |v| v.1);
     let (stack, lower_diags) = lower(&tree, minor, &options.name);
@@ -74,7 +97,12 @@ pub fn load_stack(sources: &SourceMap, files: &[FileId], options: &StackOptions)
 }
 
 /// The version of one file, checked against the first file's.
-fn check_version(tree: &Yaml, file: FileId, seen: &mut Option<(String, u32, Span)>, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+fn check_version(
+    tree: &Yaml,
+    file: FileId,
+    seen: &mut Option<(String, u32, Span)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<u32> {
     let (text, span) = match tree.get("version") {
         None => (String::new(), Span::new(file, 0, 0)),
         Some(v) => match &v.value {
@@ -83,8 +111,14 @@ fn check_version(tree: &Yaml, file: FileId, seen: &mut Option<(String, u32, Span
             _ => {
                 diags.push(
                     Diagnostic::error(&codes::VERSION_UNSUPPORTED, "version must be a string")
-                        .with_primary(Some(v.span), format!("{} written unquoted", v.value.type_name()))
-                        .with_help(format!("quote it: version: \"{}\"", v.scalar_text().unwrap_or_default())),
+                        .with_primary(
+                            Some(v.span),
+                            format!("{} written unquoted", v.value.type_name()),
+                        )
+                        .with_help(format!(
+                            "quote it: version: \"{}\"",
+                            v.scalar_text().unwrap_or_default()
+                        )),
                 );
                 return None;
             }
@@ -92,17 +126,23 @@ fn check_version(tree: &Yaml, file: FileId, seen: &mut Option<(String, u32, Span
     };
     let Some(minor) = schema::parse_version(&text) else {
         diags.push(
-            Diagnostic::error(&codes::VERSION_UNSUPPORTED, format!("unsupported Compose file version: {text}"))
-                .with_primary(Some(span), "docker stack deploy accepts 3.0 to 3.13"),
+            Diagnostic::error(
+                &codes::VERSION_UNSUPPORTED,
+                format!("unsupported Compose file version: {text}"),
+            )
+            .with_primary(Some(span), "docker stack deploy accepts 3.0 to 3.13"),
         );
         return None;
     };
     if let Some((first, _, first_span)) = seen {
         if *first != text {
             diags.push(
-                Diagnostic::error(&codes::VERSION_MISMATCH, format!("version mismatched between two composefiles : {first} and {text}"))
-                    .with_primary(Some(span), format!("version {text:?}"))
-                    .with_secondary(Some(*first_span), format!("version {first:?}")),
+                Diagnostic::error(
+                    &codes::VERSION_MISMATCH,
+                    format!("version mismatched between two composefiles : {first} and {text}"),
+                )
+                .with_primary(Some(span), format!("version {text:?}"))
+                .with_secondary(Some(*first_span), format!("version {first:?}")),
             );
         }
     } else {
@@ -118,16 +158,31 @@ fn check_top_level(tree: &Yaml, diags: &mut Vec<Diagnostic>, minor: u32) {
 }
 
 /// docker/cli interpolates services, networks, volumes, secrets and configs (values, not keys).
-fn interpolate_sections(tree: &mut Yaml, env: &Env, unset: &mut BTreeSet<String>, diags: &mut Vec<Diagnostic>) {
-    let Value::Map(entries) = &mut tree.value else { return };
+fn interpolate_sections(
+    tree: &mut Yaml,
+    env: &Env,
+    unset: &mut BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Value::Map(entries) = &mut tree.value else {
+        return;
+    };
     for (k, v) in entries {
-        if matches!(k.as_str(), Some("services" | "networks" | "volumes" | "secrets" | "configs")) {
+        if matches!(
+            k.as_str(),
+            Some("services" | "networks" | "volumes" | "secrets" | "configs")
+        ) {
             interpolate_tree(v, env, unset, diags);
         }
     }
 }
 
-fn interpolate_tree(y: &mut Yaml, env: &Env, unset: &mut BTreeSet<String>, diags: &mut Vec<Diagnostic>) {
+fn interpolate_tree(
+    y: &mut Yaml,
+    env: &Env,
+    unset: &mut BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
     match &mut y.value {
         Value::Str(s) if s.contains('$') => match interpolate::substitute(s, env) {
             Ok(out) => {
@@ -135,7 +190,8 @@ fn interpolate_tree(y: &mut Yaml, env: &Env, unset: &mut BTreeSet<String>, diags
                 *s = out.text;
             }
             Err(e) => {
-                let mut d = Diagnostic::error(&codes::TEMPLATE_INVALID, e.to_string()).with_primary(Some(y.span), "cannot be substituted");
+                let mut d = Diagnostic::error(&codes::TEMPLATE_INVALID, e.to_string())
+                    .with_primary(Some(y.span), "cannot be substituted");
                 if s.contains(":+") || s.contains("${") && s.matches("${").count() > 1 {
                     d = d.with_note("`${VAR:+alt}` and nested defaults are docker compose v2 syntax; docker stack deploy does not support them");
                 }
@@ -145,26 +201,40 @@ fn interpolate_tree(y: &mut Yaml, env: &Env, unset: &mut BTreeSet<String>, diags
                 diags.push(d);
             }
         },
-        Value::Seq(items) => items.iter_mut().for_each(|i| interpolate_tree(i, env, unset, diags)),
-        Value::Map(entries) => entries.iter_mut().for_each(|(_, v)| interpolate_tree(v, env, unset, diags)),
+        Value::Seq(items) => items
+            .iter_mut()
+            .for_each(|i| interpolate_tree(i, env, unset, diags)),
+        Value::Map(entries) => entries
+            .iter_mut()
+            .for_each(|(_, v)| interpolate_tree(v, env, unset, diags)),
         _ => {}
     }
 }
 
 fn report_unset(unset: &BTreeSet<String>, options: &StackOptions, diags: &mut Vec<Diagnostic>) {
     for name in unset {
-        let mut d = Diagnostic::warning(&codes::VARIABLE_UNSET, format!("The {name:?} variable is not set. Defaulting to a blank string."));
+        let mut d = Diagnostic::warning(
+            &codes::VARIABLE_UNSET,
+            format!("The {name:?} variable is not set. Defaulting to a blank string."),
+        );
         if options.dotenv_beside {
-            d = d.with_note("a .env file sits beside the stack file, but docker stack deploy does not read it");
+            d = d.with_note(
+                "a .env file sits beside the stack file, but docker stack deploy does not read it",
+            );
         }
-        diags.push(d.with_help(format!("set {name}, give a default with ${{{name}:-value}}, or pass --env-file")));
+        diags.push(d.with_help(format!(
+            "set {name}, give a default with ${{{name}:-value}}, or pass --env-file"
+        )));
     }
 }
 
 /// Lowers the merged tree into the model.
 fn lower(tree: &Yaml, minor: u32, name: &str) -> (Stack, Vec<Diagnostic>) {
     let mut cx = cx::Cx::new(minor);
-    let mut stack = Stack { name: name.to_string(), ..Stack::default() };
+    let mut stack = Stack {
+        name: name.to_string(),
+        ..Stack::default()
+    };
     if let Some(n) = tree.get("networks") {
         stack.networks = top::lower_networks(&mut cx, n, name);
     }
@@ -183,8 +253,12 @@ fn lower(tree: &Yaml, minor: u32, name: &str) -> (Stack, Vec<Diagnostic>) {
     match tree.get("services").map(|s| &s.value) {
         Some(Value::Map(services)) => {
             for (k, v) in services {
-                let Some(service_name) = k.scalar_text() else { continue };
-                stack.services.push(service::lower_service(&mut cx, &service_name, k.span, v));
+                let Some(service_name) = k.scalar_text() else {
+                    continue;
+                };
+                stack
+                    .services
+                    .push(service::lower_service(&mut cx, &service_name, k.span, v));
             }
         }
         Some(Value::Null) | None => {}
@@ -201,7 +275,10 @@ fn lower(tree: &Yaml, minor: u32, name: &str) -> (Stack, Vec<Diagnostic>) {
 
 /// The implicit `<stack>_default` overlay, when some service uses it.
 fn add_default_network(stack: &mut Stack) {
-    let used = stack.services.iter().any(|s| s.networks.iter().any(|n| n.name == "default"));
+    let used = stack
+        .services
+        .iter()
+        .any(|s| s.networks.iter().any(|n| n.name == "default"));
     if used && stack.network("default").is_none() {
         stack.networks.push(crate::model::Network {
             name: "default".to_string(),
@@ -223,9 +300,12 @@ fn check_references(cx: &mut cx::Cx, stack: &Stack) {
     for s in &stack.services {
         let mut missing = |kind: &str, name: &str, span| {
             cx.diags.push(
-                Diagnostic::error(&codes::UNDEFINED_REFERENCE, format!("undefined {kind} {name:?}"))
-                    .with_service(&s.name)
-                    .with_primary(span, format!("no top-level {kind} named {name}")),
+                Diagnostic::error(
+                    &codes::UNDEFINED_REFERENCE,
+                    format!("undefined {kind} {name:?}"),
+                )
+                .with_service(&s.name)
+                .with_primary(span, format!("no top-level {kind} named {name}")),
             );
         };
         for n in &s.networks {
@@ -233,7 +313,11 @@ fn check_references(cx: &mut cx::Cx, stack: &Stack) {
                 missing("network", &n.name, n.span);
             }
         }
-        for m in s.mounts.iter().filter(|m| m.kind == crate::model::MountKind::Volume) {
+        for m in s
+            .mounts
+            .iter()
+            .filter(|m| m.kind == crate::model::MountKind::Volume)
+        {
             if let Some(src) = &m.source {
                 if stack.volume(src).is_none() {
                     missing("volume", src, m.span);

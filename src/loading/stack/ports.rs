@@ -33,8 +33,16 @@ pub fn lower_ports(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<Port> {
                     Ok((expanded, host_ip)) => {
                         if let Some(ip) = host_ip {
                             cx.push(
-                                Diagnostic::warning(&codes::PORT_HOST_IP_IGNORED, format!("host IP {ip} in port {text:?} is ignored in swarm mode"))
-                                    .with_primary(Some(item.span), "published on every node's routing mesh"),
+                                Diagnostic::warning(
+                                    &codes::PORT_HOST_IP_IGNORED,
+                                    format!(
+                                        "host IP {ip} in port {text:?} is ignored in swarm mode"
+                                    ),
+                                )
+                                .with_primary(
+                                    Some(item.span),
+                                    "published on every node's routing mesh",
+                                ),
                             );
                         }
                         ports.extend(expanded);
@@ -49,7 +57,13 @@ pub fn lower_ports(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<Port> {
 }
 
 fn long_port(cx: &mut Cx, item: &Yaml, what: &str) -> Option<Port> {
-    let mut port = Port { target: 0, published: None, protocol: Protocol::Tcp, mode: PublishMode::Ingress, span: Some(item.span) };
+    let mut port = Port {
+        target: 0,
+        published: None,
+        protocol: Protocol::Tcp,
+        mode: PublishMode::Ingress,
+        span: Some(item.span),
+    };
     let mut has_target = false;
     for (key, v, _) in cx.object(item, what, "port", schema::PORT_LONG) {
         let w = format!("{what}.{key}");
@@ -68,8 +82,20 @@ fn long_port(cx: &mut Cx, item: &Yaml, what: &str) -> Option<Port> {
                 }
             }
             // moby maps unknown strings silently to TCP / ingress (reference §6.2).
-            "protocol" => port.protocol = protocol(&v.scalar_text().unwrap_or_default()).unwrap_or(Protocol::Tcp),
-            "mode" => port.mode = if v.scalar_text().is_some_and(|m| m.eq_ignore_ascii_case("host")) { PublishMode::Host } else { PublishMode::Ingress },
+            "protocol" => {
+                port.protocol =
+                    protocol(&v.scalar_text().unwrap_or_default()).unwrap_or(Protocol::Tcp)
+            }
+            "mode" => {
+                port.mode = if v
+                    .scalar_text()
+                    .is_some_and(|m| m.eq_ignore_ascii_case("host"))
+                {
+                    PublishMode::Host
+                } else {
+                    PublishMode::Ingress
+                }
+            }
             _ => {}
         }
     }
@@ -91,7 +117,10 @@ fn protocol(s: &str) -> Option<Protocol> {
 
 fn range(text: &str) -> Result<(u32, u32), String> {
     let parse = |s: &str| -> Result<u32, String> {
-        s.parse::<u32>().ok().filter(|&p| p <= 65_535).ok_or_else(|| format!("invalid port {s:?}"))
+        s.parse::<u32>()
+            .ok()
+            .filter(|&p| p <= 65_535)
+            .ok_or_else(|| format!("invalid port {s:?}"))
     };
     match text.split_once('-') {
         Some((a, b)) => {
@@ -112,7 +141,9 @@ fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<String>), St
         None => (spec, Protocol::Tcp),
     };
     let (ip, rest) = if let Some(stripped) = rest.strip_prefix('[') {
-        let (ip, after) = stripped.split_once(']').ok_or_else(|| format!("invalid port spec {spec:?}"))?;
+        let (ip, after) = stripped
+            .split_once(']')
+            .ok_or_else(|| format!("invalid port spec {spec:?}"))?;
         (Some(ip.to_string()), after.trim_start_matches(':'))
     } else {
         let parts: Vec<&str> = rest.split(':').collect();
@@ -130,7 +161,9 @@ fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<String>), St
     if let Some(p) = published {
         let pc = p.1 - p.0 + 1;
         if pc != count && pc != 1 {
-            return Err(format!("invalid ranges specified for container and host Ports: {spec}"));
+            return Err(format!(
+                "invalid ranges specified for container and host Ports: {spec}"
+            ));
         }
     }
     if count > MAX_RANGE {
@@ -167,10 +200,20 @@ mod tests {
         assert_eq!(p("80"), vec![(None, 80, Protocol::Tcp)]);
         assert_eq!(p("8080:80"), vec![(Some(8080), 80, Protocol::Tcp)]);
         assert_eq!(p("53:53/udp"), vec![(Some(53), 53, Protocol::Udp)]);
-        assert_eq!(p("127.0.0.1:8080:80"), vec![(Some(8080), 80, Protocol::Tcp)]);
-        assert_eq!(p("9090-9091:8080-8081"), vec![(Some(9090), 8080, Protocol::Tcp), (Some(9091), 8081, Protocol::Tcp)]);
+        assert_eq!(
+            p("127.0.0.1:8080:80"),
+            vec![(Some(8080), 80, Protocol::Tcp)]
+        );
+        assert_eq!(
+            p("9090-9091:8080-8081"),
+            vec![
+                (Some(9090), 8080, Protocol::Tcp),
+                (Some(9091), 8081, Protocol::Tcp)
+            ]
+        );
         assert_eq!(p("3000-3002").len(), 3);
-        let (_, ip) = short_ports("127.0.0.1:5000-5010:5000-5010", Span::new(FileId(0), 0, 0)).unwrap();
+        let (_, ip) =
+            short_ports("127.0.0.1:5000-5010:5000-5010", Span::new(FileId(0), 0, 0)).unwrap();
         assert_eq!(ip.as_deref(), Some("127.0.0.1"));
         assert!(short_ports("80/xyz", Span::new(FileId(0), 0, 0)).is_err());
         assert!(short_ports("70000:80", Span::new(FileId(0), 0, 0)).is_err());

@@ -16,61 +16,166 @@ pub fn parse_version(text: &str) -> Option<u32> {
     }
 }
 
-pub const TOP_LEVEL: &[&str] = &["version", "services", "networks", "volumes", "secrets", "configs"];
+pub const TOP_LEVEL: &[&str] = &[
+    "version", "services", "networks", "volumes", "secrets", "configs",
+];
 
 pub const SERVICE: &[&str] = &[
-    "build", "cap_add", "cap_drop", "cgroupns_mode", "cgroup_parent", "command", "configs",
-    "container_name", "credential_spec", "depends_on", "deploy", "devices", "dns", "dns_search",
-    "domainname", "entrypoint", "env_file", "environment", "expose", "external_links",
-    "extra_hosts", "healthcheck", "hostname", "image", "init", "ipc", "isolation", "labels",
-    "links", "logging", "mac_address", "network_mode", "networks", "pid", "ports", "privileged",
-    "read_only", "restart", "secrets", "security_opt", "shm_size", "stdin_open",
-    "stop_grace_period", "stop_signal", "sysctls", "tmpfs", "tty", "ulimits", "user",
-    "userns_mode", "volumes", "working_dir",
+    "build",
+    "cap_add",
+    "cap_drop",
+    "cgroupns_mode",
+    "cgroup_parent",
+    "command",
+    "configs",
+    "container_name",
+    "credential_spec",
+    "depends_on",
+    "deploy",
+    "devices",
+    "dns",
+    "dns_search",
+    "domainname",
+    "entrypoint",
+    "env_file",
+    "environment",
+    "expose",
+    "external_links",
+    "extra_hosts",
+    "healthcheck",
+    "hostname",
+    "image",
+    "init",
+    "ipc",
+    "isolation",
+    "labels",
+    "links",
+    "logging",
+    "mac_address",
+    "network_mode",
+    "networks",
+    "pid",
+    "ports",
+    "privileged",
+    "read_only",
+    "restart",
+    "secrets",
+    "security_opt",
+    "shm_size",
+    "stdin_open",
+    "stop_grace_period",
+    "stop_signal",
+    "sysctls",
+    "tmpfs",
+    "tty",
+    "ulimits",
+    "user",
+    "userns_mode",
+    "volumes",
+    "working_dir",
 ];
 
 /// Refused outright: "compose file contains unsupported options".
 pub const FORBIDDEN: &[&str] = &[
-    "extends", "volume_driver", "volumes_from", "cpu_quota", "cpu_shares", "cpuset", "mem_limit",
+    "extends",
+    "volume_driver",
+    "volumes_from",
+    "cpu_quota",
+    "cpu_shares",
+    "cpuset",
+    "mem_limit",
     "memswap_limit",
 ];
 
 /// "Ignoring unsupported options".
 pub const UNSUPPORTED: &[&str] = &[
-    "build", "cgroupns_mode", "cgroup_parent", "devices", "domainname", "external_links", "ipc",
-    "links", "mac_address", "network_mode", "pid", "privileged", "restart", "security_opt",
-    "shm_size", "userns_mode",
+    "build",
+    "cgroupns_mode",
+    "cgroup_parent",
+    "devices",
+    "domainname",
+    "external_links",
+    "ipc",
+    "links",
+    "mac_address",
+    "network_mode",
+    "pid",
+    "privileged",
+    "restart",
+    "security_opt",
+    "shm_size",
+    "userns_mode",
 ];
 
 /// "Ignoring deprecated options".
 pub const DEPRECATED: &[&str] = &["container_name", "expose"];
 
 pub const DEPLOY: &[&str] = &[
-    "mode", "endpoint_mode", "replicas", "labels", "rollback_config", "update_config",
-    "resources", "restart_policy", "placement",
+    "mode",
+    "endpoint_mode",
+    "replicas",
+    "labels",
+    "rollback_config",
+    "update_config",
+    "resources",
+    "restart_policy",
+    "placement",
 ];
 pub const RESOURCES: &[&str] = &["limits", "reservations"];
 pub const LIMITS: &[&str] = &["cpus", "memory", "pids"];
 pub const RESERVATIONS: &[&str] = &["cpus", "memory", "generic_resources"];
 pub const RESTART_POLICY: &[&str] = &["condition", "delay", "max_attempts", "window"];
 pub const UPDATE_CONFIG: &[&str] = &[
-    "parallelism", "delay", "failure_action", "monitor", "max_failure_ratio", "order",
+    "parallelism",
+    "delay",
+    "failure_action",
+    "monitor",
+    "max_failure_ratio",
+    "order",
 ];
 pub const PLACEMENT: &[&str] = &["constraints", "preferences", "max_replicas_per_node"];
 pub const HEALTHCHECK: &[&str] = &[
-    "disable", "interval", "retries", "test", "timeout", "start_period", "start_interval",
+    "disable",
+    "interval",
+    "retries",
+    "test",
+    "timeout",
+    "start_period",
+    "start_interval",
 ];
 pub const PORT_LONG: &[&str] = &["mode", "target", "published", "protocol"];
 pub const VOLUME_LONG: &[&str] = &[
-    "type", "source", "target", "read_only", "consistency", "bind", "volume", "tmpfs",
+    "type",
+    "source",
+    "target",
+    "read_only",
+    "consistency",
+    "bind",
+    "volume",
+    "tmpfs",
 ];
 pub const FILE_REF_LONG: &[&str] = &["source", "target", "uid", "gid", "mode"];
 pub const SERVICE_NETWORK: &[&str] = &["aliases", "ipv4_address", "ipv6_address", "driver_opts"];
 pub const NETWORK: &[&str] = &[
-    "name", "driver", "driver_opts", "ipam", "external", "internal", "attachable", "labels",
+    "name",
+    "driver",
+    "driver_opts",
+    "ipam",
+    "external",
+    "internal",
+    "attachable",
+    "labels",
 ];
 pub const VOLUME: &[&str] = &["name", "driver", "driver_opts", "external", "labels"];
-pub const SECRET: &[&str] = &["name", "file", "external", "labels", "driver", "driver_opts", "template_driver"];
+pub const SECRET: &[&str] = &[
+    "name",
+    "file",
+    "external",
+    "labels",
+    "driver",
+    "driver_opts",
+    "template_driver",
+];
 pub const CONFIG: &[&str] = &["name", "file", "external", "labels", "template_driver"];
 
 /// Keys added after 3.0: (object, key, minor version that introduced it).

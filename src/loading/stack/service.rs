@@ -26,11 +26,18 @@ pub fn lower_service(cx: &mut Cx, name: &str, name_span: Span, y: &Yaml) -> Serv
     report_ignored_keys(cx, y);
     let mut restart_fallback = None;
     let mut deploy_yaml = None;
-    for (key, v, key_span) in cx.object(y, &format!("services.{name}"), "service", schema::SERVICE) {
+    for (key, v, key_span) in cx.object(y, &format!("services.{name}"), "service", schema::SERVICE)
+    {
         match key.as_str() {
             "image" => s.image = cx.text(v, &what("image")),
             "command" | "entrypoint" => s.command.extend(cx.string_or_list(v, &what(&key))),
-            "environment" => s.environment = cx.dict(v, &what("environment")).into_iter().map(|(k, v, sp)| (k, v, Some(sp))).collect(),
+            "environment" => {
+                s.environment = cx
+                    .dict(v, &what("environment"))
+                    .into_iter()
+                    .map(|(k, v, sp)| (k, v, Some(sp)))
+                    .collect()
+            }
             "depends_on" => lower_depends_on(cx, &mut s, v, key_span),
             "deploy" => deploy_yaml = Some(v),
             "ports" => s.ports = ports::lower_ports(cx, v, &what("ports")),
@@ -112,20 +119,36 @@ fn lower_depends_on(cx: &mut Cx, s: &mut Service, v: &Yaml, key_span: Span) {
         Value::Seq(items) => {
             for i in items {
                 if let Some(n) = cx.text(i, &format!("services.{}.depends_on", s.name)) {
-                    s.depends_on.push(Dependency { service: n.value, condition: None, span: Some(i.span) });
+                    s.depends_on.push(Dependency {
+                        service: n.value,
+                        condition: None,
+                        span: Some(i.span),
+                    });
                 }
             }
         }
         Value::Map(entries) => {
-            cx.wrong_type(v, &format!("services.{}.depends_on", s.name), "a list of service names (the 3.x schema has no long form)");
+            cx.wrong_type(
+                v,
+                &format!("services.{}.depends_on", s.name),
+                "a list of service names (the 3.x schema has no long form)",
+            );
             for (k, val) in entries {
                 if let Some(n) = k.scalar_text() {
                     let condition = val.get("condition").and_then(|c| c.scalar_text());
-                    s.depends_on.push(Dependency { service: n, condition, span: Some(k.span) });
+                    s.depends_on.push(Dependency {
+                        service: n,
+                        condition,
+                        span: Some(k.span),
+                    });
                 }
             }
         }
-        _ => cx.wrong_type(v, &format!("services.{}.depends_on", s.name), "a list of service names"),
+        _ => cx.wrong_type(
+            v,
+            &format!("services.{}.depends_on", s.name),
+            "a list of service names",
+        ),
     }
     if !s.depends_on.is_empty() {
         let names: Vec<&str> = s.depends_on.iter().map(|d| d.service.as_str()).collect();
@@ -145,19 +168,38 @@ fn lower_networks(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<NetworkAttachment> {
         Value::Seq(items) => items
             .iter()
             .filter_map(|i| cx.text(i, what))
-            .map(|n| NetworkAttachment { name: n.value, aliases: Vec::new(), span: n.span })
+            .map(|n| NetworkAttachment {
+                name: n.value,
+                aliases: Vec::new(),
+                span: n.span,
+            })
             .collect(),
         Value::Map(entries) => entries
             .iter()
             .filter_map(|(k, cfg)| {
                 let name = k.scalar_text()?;
-                let settings = cx.object(cfg, &format!("{what}.{name}"), "service-network", schema::SERVICE_NETWORK);
+                let settings = cx.object(
+                    cfg,
+                    &format!("{what}.{name}"),
+                    "service-network",
+                    schema::SERVICE_NETWORK,
+                );
                 let aliases = settings
                     .iter()
                     .find(|(key, _, _)| key == "aliases")
-                    .map(|(_, a, _)| a.as_seq().unwrap_or(&[]).iter().filter_map(Yaml::scalar_text).collect())
+                    .map(|(_, a, _)| {
+                        a.as_seq()
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter_map(Yaml::scalar_text)
+                            .collect()
+                    })
                     .unwrap_or_default();
-                Some(NetworkAttachment { name, aliases, span: Some(k.span) })
+                Some(NetworkAttachment {
+                    name,
+                    aliases,
+                    span: Some(k.span),
+                })
             })
             .collect(),
         _ => {
@@ -181,7 +223,12 @@ fn lower_volumes(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<Mount> {
             Value::Str(spec) => mounts.push(short_volume(spec, i.span)),
             Value::Map(_) => {
                 let entries = cx.object(i, what, "service-volume", schema::VOLUME_LONG);
-                let field = |k: &str| entries.iter().find(|(key, _, _)| key == k).and_then(|(_, v, _)| v.scalar_text());
+                let field = |k: &str| {
+                    entries
+                        .iter()
+                        .find(|(key, _, _)| key == k)
+                        .and_then(|(_, v, _)| v.scalar_text())
+                };
                 let kind = match field("type").as_deref() {
                     Some("volume") | None => MountKind::Volume,
                     Some("bind") => MountKind::Bind,
@@ -218,7 +265,9 @@ fn short_volume(spec: &str, span: Span) -> Mount {
     };
     let kind = match source {
         None => MountKind::Volume,
-        Some(s) if s.starts_with('/') || s.starts_with('.') || s.starts_with('~') => MountKind::Bind,
+        Some(s) if s.starts_with('/') || s.starts_with('.') || s.starts_with('~') => {
+            MountKind::Bind
+        }
         Some(_) => MountKind::Volume,
     };
     Mount {
@@ -254,7 +303,9 @@ fn lower_file_refs(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<Spanned<String>> {
 }
 
 fn lower_healthcheck(cx: &mut Cx, v: &Yaml, what: &str) -> Option<Healthcheck> {
-    use crate::model::service::{DEFAULT_HEALTH_INTERVAL, DEFAULT_HEALTH_RETRIES, DEFAULT_HEALTH_TIMEOUT};
+    use crate::model::service::{
+        DEFAULT_HEALTH_INTERVAL, DEFAULT_HEALTH_RETRIES, DEFAULT_HEALTH_TIMEOUT,
+    };
     let entries = cx.object(v, what, "healthcheck", schema::HEALTHCHECK);
     let mut h = Healthcheck {
         disabled: false,
@@ -269,7 +320,13 @@ fn lower_healthcheck(cx: &mut Cx, v: &Yaml, what: &str) -> Option<Healthcheck> {
         let w = format!("{what}.{key}");
         match key.as_str() {
             "disable" => h.disabled = cx.boolean(val, &w).unwrap_or(false),
-            "test" => h.test = cx.string_or_list(val, &w).into_iter().map(|s| s.value).collect(),
+            "test" => {
+                h.test = cx
+                    .string_or_list(val, &w)
+                    .into_iter()
+                    .map(|s| s.value)
+                    .collect()
+            }
             "interval" => h.interval = cx.duration(val, &w).unwrap_or(h.interval),
             "timeout" => h.timeout = cx.duration(val, &w).unwrap_or(h.timeout),
             "start_period" => h.start_period = cx.duration(val, &w).unwrap_or(h.start_period),
@@ -293,20 +350,38 @@ pub fn lower_constraints(cx: &mut Cx, s: &mut Service, items: Vec<Spanned<String
                     cx.push(
                         Diagnostic::error(
                             &codes::CONSTRAINT_UNKNOWN_KEY,
-                            format!("constraint key '{k}' is not one Swarm knows: it matches no node"),
+                            format!(
+                                "constraint key '{k}' is not one Swarm knows: it matches no node"
+                            ),
                         )
                         .with_primary(expr.span, "matches no node, so every task stays Pending")
                         .with_help(unknown_key_help(k)),
                     );
                 }
-                s.placement.constraints.push(Spanned { value: c, span: expr.span });
+                s.placement.constraints.push(Spanned {
+                    value: c,
+                    span: expr.span,
+                });
             }
             Err(e) => {
                 s.placement.constraint_errors = true;
-                let mut d = Diagnostic::error(&codes::CONSTRAINT_SYNTAX, format!("invalid constraint {:?}: {e}", expr.value))
-                    .with_primary(expr.span, e.to_string());
-                if !expr.value.contains("==") && !expr.value.contains("!=") && expr.value.contains('=') {
-                    d = d.with_help(format!("did you mean `{}`?", expr.value.replacen('=', " == ", 1).split_whitespace().collect::<Vec<_>>().join(" ")));
+                let mut d = Diagnostic::error(
+                    &codes::CONSTRAINT_SYNTAX,
+                    format!("invalid constraint {:?}: {e}", expr.value),
+                )
+                .with_primary(expr.span, e.to_string());
+                if !expr.value.contains("==")
+                    && !expr.value.contains("!=")
+                    && expr.value.contains('=')
+                {
+                    d = d.with_help(format!(
+                        "did you mean `{}`?",
+                        expr.value
+                            .replacen('=', " == ", 1)
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ));
                 }
                 cx.push(d);
             }

@@ -17,7 +17,10 @@ fn external(cx: &mut Cx, v: &Yaml, what: &str) -> (bool, Option<String>) {
 }
 
 fn opts(cx: &mut Cx, v: &Yaml, what: &str) -> BTreeMap<String, String> {
-    cx.dict(v, what).into_iter().map(|(k, v, _)| (k, v.unwrap_or_default())).collect()
+    cx.dict(v, what)
+        .into_iter()
+        .map(|(k, v, _)| (k, v.unwrap_or_default()))
+        .collect()
 }
 
 pub fn lower_networks(cx: &mut Cx, y: &Yaml, stack: &str) -> Vec<Network> {
@@ -52,7 +55,10 @@ pub fn lower_networks(cx: &mut Cx, y: &Yaml, stack: &str) -> Vec<Network> {
                 "attachable" => n.attachable = cx.boolean(val, &w).unwrap_or(false),
                 "ipam" => {
                     for cfg in val.get("config").and_then(Yaml::as_seq).unwrap_or(&[]) {
-                        if let Some(subnet) = cfg.get("subnet").and_then(|s| cx.text(s, &format!("{w}.config.subnet"))) {
+                        if let Some(subnet) = cfg
+                            .get("subnet")
+                            .and_then(|s| cx.text(s, &format!("{w}.config.subnet")))
+                        {
                             n.subnets.push(subnet);
                         }
                     }
@@ -88,7 +94,12 @@ pub fn lower_volumes(cx: &mut Cx, y: &Yaml, stack: &str) -> Vec<Volume> {
             let w = format!("{what}.{key}");
             match key.as_str() {
                 "name" => vol.full_name = val.scalar_text().unwrap_or_default(),
-                "driver" => vol.driver = val.scalar_text().filter(|d| !d.is_empty()).unwrap_or_else(|| "local".to_string()),
+                "driver" => {
+                    vol.driver = val
+                        .scalar_text()
+                        .filter(|d| !d.is_empty())
+                        .unwrap_or_else(|| "local".to_string())
+                }
                 "driver_opts" => vol.driver_opts = opts(cx, val, &w),
                 "external" => {
                     let (ext, ext_name) = external(cx, val, &w);
@@ -108,11 +119,20 @@ pub fn lower_volumes(cx: &mut Cx, y: &Yaml, stack: &str) -> Vec<Volume> {
 }
 
 pub fn lower_refs(cx: &mut Cx, y: &Yaml, section: &str) -> Vec<ExternalRef> {
-    let allowed = if section == "secrets" { schema::SECRET } else { schema::CONFIG };
+    let allowed = if section == "secrets" {
+        schema::SECRET
+    } else {
+        schema::CONFIG
+    };
     let mut out = Vec::new();
     for (name, v, span) in entries(cx, y, section) {
         let what = format!("{section}.{name}");
-        let mut r = ExternalRef { name, external: false, file: None, span: Some(span) };
+        let mut r = ExternalRef {
+            name,
+            external: false,
+            file: None,
+            span: Some(span),
+        };
         for (key, val, _) in cx.object(v, &what, section, allowed) {
             match key.as_str() {
                 "external" => r.external = external(cx, val, &format!("{what}.external")).0,
@@ -127,10 +147,17 @@ pub fn lower_refs(cx: &mut Cx, y: &Yaml, section: &str) -> Vec<ExternalRef> {
 
 pub fn lower_requirements(cx: &mut Cx, y: &Yaml) -> StackRequirements {
     let mut req = StackRequirements::default();
-    for (key, v, _) in cx.object(y, "x-swarmproof", "x-swarmproof", &["host_networks", "max_update_duration"]) {
+    for (key, v, _) in cx.object(
+        y,
+        "x-swarmproof",
+        "x-swarmproof",
+        &["host_networks", "max_update_duration"],
+    ) {
         match key.as_str() {
             "host_networks" => req.host_networks = cx.strings(v, "x-swarmproof.host_networks"),
-            "max_update_duration" => req.max_update_duration = cx.duration(v, "x-swarmproof.max_update_duration"),
+            "max_update_duration" => {
+                req.max_update_duration = cx.duration(v, "x-swarmproof.max_update_duration")
+            }
             _ => {}
         }
     }
@@ -138,9 +165,16 @@ pub fn lower_requirements(cx: &mut Cx, y: &Yaml) -> StackRequirements {
 }
 
 /// Name, value and key span of each entry of a top-level section.
-fn entries<'y>(cx: &mut Cx, y: &'y Yaml, section: &str) -> Vec<(String, &'y Yaml, crate::diagnostics::Span)> {
+fn entries<'y>(
+    cx: &mut Cx,
+    y: &'y Yaml,
+    section: &str,
+) -> Vec<(String, &'y Yaml, crate::diagnostics::Span)> {
     match &y.value {
-        Value::Map(m) => m.iter().filter_map(|(k, v)| Some((k.scalar_text()?, v, k.span))).collect(),
+        Value::Map(m) => m
+            .iter()
+            .filter_map(|(k, v)| Some((k.scalar_text()?, v, k.span)))
+            .collect(),
         Value::Null => Vec::new(),
         _ => {
             cx.wrong_type(y, section, "a mapping");
@@ -148,4 +182,3 @@ fn entries<'y>(cx: &mut Cx, y: &'y Yaml, section: &str) -> Vec<(String, &'y Yaml
         }
     }
 }
-

@@ -13,7 +13,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         let n = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(err)?;
         let v: i64 = rest[..n].parse().map_err(|_| err())?;
         rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let u = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let mul = match &rest[..u] {
             "ns" => 1,
             "us" | "µs" => 1_000,
@@ -39,7 +41,10 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         Some('t') => (&t[..t.len() - 1], 1 << 40),
         _ => (t, 1),
     };
-    let v: f64 = num.trim().parse().map_err(|_| format!("invalid size: '{s}'"))?;
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid size: '{s}'"))?;
     Ok((v * mul as f64) as u64)
 }
 

@@ -1,0 +1,188 @@
+//! The command line end to end: exit statuses, inputs that must never panic or hang, explain.
+
+use std::io::Write;
+
+use assert_cmd::Command;
+
+fn swarmproof() -> Command {
+    Command::cargo_bin("swarmproof").unwrap()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
+    (dir, path)
+}
+
+/// Runs `check` on one stack text; returns (exit status, stdout, stderr).
+fn check_text(text: &[u8], extra: &[&str]) -> (i32, String, String) {
+    let (_dir, path) = temp_file("stack.yml", text);
+    let out = swarmproof()
+        .arg("check")
+        .arg(&path)
+        .args(extra)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn exit_status_follows_the_worst_finding() {
+    assert_eq!(check_text(b"services:\n  a:\n    image: x\n", &[]).0, 0);
+    let (code, out, _) = check_text(
+        b"services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: y\n",
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        check_text(
+            b"services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: y\n",
+            &["--deny", "warnings"]
+        )
+        .0,
+        1
+    );
+    assert_eq!(
+        check_text(
+            b"services:\n  a:\n    image: x\n    deploy: {replicas: -1}\n",
+            &[]
+        )
+        .0,
+        1
+    );
+}
+
+#[test]
+fn bad_input_gives_findings_with_locations_never_a_crash() {
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("malformed", b"services:\n  web: [\n".to_vec()),
+        ("alias bomb", bomb.into_bytes()),
+        (
+            "deep nesting",
+            format!("services: {}{}", "[".repeat(5000), "]".repeat(5000)).into_bytes(),
+        ),
+        (
+            "huge replicas",
+            b"services:\n  a:\n    image: x\n    deploy: {replicas: 99999999999999999999999999}\n"
+                .to_vec(),
+        ),
+        (
+            "wrong types",
+            b"services:\n  a:\n    image: [x]\n    deploy: 3\n    ports: {a: 1}\n".to_vec(),
+        ),
+        ("unknown keys", b"servics:\n  a: {}\n".to_vec()),
+        ("empty", b"".to_vec()),
+        ("scalar", b"hello\n".to_vec()),
+        ("list", b"- a\n- b\n".to_vec()),
+        (
+            "invalid utf-8 in a string",
+            b"services:\n  a:\n    image: \"\xff\"\n".to_vec(),
+        ),
+    ];
+    for (name, text) in cases {
+        let (code, out, err) = check_text(&text, &[]);
+        assert!(code == 1 || code == 2, "{name}: exit {code}\n{out}\n{err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(
+            out.contains("error[") || err.contains("error["),
+            "{name}: {out}{err}"
+        );
+    }
+}
+
+#[test]
+fn unreadable_and_binary_inputs_exit_2() {
+    let out = swarmproof()
+        .args(["check", "/nonexistent/stack.yml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SP0008"));
+    let (code, _, err) = check_text(b"\x7fELF\x02\x01\x01\x00\x00\x00", &[]);
+    assert_eq!(code, 2, "{err}");
+    let out = swarmproof()
+        .args(["check", "--format", "xml", "x.yml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn folder_with_stack_and_nodes() {
+    let out = swarmproof()
+        .args(["check", "models/missing-ssd-label"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SP0203"));
+}
+
+#[test]
+fn explain_known_and_unknown_codes() {
+    let out = swarmproof().args(["explain", "SP0106"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("depends-on-ignored") && text.contains("healthcheck"),
+        "{text}"
+    );
+    let by_name = swarmproof()
+        .args(["explain", "depends-on-ignored"])
+        .output()
+        .unwrap();
+    assert_eq!(by_name.stdout, out.stdout);
+    let list = swarmproof().arg("explain").output().unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).lines().count() >= 30);
+    assert_eq!(
+        swarmproof()
+            .args(["explain", "SP9999"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn env_file_feeds_interpolation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("stack.yml"),
+        "services:\n  a:\n    image: nginx:${TAG:?set TAG}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("vars.env"), "# comment\nTAG=1.25\n").unwrap();
+    std::fs::write(dir.path().join(".env"), "TAG=1.25\n").unwrap();
+    let without = swarmproof().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(without.status.code(), Some(1));
+    let with = swarmproof()
+        .arg("check")
+        .arg(dir.path())
+        .arg("--env-file")
+        .arg(dir.path().join("vars.env"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        with.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&with.stdout)
+    );
+}
