@@ -257,7 +257,24 @@ fn interpolation_and_unset_variables() {
     assert_eq!(s.environment[0].1.as_deref(), Some("$HOME"));
     assert_eq!(
         summary(&l),
-        vec!["SP0007 - The \"MISSING\" variable is not set. Defaulting to a blank string."]
+        vec!["SP0007 8:9 The \"MISSING\" variable is not set. Defaulting to a blank string."]
+    );
+    assert_eq!(
+        l.report.findings[0].severity,
+        swarmproof::diagnostics::Severity::Warning
+    );
+    // Painpoint 18: blank in a deploy setting is an error.
+    let critical = load_one("services:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        constraints: [node.hostname == $HOSTNAME]\n");
+    assert!(
+        critical
+            .report
+            .findings
+            .iter()
+            .any(|d| d.code.id == "SP0007"
+                && d.severity == swarmproof::diagnostics::Severity::Error
+                && d.notes.iter().any(|n| n.contains("not exported"))),
+        "{:?}",
+        summary(&critical)
     );
     let bad = load_one("services:\n  web:\n    image: nginx:${TAG:+x}\n");
     assert_eq!(
@@ -428,4 +445,17 @@ fn constraints_against_the_inventory() {
         "{s:?}"
     );
     assert!(s[1].starts_with("SP0205 7:32"), "{s:?}");
+}
+
+// Painpoint 24 and swarmkit validateEndpointSpec.
+#[test]
+fn dropped_extra_hosts_and_duplicate_ports() {
+    let l = load_one("services:\n  a:\n    image: x\n    extra_hosts:\n      - CAP_NET_BIND_SERVICE\n      - db:10.0.0.5\n    ports:\n      - 80:80\n      - target: 81\n        published: 80\n      - 80:80/udp\n");
+    assert_eq!(
+        summary(&l),
+        vec![
+            "SP0114 5:9 extra_hosts entry \"CAP_NET_BIND_SERVICE\" has no `:` and will be dropped",
+            "SP0115 9:9 EndpointSpec: duplicate published ports provided (80/tcp)",
+        ]
+    );
 }

@@ -12,7 +12,7 @@ pub mod schema;
 mod service;
 mod top;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, FileId, SourceMap, Span};
 use crate::loading::codes;
@@ -41,7 +41,7 @@ pub fn load_stack(
     let mut diags = Vec::new();
     let mut merged: Option<Yaml> = None;
     let mut version: Option<(String, u32, Span)> = None;
-    let mut unset = BTreeSet::new();
+    let mut unset = Unset::new();
     for &file in files {
         let Some(source) = sources.get(file) else {
             continue;
@@ -157,22 +157,47 @@ fn check_top_level(tree: &Yaml, diags: &mut Vec<Diagnostic>, minor: u32) {
     diags.extend(cx.diags);
 }
 
+/// Unset variables: whether any use is in a place where an empty value breaks the deploy
+/// (deploy settings, ports, networks, volumes, image, top-level object settings), and the first
+/// place each is used.
+type Unset = BTreeMap<String, (bool, Span)>;
+
+/// Service keys where a blank value breaks the deploy or changes where tasks run.
+const CRITICAL_SERVICE_KEYS: &[&str] = &["deploy", "ports", "networks", "volumes", "image"];
+
 /// docker/cli interpolates services, networks, volumes, secrets and configs (values, not keys).
 fn interpolate_sections(
     tree: &mut Yaml,
     env: &Env,
-    unset: &mut BTreeSet<String>,
+    unset: &mut Unset,
     diags: &mut Vec<Diagnostic>,
 ) {
     let Value::Map(entries) = &mut tree.value else {
         return;
     };
     for (k, v) in entries {
-        if matches!(
-            k.as_str(),
-            Some("services" | "networks" | "volumes" | "secrets" | "configs")
-        ) {
-            interpolate_tree(v, env, unset, diags);
+        match k.as_str() {
+            Some("services") => {
+                let Value::Map(services) = &mut v.value else {
+                    interpolate_tree(v, env, false, unset, diags);
+                    continue;
+                };
+                for (_, service) in services {
+                    let Value::Map(keys) = &mut service.value else {
+                        continue;
+                    };
+                    for (key, value) in keys {
+                        let critical = key
+                            .as_str()
+                            .is_some_and(|k| CRITICAL_SERVICE_KEYS.contains(&k));
+                        interpolate_tree(value, env, critical, unset, diags);
+                    }
+                }
+            }
+            Some("networks" | "volumes" | "secrets" | "configs") => {
+                interpolate_tree(v, env, true, unset, diags)
+            }
+            _ => {}
         }
     }
 }
@@ -180,19 +205,23 @@ fn interpolate_sections(
 fn interpolate_tree(
     y: &mut Yaml,
     env: &Env,
-    unset: &mut BTreeSet<String>,
+    critical: bool,
+    unset: &mut Unset,
     diags: &mut Vec<Diagnostic>,
 ) {
     match &mut y.value {
         Value::Str(s) if s.contains('$') => match interpolate::substitute(s, env) {
             Ok(out) => {
-                unset.extend(out.unset);
+                for name in out.unset {
+                    let entry = unset.entry(name).or_insert((critical, y.span));
+                    entry.0 |= critical;
+                }
                 *s = out.text;
             }
             Err(e) => {
                 let mut d = Diagnostic::error(&codes::TEMPLATE_INVALID, e.to_string())
                     .with_primary(Some(y.span), "cannot be substituted");
-                if s.contains(":+") || s.contains("${") && s.matches("${").count() > 1 {
+                if s.contains(":+") || s.matches("${").count() > 1 {
                     d = d.with_note("`${VAR:+alt}` and nested defaults are docker compose v2 syntax; docker stack deploy does not support them");
                 }
                 if matches!(e, interpolate::TemplateError::Invalid { .. }) {
@@ -203,24 +232,38 @@ fn interpolate_tree(
         },
         Value::Seq(items) => items
             .iter_mut()
-            .for_each(|i| interpolate_tree(i, env, unset, diags)),
+            .for_each(|i| interpolate_tree(i, env, critical, unset, diags)),
         Value::Map(entries) => entries
             .iter_mut()
-            .for_each(|(_, v)| interpolate_tree(v, env, unset, diags)),
+            .for_each(|(_, v)| interpolate_tree(v, env, critical, unset, diags)),
         _ => {}
     }
 }
 
-fn report_unset(unset: &BTreeSet<String>, options: &StackOptions, diags: &mut Vec<Diagnostic>) {
-    for name in unset {
-        let mut d = Diagnostic::warning(
-            &codes::VARIABLE_UNSET,
-            format!("The {name:?} variable is not set. Defaulting to a blank string."),
-        );
+/// Shell variables that are set in an interactive shell but usually not exported.
+const SHELL_ONLY: &[&str] = &["HOSTNAME", "PWD", "UID", "GID", "USER"];
+
+fn report_unset(unset: &Unset, options: &StackOptions, diags: &mut Vec<Diagnostic>) {
+    for (name, &(critical, span)) in unset {
+        let message = format!("The {name:?} variable is not set. Defaulting to a blank string.");
+        let mut d = if critical {
+            Diagnostic::error(&codes::VARIABLE_UNSET, message).with_primary(
+                Some(span),
+                "blank here breaks the deploy or changes where tasks run",
+            )
+        } else {
+            Diagnostic::warning(&codes::VARIABLE_UNSET, message)
+                .with_primary(Some(span), "substituted with \"\"")
+        };
         if options.dotenv_beside {
             d = d.with_note(
                 "a .env file sits beside the stack file, but docker stack deploy does not read it",
             );
+        }
+        if SHELL_ONLY.contains(&name.as_str()) {
+            d = d.with_note(format!(
+                "{name} is set by interactive shells but usually not exported to docker"
+            ));
         }
         diags.push(d.with_help(format!(
             "set {name}, give a default with ${{{name}:-value}}, or pass --env-file"

@@ -56,6 +56,27 @@ pub fn lower_ports(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<Port> {
     ports
 }
 
+/// swarmkit `validateEndpointSpec`: no (published, protocol) pair twice in one service.
+pub fn check_duplicates(cx: &mut Cx, ports: &[Port]) {
+    let mut seen = std::collections::BTreeSet::new();
+    for p in ports {
+        if let Some(published) = p.published.filter(|&n| n != 0) {
+            if !seen.insert((published, p.protocol)) {
+                cx.push(
+                    Diagnostic::error(
+                        &codes::DUPLICATE_PUBLISHED_PORT,
+                        format!(
+                            "EndpointSpec: duplicate published ports provided ({published}/{})",
+                            p.protocol.as_str()
+                        ),
+                    )
+                    .with_primary(p.span, "published a second time"),
+                );
+            }
+        }
+    }
+}
+
 fn long_port(cx: &mut Cx, item: &Yaml, what: &str) -> Option<Port> {
     let mut port = Port {
         target: 0,

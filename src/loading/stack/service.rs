@@ -40,7 +40,10 @@ pub fn lower_service(cx: &mut Cx, name: &str, name_span: Span, y: &Yaml) -> Serv
             }
             "depends_on" => lower_depends_on(cx, &mut s, v, key_span),
             "deploy" => deploy_yaml = Some(v),
-            "ports" => s.ports = ports::lower_ports(cx, v, &what("ports")),
+            "ports" => {
+                s.ports = ports::lower_ports(cx, v, &what("ports"));
+                ports::check_duplicates(cx, &s.ports);
+            }
             "networks" => s.networks = lower_networks(cx, v, &what("networks")),
             "volumes" => s.mounts = lower_volumes(cx, v, &what("volumes")),
             "secrets" => s.secrets = lower_file_refs(cx, v, &what("secrets")),
@@ -55,6 +58,7 @@ pub fn lower_service(cx: &mut Cx, name: &str, name_span: Span, y: &Yaml) -> Serv
                 s.log_driver = v.get("driver").and_then(|d| d.scalar_text());
             }
             "restart" => restart_fallback = cx.text(v, &what("restart")),
+            "extra_hosts" => check_extra_hosts(cx, v, &what("extra_hosts")),
             _ => {}
         }
     }
@@ -73,6 +77,25 @@ pub fn lower_service(cx: &mut Cx, name: &str, name_span: Span, y: &Yaml) -> Serv
     deploy::lower_deploy(cx, &mut s, deploy_yaml, restart_fallback);
     cx.service = None;
     s
+}
+
+/// docker/cli `convertExtraHosts` keeps `host:ip` and `host=ip` entries and drops the rest.
+fn check_extra_hosts(cx: &mut Cx, v: &Yaml, what: &str) {
+    for (entry, value, span) in cx.dict(v, what) {
+        let text = match value {
+            Some(value) => format!("{entry}={value}"),
+            None => entry,
+        };
+        if !text.contains(':') && !text.contains('=') {
+            cx.push(
+                Diagnostic::warning(
+                    &codes::EXTRA_HOST_DROPPED,
+                    format!("extra_hosts entry {text:?} has no `:` and will be dropped"),
+                )
+                .with_primary(Some(span), "silently skipped by docker stack deploy"),
+            );
+        }
+    }
 }
 
 /// Keys docker stack deploy refuses, ignores with a warning, or ignores silently (§6.4).
