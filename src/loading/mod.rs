@@ -2,3 +2,4 @@
 //! as `docker stack deploy -c a.yml -c b.yml` does) and node inventories.
 
 pub mod codes;
+pub mod values;
