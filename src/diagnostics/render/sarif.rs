@@ -60,7 +60,7 @@ struct Rule {
     help: Text,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct Text {
     text: String,
 }
@@ -78,7 +78,7 @@ struct SarifResult {
     related_locations: Vec<SarifLocation>,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifLocation {
     physical_location: PhysicalLocation,
@@ -86,19 +86,19 @@ struct SarifLocation {
     message: Option<Text>,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
     region: Region,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct ArtifactLocation {
     uri: String,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: usize,
@@ -187,6 +187,15 @@ fn result(
     if let Some(help) = &d.help {
         message.push_str(&format!("\nhelp: {help}"));
     }
+    // SARIF requires the related locations to be distinct.
+    let mut related: Vec<SarifLocation> = Vec::new();
+    for label in d.labels.iter().filter(|l| Some(l.span) != d.primary_span()) {
+        if let Some(loc) = location(sources, label.span, Some(&label.message)) {
+            if !related.contains(&loc) {
+                related.push(loc);
+            }
+        }
+    }
     let primary = d.primary_span().or(fallback);
     let primary_message = d.labels.iter().find(|l| Some(l.span) == d.primary_span());
     SarifResult {
@@ -202,12 +211,7 @@ fn result(
             .and_then(|s| location(sources, s, primary_message.map(|l| l.message.as_str())))
             .into_iter()
             .collect(),
-        related_locations: d
-            .labels
-            .iter()
-            .filter(|l| Some(l.span) != d.primary_span())
-            .filter_map(|l| location(sources, l.span, Some(&l.message)))
-            .collect(),
+        related_locations: related,
     }
 }
 
@@ -417,6 +421,17 @@ mod tests {
             assert!(ids.contains(&code.id), "{}", code.id);
         }
         assert!(ids.contains(&"SP0001"));
+    }
+
+    #[test]
+    fn related_locations_are_distinct() {
+        let (mut report, sources) = fixture::report();
+        let again = report.findings[1].labels[1].clone();
+        report.findings[1].labels.push(again);
+        let log: Value =
+            serde_json::from_str(&render_sarif(&report, &sources)).expect("SARIF is JSON");
+        let related = &log["runs"][0]["results"][1]["relatedLocations"];
+        assert_eq!(related.as_array().map(Vec::len), Some(1));
     }
 
     #[test]
