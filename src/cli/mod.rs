@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{codes, Severity};
+use crate::diagnostics::{codes, render, Severity};
 use crate::report::Report;
 
 pub use input::{read_inputs, InputArgs, Inputs};
@@ -131,7 +131,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         &inputs.options,
         &mut report,
     );
-    let text = output::render(args.format, &report, &inputs.sources);
+    let text = output::render(args.format, &report, &inputs.sources, args.deny.is_some());
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
@@ -147,9 +147,9 @@ pub fn exit_status(report: &Report, deny_warnings: bool) -> u8 {
 
 fn run_explain(code: Option<&str>) -> ExitCode {
     match code {
-        None => write_stdout(&output::list_codes()),
+        None => write_stdout(&render::render_code_list()),
         Some(q) => match codes::find(q) {
-            Some(c) => write_stdout(&output::explain(c)),
+            Some(c) => write_stdout(&render::render_explain(c)),
             None => {
                 let _ = writeln!(
                     std::io::stderr(),

@@ -3,6 +3,7 @@
 //! renders them (see `render`).
 
 pub mod codes;
+pub mod render;
 mod source;
 
 pub use codes::Code;

@@ -226,7 +226,17 @@ impl Cx {
         match values::parse_duration(s) {
             Ok(d) => Some(Spanned::new(d, y.span)),
             Err(e) => {
-                self.invalid(y.span, what, e.to_string());
+                // docker stack deploy's schema check words it first; Go's parser says why.
+                self.push(
+                    Diagnostic::error(
+                        &codes::INVALID_VALUE,
+                        format!("{what} Does not match format 'duration'"),
+                    )
+                    .with_primary(Some(y.span), e.to_string())
+                    .with_help(
+                        "a Go duration: 10s, 1m30s, 1.5h, 300ms (units ns, us, ms, s, m, h)",
+                    ),
+                );
                 None
             }
         }

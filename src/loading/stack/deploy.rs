@@ -3,6 +3,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::loading::codes;
+use crate::loading::values;
 use crate::loading::yaml::Yaml;
 use crate::model::service::DEFAULT_MONITOR;
 use crate::model::{
@@ -13,10 +14,6 @@ use crate::model::{
 use super::cx::Cx;
 use super::schema;
 use super::service::lower_constraints;
-
-/// swarmkit's minimums (`controlapi/service.go: validateResources`).
-const MIN_NANO_CPUS: u64 = 1_000_000;
-const MIN_MEMORY: u64 = 4 << 20;
 
 pub fn lower_deploy(
     cx: &mut Cx,
@@ -202,21 +199,16 @@ fn lower_resources(cx: &mut Cx, s: &mut Service, r: &Yaml) {
             match k.as_str() {
                 "cpus" => {
                     if let Some(c) = cx.cpus(val, &w) {
-                        if c.value != 0 && c.value < MIN_NANO_CPUS {
-                            cx.push(minimum(
-                                &w,
-                                c.span,
-                                "invalid cpu value",
-                                "at least 0.001 CPU",
-                            ));
+                        if let Err(e) = values::check_cpu_minimum(c.value) {
+                            cx.push(minimum(&w, c.span, e, "at least 0.001 CPU"));
                         }
                         set.nano_cpus = c;
                     }
                 }
                 "memory" => {
                     if let Some(m) = cx.size(val, &w) {
-                        if m.value != 0 && m.value < MIN_MEMORY {
-                            cx.push(minimum(&w, m.span, "invalid memory value", "at least 4MiB"));
+                        if let Err(e) = values::check_memory_minimum(m.value) {
+                            cx.push(minimum(&w, m.span, e, "at least 4MiB"));
                         }
                         set.memory_bytes = m;
                     }
@@ -234,17 +226,15 @@ fn lower_resources(cx: &mut Cx, s: &mut Service, r: &Yaml) {
     }
 }
 
+/// swarmkit's `validateResources` minimums, refused by the daemon rather than the CLI.
 fn minimum(
     what: &str,
     span: Option<crate::diagnostics::Span>,
-    docker: &str,
+    error: values::ValueError,
     need: &str,
 ) -> Diagnostic {
-    Diagnostic::error(
-        &codes::RESOURCE_TOO_SMALL,
-        format!("{what}: {docker}: Swarm requires {need}"),
-    )
-    .with_primary(span, format!("below Swarm's minimum ({need})"))
+    Diagnostic::error(&codes::RESOURCE_TOO_SMALL, format!("{what}: {error}"))
+        .with_primary(span, format!("below Swarm's minimum ({need})"))
 }
 
 fn lower_generic(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<GenericResource> {
