@@ -5,6 +5,7 @@
 //! and the terminal; see `docs/architecture.md` for the map and its invariants.
 
 pub mod diagnostics;
+pub mod graph;
 pub mod loading;
 pub mod model;
 pub mod placement;
