@@ -35,6 +35,9 @@ pub struct Edge {
     pub evidence: String,
     #[serde(skip)]
     pub span: Option<Span>,
+    /// Indices of `from` and `to` in the stack's services.
+    #[serde(skip)]
+    ends: (usize, usize),
 }
 
 /// A `depends_on` entry naming a service the stack does not define.
@@ -71,11 +74,32 @@ impl Cycle {
 #[derive(Clone, Debug, Serialize)]
 pub struct DependencyGraph {
     pub services: Vec<String>,
-    /// At most one edge per (from, to): a declared edge hides an inferred one for the same pair.
+    /// At most one edge per (from, to), ordered by (from, to) in stack order; a declared edge
+    /// hides an inferred one for the same pair.
     pub edges: Vec<Edge>,
     pub missing: Vec<MissingDependency>,
-    #[serde(skip)]
-    graph: DiGraph<usize, usize>,
+}
+
+/// A petgraph graph on `n` nodes (node weight = service index) with the given edges.
+fn digraph(n: usize, ends: impl Iterator<Item = (usize, usize)>) -> DiGraph<usize, ()> {
+    let mut g = DiGraph::with_capacity(n, 0);
+    let nodes: Vec<NodeIndex> = (0..n).map(|i| g.add_node(i)).collect();
+    for (i, j) in ends {
+        g.add_edge(nodes[i], nodes[j], ());
+    }
+    g
+}
+
+/// Strongly connected component id of each of `n` nodes.
+fn components(n: usize, ends: impl Iterator<Item = (usize, usize)>) -> Vec<usize> {
+    let g = digraph(n, ends);
+    let mut comp = vec![0; n];
+    for (c, scc) in tarjan_scc(&g).into_iter().enumerate() {
+        for node in scc {
+            comp[g[node]] = c;
+        }
+    }
+    comp
 }
 
 impl DependencyGraph {
@@ -85,11 +109,11 @@ impl DependencyGraph {
         let mut missing = Vec::new();
         for (i, s) in stack.services.iter().enumerate() {
             for d in &s.depends_on {
-                match stack.services.iter().position(|t| t.name == d.service) {
+                match names.service(&d.service) {
                     Some(j) => {
                         edges.insert(
                             (i, j),
-                            edge(s, &stack.services[j], EdgeKind::Declared, d.span)
+                            edge(stack, (i, j), EdgeKind::Declared, d.span)
                                 .with_evidence(format!("depends_on: {}", d.service)),
                         );
                     }
@@ -103,167 +127,76 @@ impl DependencyGraph {
             for (j, evidence, span) in inferred_targets(s, &names) {
                 if j != i {
                     edges.entry((i, j)).or_insert_with(|| {
-                        edge(s, &stack.services[j], EdgeKind::Inferred, span)
-                            .with_evidence(evidence)
+                        edge(stack, (i, j), EdgeKind::Inferred, span).with_evidence(evidence)
                     });
                 }
             }
-        }
-        let mut graph = DiGraph::new();
-        let nodes: Vec<NodeIndex> = (0..stack.services.len())
-            .map(|i| graph.add_node(i))
-            .collect();
-        for (k, &(i, j)) in edges.keys().enumerate() {
-            graph.add_edge(nodes[i], nodes[j], k);
         }
         DependencyGraph {
             services: stack.services.iter().map(|s| s.name.clone()).collect(),
             edges: edges.into_values().collect(),
             missing,
-            graph,
         }
     }
 
-    fn index(&self, name: &str) -> Option<usize> {
-        self.services.iter().position(|s| s == name)
-    }
-
-    fn endpoints(&self, e: &Edge) -> (usize, usize) {
-        // Edges are built from `services`, so both names are present.
-        (
-            self.index(&e.from).unwrap_or_default(),
-            self.index(&e.to).unwrap_or_default(),
-        )
-    }
-
-    /// Strongly connected component id of each service, over all edges.
-    fn components(&self) -> Vec<usize> {
-        let mut comp = vec![0; self.services.len()];
-        for (c, scc) in tarjan_scc(&self.graph).into_iter().enumerate() {
-            for n in scc {
-                comp[self.graph[n]] = c;
-            }
-        }
-        comp
-    }
-
-    /// The edges the start order respects: declared ones, and inferred ones between components.
+    /// The edges the start order respects: declared ones, and inferred ones between strongly
+    /// connected components of all edges.
     pub fn ordering_edges(&self) -> Vec<&Edge> {
-        let comp = self.components();
+        let comp = components(self.services.len(), self.edges.iter().map(|e| e.ends));
         self.edges
             .iter()
-            .filter(|e| {
-                let (i, j) = self.endpoints(e);
-                e.kind == EdgeKind::Declared || comp[i] != comp[j]
-            })
+            .filter(|e| e.kind == EdgeKind::Declared || comp[e.ends.0] != comp[e.ends.1])
             .collect()
     }
 
     /// One elementary cycle per cyclic component of the declared edges (these make the start
-    /// order impossible), then one per cyclic component of all edges that needs an inferred
-    /// edge to be cyclic (mutual references).
+    /// order impossible), then one through an inferred edge per component of all edges that
+    /// has one (mutual references).
     pub fn cycles(&self) -> Vec<Cycle> {
         let declared: Vec<&Edge> = self
             .edges
             .iter()
             .filter(|e| e.kind == EdgeKind::Declared)
             .collect();
-        let mut cycles = self.cycles_in(&declared, |_| true);
+        let mut cycles = self.cycles_in(&declared, EdgeKind::Declared);
         let all: Vec<&Edge> = self.edges.iter().collect();
-        cycles.extend(self.cycles_in(&all, |c| !c.is_declared()));
+        cycles.extend(self.cycles_in(&all, EdgeKind::Inferred));
         cycles
     }
 
-    /// Cycles of the subgraph `edges`: per nontrivial component, the shortest cycle through its
-    /// first inferred edge (if `want` prefers those) or its first edge.
-    fn cycles_in(&self, edges: &[&Edge], want: impl Fn(&Cycle) -> bool) -> Vec<Cycle> {
-        let mut g: DiGraph<usize, usize> = DiGraph::new();
-        let nodes: Vec<NodeIndex> = (0..self.services.len()).map(|i| g.add_node(i)).collect();
-        for (k, e) in edges.iter().enumerate() {
-            let (i, j) = self.endpoints(e);
-            g.add_edge(nodes[i], nodes[j], k);
+    /// Per strongly connected component of `edges` that contains an edge of kind `through`,
+    /// the shortest cycle through the first such edge.
+    fn cycles_in(&self, edges: &[&Edge], through: EdgeKind) -> Vec<Cycle> {
+        let comp = components(self.services.len(), edges.iter().map(|e| e.ends));
+        let mut inside: BTreeMap<usize, Vec<&Edge>> = BTreeMap::new();
+        for e in edges.iter().filter(|e| comp[e.ends.0] == comp[e.ends.1]) {
+            inside.entry(comp[e.ends.0]).or_default().push(e);
         }
-        let mut out = Vec::new();
-        for scc in tarjan_scc(&g) {
-            let members: BTreeSet<usize> = scc.iter().map(|&n| g[n]).collect();
-            let inside: Vec<&Edge> = edges
-                .iter()
-                .copied()
-                .filter(|e| {
-                    let (i, j) = self.endpoints(e);
-                    members.contains(&i) && members.contains(&j)
-                })
-                .collect();
-            if inside.is_empty() {
-                continue;
-            }
-            let mut starts: Vec<&Edge> = inside
-                .iter()
-                .copied()
-                .filter(|e| e.kind == EdgeKind::Inferred)
-                .collect();
-            starts.extend(inside.iter().copied());
-            if let Some(c) = starts
-                .into_iter()
-                .filter_map(|first| self.close_cycle(first, &inside))
-                .find(|c| want(c))
-            {
-                out.push(c);
-            }
-        }
-        out
-    }
-
-    /// `first` followed by a shortest path (BFS over `inside`) from its target back to its source.
-    fn close_cycle(&self, first: &Edge, inside: &[&Edge]) -> Option<Cycle> {
-        let (src, dst) = self.endpoints(first);
-        let mut prev: BTreeMap<usize, &Edge> = BTreeMap::new();
-        let mut queue = VecDeque::from([dst]);
-        let mut seen = BTreeSet::from([dst]);
-        while let Some(n) = queue.pop_front() {
-            if n == src {
-                let mut path = Vec::new();
-                let mut at = src;
-                while at != dst {
-                    let e = prev.get(&at)?;
-                    path.push((*e).clone());
-                    at = self.endpoints(e).0;
-                }
-                path.reverse();
-                let mut edges = vec![first.clone()];
-                edges.extend(path);
-                return Some(Cycle { edges });
-            }
-            for e in inside.iter().filter(|e| self.endpoints(e).0 == n) {
-                let to = self.endpoints(e).1;
-                if seen.insert(to) {
-                    prev.insert(to, e);
-                    queue.push_back(to);
-                }
-            }
-        }
-        None
+        inside
+            .values()
+            .filter_map(|group| {
+                let first = group.iter().find(|e| e.kind == through)?;
+                close_cycle(first, group)
+            })
+            .collect()
     }
 
     /// Start order in layers: layer 0 has no dependencies, layer k services depend only on
     /// earlier layers. `None` when the ordering edges have a cycle (the declared edges do).
     pub fn layers(&self) -> Option<Vec<Vec<String>>> {
-        let mut g: DiGraph<usize, ()> = DiGraph::new();
-        let nodes: Vec<NodeIndex> = (0..self.services.len()).map(|i| g.add_node(i)).collect();
-        for e in self.ordering_edges() {
-            let (i, j) = self.endpoints(e);
-            g.add_edge(nodes[i], nodes[j], ());
-        }
+        let g = digraph(
+            self.services.len(),
+            self.ordering_edges().into_iter().map(|e| e.ends),
+        );
         let topo = toposort(&g, None).ok()?;
         let mut layer = vec![0usize; self.services.len()];
         // Dependencies come after their dependents in `topo`; walk it backwards.
         for &n in topo.iter().rev() {
-            let l = g
+            layer[g[n]] = g
                 .neighbors(n)
                 .map(|m| layer[g[m]].saturating_add(1))
                 .max()
                 .unwrap_or(0);
-            layer[g[n]] = l;
         }
         let depth = layer.iter().max().map_or(0, |m| m + 1);
         let mut layers = vec![Vec::new(); depth];
@@ -274,17 +207,57 @@ impl DependencyGraph {
     }
 }
 
-fn edge(from: &Service, to: &Service, kind: EdgeKind, span: Option<Span>) -> Edge {
+/// `first` followed by a shortest path (BFS over `group`) from its target back to its source.
+fn close_cycle(first: &Edge, group: &[&Edge]) -> Option<Cycle> {
+    let (src, dst) = first.ends;
+    let mut out: BTreeMap<usize, Vec<&Edge>> = BTreeMap::new();
+    for e in group {
+        out.entry(e.ends.0).or_default().push(e);
+    }
+    let mut prev: BTreeMap<usize, &Edge> = BTreeMap::new();
+    let mut queue = VecDeque::from([dst]);
+    let mut seen = BTreeSet::from([dst]);
+    while let Some(n) = queue.pop_front() {
+        if n == src {
+            let mut path = Vec::new();
+            let mut at = src;
+            while at != dst {
+                let e = prev.get(&at)?;
+                path.push((*e).clone());
+                at = e.ends.0;
+            }
+            path.reverse();
+            let mut edges = vec![first.clone()];
+            edges.extend(path);
+            return Some(Cycle { edges });
+        }
+        for e in out.get(&n).into_iter().flatten() {
+            if seen.insert(e.ends.1) {
+                prev.insert(e.ends.1, e);
+                queue.push_back(e.ends.1);
+            }
+        }
+    }
+    None
+}
+
+fn edge(stack: &Stack, ends: (usize, usize), kind: EdgeKind, span: Option<Span>) -> Edge {
     Edge {
-        from: from.name.clone(),
-        to: to.name.clone(),
+        from: stack.services[ends.0].name.clone(),
+        to: stack.services[ends.1].name.clone(),
         kind,
         evidence: String::new(),
         span,
+        ends,
     }
 }
 
 impl Edge {
+    /// Indices of `from` and `to` in the stack's services.
+    pub fn ends(&self) -> (usize, usize) {
+        self.ends
+    }
+
     fn with_evidence(mut self, evidence: String) -> Self {
         self.evidence = evidence;
         self
@@ -296,6 +269,7 @@ impl Edge {
 /// (case-insensitively, as DNS compares names).
 struct NameResolver {
     stack: String,
+    services: BTreeMap<String, usize>,
     names: BTreeMap<String, usize>,
 }
 
@@ -313,8 +287,19 @@ impl NameResolver {
         }
         NameResolver {
             stack: stack.name.to_ascii_lowercase(),
+            services: stack
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name.clone(), i))
+                .collect(),
             names,
         }
+    }
+
+    /// A `depends_on` entry: the exact service name.
+    fn service(&self, name: &str) -> Option<usize> {
+        self.services.get(name).copied()
     }
 
     fn resolve(&self, host: &str) -> Option<usize> {

@@ -36,9 +36,13 @@ pub fn links(stack: &Stack, graph: &DependencyGraph) -> Vec<Link> {
         .edges
         .iter()
         .filter_map(|e| {
-            let from = stack.service(&e.from)?;
-            let to = stack.service(&e.to)?;
-            Some(link(stack, e, from, to))
+            let (i, j) = e.ends();
+            Some(link(
+                stack,
+                e,
+                stack.services.get(i)?,
+                stack.services.get(j)?,
+            ))
         })
         .collect()
 }
@@ -106,15 +110,16 @@ pub fn findings(stack: &Stack, graph: &DependencyGraph, links: &[Link]) -> Vec<D
                     ),
                 )
             };
-            let first_attachment = |name: &str| {
+            let first_attachment = |i: usize| {
                 stack
-                    .service(name)
+                    .services
+                    .get(i)
                     .and_then(|s| s.networks.iter().find_map(|n| n.span).or(s.span))
             };
             d.with_service(&l.from)
                 .with_primary(e.span, format!("{} ({})", e.evidence, what))
-                .with_secondary(first_attachment(&l.from), format!("`{}` joins these networks", l.from))
-                .with_secondary(first_attachment(&l.to), format!("`{}` joins these networks", l.to))
+                .with_secondary(first_attachment(e.ends().0), format!("`{}` joins these networks", l.from))
+                .with_secondary(first_attachment(e.ends().1), format!("`{}` joins these networks", l.to))
                 .with_note(format!(
                     "`{}` is on [{}]; `{}` is on [{}]",
                     l.from,

@@ -3,9 +3,11 @@
 //! mode, and an ingress port on a service in dnsrr mode. Host/host collisions across services are
 //! the scheduler's (HostPortFilter) and belong to placement.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::codes;
 use crate::diagnostics::Diagnostic;
-use crate::model::{EndpointMode, Port, PublishMode, Stack};
+use crate::model::{EndpointMode, Port, Protocol, PublishMode, Stack};
 
 fn fixed(p: &Port) -> Option<u32> {
     p.published.filter(|&n| n != 0)
@@ -14,34 +16,42 @@ fn fixed(p: &Port) -> Option<u32> {
 /// SP5012: pairs of services publishing one (port, protocol) where one of them uses ingress.
 /// Each pair is reported once, at the later service.
 pub fn ingress_conflicts(stack: &Stack) -> Vec<Diagnostic> {
+    let mut by_port: BTreeMap<(Protocol, u32), Vec<(usize, &Port)>> = BTreeMap::new();
+    for (i, s) in stack.services.iter().enumerate() {
+        for p in &s.ports {
+            if let Some(n) = fixed(p) {
+                by_port.entry((p.protocol, n)).or_default().push((i, p));
+            }
+        }
+    }
     let mut out = Vec::new();
     for (j, later) in stack.services.iter().enumerate() {
-        for earlier in &stack.services[..j] {
-            for q in &later.ports {
-                let Some(n) = fixed(q) else { continue };
-                let clash = earlier.ports.iter().find(|p| {
-                    fixed(p) == Some(n)
-                        && p.protocol == q.protocol
-                        && (p.mode == PublishMode::Ingress || q.mode == PublishMode::Ingress)
-                });
-                if let Some(p) = clash {
-                    out.push(
-                        Diagnostic::error(
-                            &codes::INGRESS_PORT_CONFLICT,
-                            format!(
-                                "port {n}/{} is published by `{}` and `{}`, and the routing mesh reserves it on every node",
-                                q.protocol.as_str(),
-                                earlier.name,
-                                later.name
-                            ),
-                        )
-                        .with_service(&later.name)
-                        .with_primary(q.span, format!("published by `{}` ({})", later.name, mode(q)))
-                        .with_secondary(p.span, format!("already published by `{}` ({})", earlier.name, mode(p)))
-                        .with_note("swarmkit's control API (checkPortConflicts) rejects whichever of the two is created second")
-                        .with_help("publish a different port, or route both through one reverse proxy"),
-                    );
+        for q in &later.ports {
+            let Some(n) = fixed(q) else { continue };
+            let mut reported = BTreeSet::new();
+            for &(i, p) in by_port.get(&(q.protocol, n)).into_iter().flatten() {
+                let clash =
+                    i < j && (p.mode == PublishMode::Ingress || q.mode == PublishMode::Ingress);
+                if !clash || !reported.insert(i) {
+                    continue;
                 }
+                let earlier = &stack.services[i];
+                out.push(
+                    Diagnostic::error(
+                        &codes::INGRESS_PORT_CONFLICT,
+                        format!(
+                            "port {n}/{} is published by `{}` and `{}`, and the routing mesh reserves it on every node",
+                            q.protocol.as_str(),
+                            earlier.name,
+                            later.name
+                        ),
+                    )
+                    .with_service(&later.name)
+                    .with_primary(q.span, format!("published by `{}` ({})", later.name, mode(q)))
+                    .with_secondary(p.span, format!("already published by `{}` ({})", earlier.name, mode(p)))
+                    .with_note("swarmkit's control API (checkPortConflicts) rejects whichever of the two is created second")
+                    .with_help("publish a different port, or route both through one reverse proxy"),
+                );
             }
         }
     }
@@ -90,7 +100,7 @@ pub fn dnsrr_with_ingress(stack: &Stack) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use crate::graph::fixtures::*;
-    use crate::model::{Protocol, Spanned};
+    use crate::model::Spanned;
 
     // Reference §5: ingress conflicts with ingress or host; host/host is the scheduler's.
     #[test]

@@ -2,6 +2,8 @@
 //! published ports, dependency edges (declared solid, inferred dashed), `depends_on` targets
 //! missing from the stack, and the networks each service joins. Output is deterministic.
 
+use std::collections::BTreeMap;
+
 use super::deps::{DependencyGraph, EdgeKind};
 use crate::model::{Port, PublishMode, Service, Stack};
 
@@ -44,11 +46,82 @@ fn service_lines(s: &Service) -> Vec<String> {
     lines
 }
 
-fn missing_targets(graph: &DependencyGraph) -> Vec<String> {
-    let mut names: Vec<String> = graph.missing.iter().map(|m| m.name.clone()).collect();
-    names.sort();
-    names.dedup();
-    names
+/// What a picture shows, independent of the output language.
+enum Shape {
+    Service,
+    Missing,
+    Network,
+}
+
+enum Line {
+    Declared,
+    Inferred,
+    MissingDependency,
+    Membership,
+}
+
+struct Picture {
+    /// (id, text lines, shape)
+    nodes: Vec<(String, Vec<String>, Shape)>,
+    /// (from id, to id, kind)
+    lines: Vec<(String, String, Line)>,
+}
+
+fn picture(stack: &Stack, graph: &DependencyGraph) -> Picture {
+    let mut nodes: Vec<(String, Vec<String>, Shape)> = stack
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("s{i}"), service_lines(s), Shape::Service))
+        .collect();
+    let mut missing: Vec<&str> = graph.missing.iter().map(|m| m.name.as_str()).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let missing: BTreeMap<&str, usize> = missing.into_iter().zip(0..).collect();
+    nodes.extend(missing.iter().map(|(m, i)| {
+        (
+            format!("m{i}"),
+            vec![format!("{m} (not in stack)")],
+            Shape::Missing,
+        )
+    }));
+    let nets: BTreeMap<String, usize> = networks(stack).into_iter().zip(0..).collect();
+    let mut by_index: Vec<(&String, &usize)> = nets.iter().collect();
+    by_index.sort_by_key(|(_, i)| **i);
+    nodes.extend(
+        by_index
+            .into_iter()
+            .map(|(n, i)| (format!("n{i}"), vec![n.clone()], Shape::Network)),
+    );
+
+    let mut lines: Vec<(String, String, Line)> = graph
+        .edges
+        .iter()
+        .map(|e| {
+            let (a, b) = e.ends();
+            let kind = match e.kind {
+                EdgeKind::Declared => Line::Declared,
+                EdgeKind::Inferred => Line::Inferred,
+            };
+            (format!("s{a}"), format!("s{b}"), kind)
+        })
+        .collect();
+    let service: BTreeMap<&str, usize> =
+        graph.services.iter().map(String::as_str).zip(0..).collect();
+    lines.extend(graph.missing.iter().filter_map(|m| {
+        let a = service.get(m.service.as_str())?;
+        let b = missing.get(m.name.as_str())?;
+        Some((format!("s{a}"), format!("m{b}"), Line::MissingDependency))
+    }));
+    for (i, s) in stack.services.iter().enumerate() {
+        lines.extend(
+            s.networks
+                .iter()
+                .filter_map(|a| nets.get(&a.name))
+                .map(|n| (format!("s{i}"), format!("n{n}"), Line::Membership)),
+        );
+    }
+    Picture { nodes, lines }
 }
 
 fn dot_escape(s: &str) -> String {
@@ -57,105 +130,55 @@ fn dot_escape(s: &str) -> String {
 
 /// Graphviz DOT (`dot -Tsvg`).
 pub fn dot(stack: &Stack, graph: &DependencyGraph) -> String {
-    let nets = networks(stack);
-    let missing = missing_targets(graph);
+    let p = picture(stack, graph);
     let mut out = format!(
         "digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
         dot_escape(&stack.name)
     );
-    for (i, s) in stack.services.iter().enumerate() {
-        let label: Vec<String> = service_lines(s).iter().map(|l| dot_escape(l)).collect();
-        out.push_str(&format!("  s{i} [label=\"{}\"];\n", label.join("\\n")));
-    }
-    for (i, m) in missing.iter().enumerate() {
-        out.push_str(&format!(
-            "  m{i} [label=\"{} (not in stack)\", style=dotted];\n",
-            dot_escape(m)
-        ));
-    }
-    for (i, n) in nets.iter().enumerate() {
-        out.push_str(&format!(
-            "  n{i} [label=\"{}\", shape=ellipse, style=filled, fillcolor=\"#eeeeee\"];\n",
-            dot_escape(n)
-        ));
-    }
-    let index = |name: &str| stack.services.iter().position(|s| s.name == name);
-    for e in &graph.edges {
-        let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) else {
-            continue;
-        };
-        let style = match e.kind {
-            EdgeKind::Declared => "label=\"depends_on\"",
-            EdgeKind::Inferred => "label=\"inferred\", style=dashed",
-        };
-        out.push_str(&format!("  s{a} -> s{b} [{style}];\n"));
-    }
-    for m in &graph.missing {
-        let (Some(a), Some(b)) = (index(&m.service), missing.iter().position(|x| *x == m.name))
-        else {
-            continue;
+    for (id, text, shape) in &p.nodes {
+        let label: Vec<String> = text.iter().map(|l| dot_escape(l)).collect();
+        let attrs = match shape {
+            Shape::Service => "",
+            Shape::Missing => ", style=dotted",
+            Shape::Network => ", shape=ellipse, style=filled, fillcolor=\"#eeeeee\"",
         };
         out.push_str(&format!(
-            "  s{a} -> m{b} [label=\"depends_on\", color=red];\n"
+            "  {id} [label=\"{}\"{attrs}];\n",
+            label.join("\\n")
         ));
     }
-    for (i, s) in stack.services.iter().enumerate() {
-        for a in &s.networks {
-            if let Some(n) = nets.iter().position(|x| *x == a.name) {
-                out.push_str(&format!("  s{i} -> n{n} [dir=none, color=gray];\n"));
-            }
-        }
+    for (a, b, line) in &p.lines {
+        let attrs = match line {
+            Line::Declared => "label=\"depends_on\"",
+            Line::Inferred => "label=\"inferred\", style=dashed",
+            Line::MissingDependency => "label=\"depends_on\", color=red",
+            Line::Membership => "dir=none, color=gray",
+        };
+        out.push_str(&format!("  {a} -> {b} [{attrs}];\n"));
     }
     out.push_str("}\n");
     out
 }
 
-fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-}
-
 /// Mermaid `flowchart LR` (renders in GitHub markdown).
 pub fn mermaid(stack: &Stack, graph: &DependencyGraph) -> String {
-    let nets = networks(stack);
-    let missing = missing_targets(graph);
+    let p = picture(stack, graph);
     let mut out = String::from("flowchart LR\n");
-    for (i, s) in stack.services.iter().enumerate() {
-        let label: Vec<String> = service_lines(s).iter().map(|l| mermaid_escape(l)).collect();
-        out.push_str(&format!("  s{i}[\"{}\"]\n", label.join("<br/>")));
-    }
-    for (i, m) in missing.iter().enumerate() {
-        out.push_str(&format!(
-            "  m{i}[\"{} (not in stack)\"]\n",
-            mermaid_escape(m)
-        ));
-    }
-    for (i, n) in nets.iter().enumerate() {
-        out.push_str(&format!("  n{i}((\"{}\"))\n", mermaid_escape(n)));
-    }
-    let index = |name: &str| stack.services.iter().position(|s| s.name == name);
-    for e in &graph.edges {
-        let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) else {
-            continue;
-        };
-        let arrow = match e.kind {
-            EdgeKind::Declared => "-->|depends_on|",
-            EdgeKind::Inferred => "-.->|inferred|",
-        };
-        out.push_str(&format!("  s{a} {arrow} s{b}\n"));
-    }
-    for m in &graph.missing {
-        let (Some(a), Some(b)) = (index(&m.service), missing.iter().position(|x| *x == m.name))
-        else {
-            continue;
-        };
-        out.push_str(&format!("  s{a} -->|depends_on| m{b}\n"));
-    }
-    for (i, s) in stack.services.iter().enumerate() {
-        for a in &s.networks {
-            if let Some(n) = nets.iter().position(|x| *x == a.name) {
-                out.push_str(&format!("  s{i} --- n{n}\n"));
-            }
+    for (id, text, shape) in &p.nodes {
+        let label: Vec<String> = text.iter().map(|l| l.replace('"', "#quot;")).collect();
+        let label = label.join("<br/>");
+        match shape {
+            Shape::Network => out.push_str(&format!("  {id}((\"{label}\"))\n")),
+            Shape::Service | Shape::Missing => out.push_str(&format!("  {id}[\"{label}\"]\n")),
         }
+    }
+    for (a, b, line) in &p.lines {
+        let arrow = match line {
+            Line::Declared | Line::MissingDependency => "-->|depends_on|",
+            Line::Inferred => "-.->|inferred|",
+            Line::Membership => "---",
+        };
+        out.push_str(&format!("  {a} {arrow} {b}\n"));
     }
     out
 }

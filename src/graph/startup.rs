@@ -3,7 +3,9 @@
 //! (reference §6.4, painpoint 5), and dependencies on services outside the stack.
 
 use super::codes;
-use super::deps::{Cycle, DependencyGraph, EdgeKind};
+use std::collections::BTreeMap;
+
+use super::deps::{Cycle, DependencyGraph, Edge, EdgeKind};
 use crate::diagnostics::Diagnostic;
 use crate::model::{RestartCondition, Stack};
 
@@ -36,7 +38,7 @@ pub fn cycle_findings(cycles: &[Cycle]) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn label(e: &super::deps::Edge) -> String {
+fn label(e: &Edge) -> String {
     match e.kind {
         EdgeKind::Declared => format!("`{}` depends on `{}`", e.from, e.to),
         EdgeKind::Inferred => format!("`{}` names `{}` ({})", e.from, e.to, e.evidence),
@@ -45,15 +47,14 @@ fn label(e: &super::deps::Edge) -> String {
 
 /// SP5003, one per service with declared dependencies in the stack.
 pub fn start_order_findings(stack: &Stack, graph: &DependencyGraph) -> Vec<Diagnostic> {
-    stack
-        .services
-        .iter()
-        .filter_map(|s| {
-            let deps: Vec<&super::deps::Edge> = graph
-                .edges
-                .iter()
-                .filter(|e| e.from == s.name && e.kind == EdgeKind::Declared)
-                .collect();
+    let mut declared: BTreeMap<usize, Vec<&Edge>> = BTreeMap::new();
+    for e in graph.edges.iter().filter(|e| e.kind == EdgeKind::Declared) {
+        declared.entry(e.ends().0).or_default().push(e);
+    }
+    declared
+        .into_iter()
+        .filter_map(|(i, deps)| {
+            let s = stack.services.get(i)?;
             let first = deps.first()?;
             let names: Vec<String> = deps.iter().map(|e| format!("`{}`", e.to)).collect();
             let mut d = Diagnostic::warning(
@@ -83,7 +84,7 @@ pub fn start_order_findings(stack: &Stack, graph: &DependencyGraph) -> Vec<Diagn
             }
             let unhealthy: Vec<&str> = deps
                 .iter()
-                .filter_map(|e| stack.service(&e.to))
+                .filter_map(|e| stack.services.get(e.ends().1))
                 .filter(|t| t.healthcheck.as_ref().is_none_or(|h| h.disabled))
                 .map(|t| t.name.as_str())
                 .collect();
