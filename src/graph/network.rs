@@ -89,24 +89,24 @@ pub fn findings(stack: &Stack, graph: &DependencyGraph, links: &[Link]) -> Vec<D
         .zip(links)
         .filter(|(_, l)| l.shared.is_empty())
         .map(|(e, l)| {
-            let what = match e.kind {
-                EdgeKind::Declared => "depends on",
-                EdgeKind::Inferred => "names as a host",
+            let relation = match e.kind {
+                EdgeKind::Declared => format!("`{}` depends on `{}`", l.from, l.to),
+                EdgeKind::Inferred => format!("`{}` names `{}` as a host", l.from, l.to),
             };
             let d = if l.via_published_port {
                 Diagnostic::warning(
                     &codes::NO_SHARED_NETWORK,
                     format!(
-                        "`{}` {what} `{}`, but they share no network; only `{}`'s published ports are reachable, not its name",
-                        l.from, l.to, l.to
+                        "{relation}, but they share no network; only `{}`'s published ports are reachable, not its name",
+                        l.to
                     ),
                 )
             } else {
                 Diagnostic::error(
                     &codes::NO_SHARED_NETWORK,
                     format!(
-                        "`{}` {what} `{}`, but they share no network, so `{}` cannot reach it",
-                        l.from, l.to, l.from
+                        "{relation}, but they share no network, so `{}` cannot reach it",
+                        l.from
                     ),
                 )
             };
@@ -117,7 +117,7 @@ pub fn findings(stack: &Stack, graph: &DependencyGraph, links: &[Link]) -> Vec<D
                     .and_then(|s| s.networks.iter().find_map(|n| n.span).or(s.span))
             };
             d.with_service(&l.from)
-                .with_primary(e.span, format!("{} ({})", e.evidence, what))
+                .with_primary(e.span, e.evidence.clone())
                 .with_secondary(first_attachment(e.ends().0), format!("`{}` joins these networks", l.from))
                 .with_secondary(first_attachment(e.ends().1), format!("`{}` joins these networks", l.to))
                 .with_note(format!(
