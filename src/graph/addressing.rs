@@ -1,6 +1,8 @@
 //! Overlay address space (reference §7): explicit subnets that overlap each other or the hosts'
 //! networks, and networks whose subnet cannot hold the addresses their services need.
 
+use std::net::Ipv4Addr;
+
 use super::cidr::Cidr;
 use super::codes;
 use crate::diagnostics::{Diagnostic, Span};
@@ -79,6 +81,49 @@ pub fn subnet_overlaps(stack: &Stack) -> Vec<Diagnostic> {
                     .with_help("choose a subnet outside every host, VPC and VPN range"),
                 );
             }
+        }
+    }
+    out
+}
+
+/// SP5016: environment values that are a private IPv4 address (`172.18.0.1`, `10.0.0.5:80`).
+pub fn hard_coded_addresses(stack: &Stack) -> Vec<Diagnostic> {
+    let nets = subnets(stack);
+    let mut out = Vec::new();
+    for s in &stack.services {
+        for (key, value, span) in &s.environment {
+            let Some(value) = value else { continue };
+            let text = value.trim();
+            let ip = text.split_once(':').map_or(text, |(ip, _)| ip);
+            let Ok(ip) = ip.parse::<Ipv4Addr>() else {
+                continue;
+            };
+            if !ip.is_private() {
+                continue;
+            }
+            let mut d = Diagnostic::info(
+                &codes::HARD_CODED_ADDRESS,
+                format!("`{}` hard-codes the address {ip} in {key}", s.name),
+            )
+            .with_service(&s.name)
+            .with_primary(*span, "fixed address")
+            .with_help("use a service name, or discover the address at start-up");
+            let host = Cidr::parse(&format!("{ip}/32"));
+            if let Some(n) = nets
+                .iter()
+                .find(|n| host.is_some_and(|h| h.overlaps(&n.cidr)))
+            {
+                d = d.with_note(format!(
+                    "it lies in subnet {} of network `{}`, where Swarm assigns addresses itself",
+                    n.cidr, n.network.name
+                ));
+            } else if Cidr::parse("172.18.0.0/16")
+                .zip(host)
+                .is_some_and(|(g, h)| g.overlaps(&h))
+            {
+                d = d.with_note("172.18.0.0/16 is docker_gwbridge's usual subnet; Docker picks another when it is taken on a host");
+            }
+            out.push(d);
         }
     }
     out
@@ -241,6 +286,33 @@ mod tests {
             "subnet 10.0.8.0/24 of network `two` overlaps subnet 10.0.0.0/16 of network `one`"
         );
         assert_eq!(found[1].primary_span(), Some(span(2)));
+    }
+
+    // INDEX #2 (swarmprom): DOCKER_GWBRIDGE_IP=172.18.0.1 assumes docker_gwbridge's subnet.
+    #[test]
+    fn private_addresses_in_environment() {
+        let mut exporter = svc("dockerd-exporter");
+        exporter.environment = vec![
+            (
+                "DOCKER_GWBRIDGE_IP".into(),
+                Some("172.18.0.1".into()),
+                Some(span(1)),
+            ),
+            ("PUBLIC".into(), Some("8.8.8.8".into()), None),
+            ("LOOPBACK".into(), Some("127.0.0.1".into()), None),
+            ("PATTERN".into(), Some("^10.0.*.*".into()), None),
+            ("PEER".into(), Some("10.20.0.5:7000".into()), Some(span(2))),
+        ];
+        let mut st = stack(vec![exporter]);
+        st.networks[0].subnets = vec![spanned("10.20.0.0/24", 3)];
+        let found = hard_coded_addresses(&st);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].message,
+            "`dockerd-exporter` hard-codes the address 172.18.0.1 in DOCKER_GWBRIDGE_IP"
+        );
+        assert!(found[0].notes[0].contains("docker_gwbridge"));
+        assert!(found[1].notes[0].contains("network `default`"));
     }
 
     #[test]

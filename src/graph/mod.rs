@@ -20,6 +20,8 @@ mod storage;
 pub mod theorem;
 
 #[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
 mod fixtures;
 
 use serde::Serialize;
@@ -64,6 +66,7 @@ pub fn check(stack: &Stack, cluster: Option<&Cluster>) -> GraphCheck {
     diagnostics.extend(ports::ingress_conflicts(stack));
     diagnostics.extend(ports::dnsrr_with_ingress(stack));
     diagnostics.extend(addressing::address_exhaustion(stack, cluster));
+    diagnostics.extend(addressing::hard_coded_addresses(stack));
     diagnostics.extend(external::findings(&preconditions));
     diagnostics.extend(storage::findings(stack, cluster));
     GraphCheck {

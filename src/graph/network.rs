@@ -81,7 +81,10 @@ fn network_names(s: &Service) -> Vec<String> {
     s.networks.iter().map(|n| n.name.clone()).collect()
 }
 
-/// SP5010 for every edge of D whose services share no network.
+/// SP5010 for every edge of D whose services share no network: an error for a declared edge
+/// that nothing reaches; a warning when a published port still reaches the target, or when the
+/// edge is only inferred (a host name in a command or variable may be configuration handed to
+/// another service rather than a connection this one makes).
 pub fn findings(stack: &Stack, graph: &DependencyGraph, links: &[Link]) -> Vec<Diagnostic> {
     graph
         .edges
@@ -93,22 +96,21 @@ pub fn findings(stack: &Stack, graph: &DependencyGraph, links: &[Link]) -> Vec<D
                 EdgeKind::Declared => format!("`{}` depends on `{}`", l.from, l.to),
                 EdgeKind::Inferred => format!("`{}` names `{}` as a host", l.from, l.to),
             };
-            let d = if l.via_published_port {
-                Diagnostic::warning(
-                    &codes::NO_SHARED_NETWORK,
-                    format!(
-                        "{relation}, but they share no network; only `{}`'s published ports are reachable, not its name",
-                        l.to
-                    ),
+            let message = if l.via_published_port {
+                format!(
+                    "{relation}, but they share no network; only `{}`'s published ports are reachable, not its name",
+                    l.to
                 )
             } else {
-                Diagnostic::error(
-                    &codes::NO_SHARED_NETWORK,
-                    format!(
-                        "{relation}, but they share no network, so `{}` cannot reach it",
-                        l.from
-                    ),
+                format!(
+                    "{relation}, but they share no network, so `{}` cannot reach it",
+                    l.from
                 )
+            };
+            let d = if l.via_published_port || e.kind == EdgeKind::Inferred {
+                Diagnostic::warning(&codes::NO_SHARED_NETWORK, message)
+            } else {
+                Diagnostic::error(&codes::NO_SHARED_NETWORK, message)
             };
             let first_attachment = |i: usize| {
                 stack
@@ -175,6 +177,23 @@ mod tests {
         assert_eq!(links[0].shared, ["backend"]);
         assert_eq!(links[1].shared, ["default"]);
         assert!(findings(&stack, &g, &links).is_empty());
+    }
+
+    #[test]
+    fn inferred_edge_across_networks_is_a_warning() {
+        let mut init = on_networks(svc("init"), &["consul"]);
+        init.command = vec![spanned("--docker.endPoint=http://dockersocket:2375", 4)];
+        let stack = stack(vec![init, on_networks(svc("dockersocket"), &["docker"])]);
+        let g = DependencyGraph::build(&stack);
+        let links = links(&stack, &g);
+        assert!(!links[0].reachable());
+        let d = findings(&stack, &g, &links);
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert_eq!(
+            d[0].message,
+            "`init` names `dockersocket` as a host, but they share no network, so `init` cannot reach it"
+        );
+        assert_eq!(d[0].primary_span(), Some(span(4)));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::deps::Cycle;
+use super::deps::{Cycle, EdgeKind};
 use super::network::Link;
 use super::GraphCheck;
 use crate::model::{Cluster, Stack};
@@ -100,27 +100,12 @@ pub fn prove(
         status,
         evidence,
     };
-    let unreachable: Vec<Link> = graph
-        .links
-        .iter()
-        .filter(|l| !l.reachable())
-        .cloned()
-        .collect();
+    let (status, evidence) = connected_premise(&graph.links);
     let connected = Premise {
         name: "connected-network",
         statement: "N connects every edge of D",
-        status: if unreachable.is_empty() {
-            Status::Holds
-        } else {
-            Status::Violated
-        },
-        evidence: if unreachable.is_empty() {
-            Evidence::AllReachable {
-                edges: graph.links.len(),
-            }
-        } else {
-            Evidence::Unreachable { links: unreachable }
-        },
+        status,
+        evidence,
     };
     let premises = vec![acyclic, satisfiable, connected];
     let status = conclusion(&premises);
@@ -135,6 +120,25 @@ pub fn prove(
             .map(|(p, c)| placed(stack, c, p)),
         premises,
     }
+}
+
+/// Holds when every edge is reachable; violated when a declared edge is not; unknown when only
+/// inferred edges are not (they are hypotheses about what the services connect to).
+fn connected_premise(links: &[Link]) -> (Status, Evidence) {
+    let unreachable: Vec<Link> = links.iter().filter(|l| !l.reachable()).cloned().collect();
+    let status = if unreachable.is_empty() {
+        Status::Holds
+    } else if unreachable.iter().any(|l| l.kind == EdgeKind::Declared) {
+        Status::Violated
+    } else {
+        Status::Unknown
+    };
+    let evidence = if unreachable.is_empty() {
+        Evidence::AllReachable { edges: links.len() }
+    } else {
+        Evidence::Unreachable { links: unreachable }
+    };
+    (status, evidence)
 }
 
 fn resources_premise(
@@ -419,6 +423,25 @@ mod tests {
             o.premises[2].explain(),
             "`app` cannot reach `db` (app on [frontend], db on [backend])"
         );
+    }
+
+    #[test]
+    fn unreachable_inferred_edge_leaves_n_undecided() {
+        let mut app = on_networks(svc("app"), &["frontend"]);
+        app.environment = vec![("DB_URL".into(), Some("postgres://db:5432".into()), None)];
+        let st = stack(vec![app, on_networks(svc("db"), &["backend"])]);
+        let c = cluster();
+        let plan = one_task_each(&st);
+        let o = prove(
+            &st,
+            Some(&c),
+            &check(&st, Some(&c)),
+            Status::Holds,
+            Some(&plan),
+        );
+        assert_eq!(o.premises[2].status, Status::Unknown);
+        assert_eq!(o.status, Status::Unknown);
+        assert!(o.order.is_none());
     }
 
     // Soundness: R holds only with a plan the validator accepts.
