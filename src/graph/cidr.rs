@@ -98,4 +98,16 @@ mod tests {
         assert!(Cidr::parse("10.0.0.0").is_none());
         assert!(Cidr::parse("bogus/8").is_none());
     }
+
+    proptest::proptest! {
+        // Overlap is symmetric and reflexive; parsing arbitrary text never panics.
+        #[test]
+        fn overlap_is_symmetric(a in 0u32.., abits in 0u8..=32, b in 0u32.., bbits in 0u8..=32, junk in ".{0,30}") {
+            let _ = Cidr::parse(&junk);
+            let x = c(&format!("{}/{abits}", std::net::Ipv4Addr::from(a)));
+            let y = c(&format!("{}/{bbits}", std::net::Ipv4Addr::from(b)));
+            proptest::prop_assert_eq!(x.overlaps(&y), y.overlaps(&x));
+            proptest::prop_assert!(x.overlaps(&x));
+        }
+    }
 }

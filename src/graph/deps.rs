@@ -475,4 +475,35 @@ mod tests {
         assert!(cycles[0].is_declared());
         assert_eq!(cycles[1].path(), "a → c → a");
     }
+
+    proptest::proptest! {
+        // Every reported cycle is a closed walk over edges of D (replayed on the model), and
+        // the order exists exactly when no cycle of declared edges does.
+        #[test]
+        fn cycles_are_real_and_decide_the_order(
+            n in 1usize..7,
+            edges in proptest::collection::vec((0usize..7, 0usize..7, proptest::bool::ANY), 0..14),
+        ) {
+            let mut services: Vec<Service> = (0..n).map(|i| svc(&format!("s{i}"))).collect();
+            for &(a, b, declared) in &edges {
+                let (a, b) = (a % n, b % n);
+                if declared {
+                    services[a] = depends(services[a].clone(), &format!("s{b}"), a);
+                } else {
+                    services[a].environment.push((format!("S{b}_URL"), Some(format!("http://s{b}:80")), None));
+                }
+            }
+            let g = DependencyGraph::build(&stack(services));
+            let cycles = g.cycles();
+            for c in &cycles {
+                proptest::prop_assert!(!c.edges.is_empty());
+                for (k, e) in c.edges.iter().enumerate() {
+                    proptest::prop_assert!(g.edges.contains(e));
+                    let next = &c.edges[(k + 1) % c.edges.len()];
+                    proptest::prop_assert_eq!(&e.to, &next.from);
+                }
+            }
+            proptest::prop_assert_eq!(g.layers().is_some(), !cycles.iter().any(Cycle::is_declared));
+        }
+    }
 }

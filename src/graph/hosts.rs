@@ -110,4 +110,15 @@ mod tests {
         assert!(in_command("--web.listen-address=:9090").is_empty());
         assert!(in_command("C:\\data").is_empty());
     }
+
+    proptest::proptest! {
+        // Bad input never panics, and every name found is a lowercase DNS-style name.
+        #[test]
+        fn any_text_yields_only_valid_names(key in ".{0,20}", value in ".{0,80}") {
+            for h in in_env(&key, &value).into_iter().chain(in_command(&value)) {
+                proptest::prop_assert!(valid_hostname(&h));
+                proptest::prop_assert_eq!(h.to_ascii_lowercase(), h);
+            }
+        }
+    }
 }
