@@ -2,9 +2,9 @@
 //! ones are mutual references), the start order docker stack deploy does not enforce
 //! (reference §6.4, painpoint 5), and dependencies on services outside the stack.
 
-use super::codes;
 use std::collections::BTreeMap;
 
+use super::codes;
 use super::deps::{Cycle, DependencyGraph, Edge, EdgeKind};
 use crate::diagnostics::Diagnostic;
 use crate::model::{RestartCondition, Stack};

@@ -4,7 +4,9 @@
 
 use super::codes;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Cluster, ConstraintKey, Mount, MountKind, Operator, Service, Stack, Volume};
+use crate::model::{
+    Cluster, Constraint, ConstraintKey, Mount, MountKind, Operator, Service, Stack, Volume,
+};
 
 /// `driver_opts.type` values with which the local driver mounts shared network storage.
 const SHARED_TYPES: [&str; 7] = [
@@ -48,7 +50,7 @@ enum Pin {
 }
 
 fn pin(s: &Service, cluster: Option<&Cluster>) -> Pin {
-    let eq = |c: &&crate::model::Constraint| c.op == Operator::Eq;
+    let eq = |c: &&Constraint| c.op == Operator::Eq;
     if let Some(c) = s
         .constraints()
         .filter(eq)
@@ -134,7 +136,7 @@ fn per_task(v: &Volume) -> bool {
     v.full_name.contains("{{.Task.")
 }
 
-/// Whether the service runs any task that could move between nodes.
+/// Whether the service runs any task at all (a replicated service may be scaled to 0).
 fn runs_tasks(s: &Service) -> bool {
     s.mode.replicated_tasks().is_none_or(|n| n > 0)
 }
