@@ -39,10 +39,10 @@ const SYSTEM_PATHS: [&str; 13] = [
 /// Where the scheduler may run a service's tasks, as far as data is concerned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Pin {
-    /// On one node, with the reason: `node.hostname ==` / `node.id ==`; the only node of the
-    /// inventory matching the constraints; or, without an inventory, a node-label equality
-    /// taken as a label given to one node.
-    OneNode(String),
+    /// On one node: `node.hostname ==` / `node.id ==`; the only node of the inventory matching
+    /// the constraints; or, without an inventory, a node-label equality taken as a label given
+    /// to one node. `node` identifies the node (services with equal `node` are co-located).
+    OneNode { node: String, why: String },
     /// The inventory has no node matching the constraints (placement reports it).
     NoNode,
     /// More than one node matches (`Some(hostnames)`), or, without an inventory, may.
@@ -56,7 +56,13 @@ fn pin(s: &Service, cluster: Option<&Cluster>) -> Pin {
         .filter(eq)
         .find(|c| matches!(c.key, ConstraintKey::NodeHostname | ConstraintKey::NodeId))
     {
-        return Pin::OneNode(c.to_string());
+        let node = cluster
+            .and_then(|cl| cl.node(&c.value))
+            .map_or_else(|| c.value.to_lowercase(), |n| n.hostname.clone());
+        return Pin::OneNode {
+            node,
+            why: c.to_string(),
+        };
     }
     match cluster {
         Some(cluster) => {
@@ -68,7 +74,10 @@ fn pin(s: &Service, cluster: Option<&Cluster>) -> Pin {
                 .collect();
             match nodes.as_slice() {
                 [] => Pin::NoNode,
-                [one] => Pin::OneNode(format!("only {one} matches its constraints")),
+                [one] => Pin::OneNode {
+                    node: one.clone(),
+                    why: format!("only {one} matches its constraints"),
+                },
                 _ => Pin::Movable(Some(nodes)),
             }
         }
@@ -76,8 +85,9 @@ fn pin(s: &Service, cluster: Option<&Cluster>) -> Pin {
             .constraints()
             .filter(eq)
             .find(|c| matches!(c.key, ConstraintKey::NodeLabel(_)))
-            .map_or(Pin::Movable(None), |c| {
-                Pin::OneNode(format!("{c}, assumed to be on one node"))
+            .map_or(Pin::Movable(None), |c| Pin::OneNode {
+                node: c.to_string().to_lowercase(),
+                why: format!("{c}, assumed to be on one node"),
             }),
     }
 }
@@ -91,14 +101,10 @@ enum Local<'a> {
 fn node_local<'a>(stack: &'a Stack, m: &'a Mount) -> Option<Local<'a>> {
     let source = m.source.as_deref()?;
     match m.kind {
-        MountKind::Volume => {
-            let v = stack.volume(source)?;
-            let shared = v
-                .driver_opts
-                .get("type")
-                .is_some_and(|t| SHARED_TYPES.contains(&t.to_ascii_lowercase().as_str()));
-            (!v.external && v.driver == "local" && !shared).then_some(Local::Volume(v))
-        }
+        MountKind::Volume => stack
+            .volume(source)
+            .filter(|v| node_local_volume(v))
+            .map(Local::Volume),
         MountKind::Bind if is_relative(source) => Some(Local::Bind {
             path: source,
             relative: true,
@@ -109,6 +115,15 @@ fn node_local<'a>(stack: &'a Stack, m: &'a Mount) -> Option<Local<'a>> {
         }),
         _ => None,
     }
+}
+
+/// A volume of the `local` driver that does not mount shared network storage.
+fn node_local_volume(v: &Volume) -> bool {
+    let shared = v
+        .driver_opts
+        .get("type")
+        .is_some_and(|t| SHARED_TYPES.contains(&t.to_ascii_lowercase().as_str()));
+    !v.external && v.driver == "local" && !shared
 }
 
 fn is_relative(path: &str) -> bool {
@@ -142,9 +157,9 @@ fn runs_tasks(s: &Service) -> bool {
 }
 
 pub fn findings(stack: &Stack, cluster: Option<&Cluster>) -> Vec<Diagnostic> {
+    let pins: Vec<Pin> = stack.services.iter().map(|s| pin(s, cluster)).collect();
     let mut out = Vec::new();
-    for s in &stack.services {
-        let p = pin(s, cluster);
+    for (s, p) in stack.services.iter().zip(&pins) {
         for m in &s.mounts {
             let Some(local) = node_local(stack, m) else {
                 continue;
@@ -163,15 +178,68 @@ pub fn findings(stack: &Stack, cluster: Option<&Cluster>) -> Vec<Diagnostic> {
                     | Local::Bind {
                         relative: false, ..
                     },
-                ) = (&p, &local)
+                ) = (p, &local)
                 {
                     out.push(can_move(s, m, &local, nodes.as_deref()));
                 }
             }
-            if let Some(d) = shared_by_replicas(s, m, &local, &p) {
+            if let Some(d) = shared_by_replicas(s, m, &local, p) {
                 out.push(d);
             }
         }
+    }
+    out.extend(split_volumes(stack, &pins));
+    out
+}
+
+/// SP5023: a local volume used by several services that are not all pinned to one node. A
+/// global user is left out: it runs on every eligible node, so it sits beside the others.
+fn split_volumes(stack: &Stack, pins: &[Pin]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for v in stack
+        .volumes
+        .iter()
+        .filter(|v| node_local_volume(v) && !per_task(v))
+    {
+        let users: Vec<(usize, &Mount)> = stack
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| runs_tasks(s) && !s.mode.is_global())
+            .filter_map(|(i, s)| {
+                s.mounts
+                    .iter()
+                    .find(|m| m.kind == MountKind::Volume && m.source.as_deref() == Some(&v.name))
+                    .map(|m| (i, m))
+            })
+            .collect();
+        let node_of = |i: usize| match &pins[i] {
+            Pin::OneNode { node, .. } => Some(node.as_str()),
+            _ => None,
+        };
+        let first = users.first().and_then(|&(i, _)| node_of(i));
+        if users.len() < 2 || (first.is_some() && users.iter().all(|&(i, _)| node_of(i) == first)) {
+            continue;
+        }
+        let names: Vec<String> = users
+            .iter()
+            .map(|&(i, _)| format!("`{}`", stack.services[i].name))
+            .collect();
+        let mut d = Diagnostic::warning(
+            &codes::LOCAL_VOLUME_SPLIT,
+            format!(
+                "local volume `{}` is used by {}, which are not pinned to one node: each node has its own copy",
+                v.name,
+                names.join(", ")
+            ),
+        )
+        .with_primary(v.span, "local volume");
+        for &(i, m) in &users {
+            d = d.with_secondary(m.span, format!("used by `{}`", stack.services[i].name));
+        }
+        out.push(d.with_help(
+            "pin every service that uses it to the same node, or use a volume driver that shares data between nodes",
+        ));
     }
     out
 }
@@ -243,7 +311,7 @@ fn shared_by_replicas(s: &Service, m: &Mount, local: &Local<'_>, p: &Pin) -> Opt
         Local::Bind { path, .. } => format!("host path `{path}`"),
     };
     let how = match p {
-        Pin::OneNode(why) => {
+        Pin::OneNode { why, .. } => {
             format!("all {replicas} replicas run on one node ({why}) and write to the same {what}")
         }
         _ if max > 1 => format!(
@@ -308,9 +376,14 @@ mod tests {
                 with_volume(constrained(svc("a"), "node.hostname == db1"), "data"),
                 with_volume(svc("b"), "mail"),
                 with_volume(svc("c"), "rex"),
-                with_volume(constrained(svc("d"), "node.labels.db == true"), "data"),
+                with_volume(constrained(svc("d"), "node.labels.db == true"), "data2"),
             ],
-            vec![volume("data", "local"), nfs, volume("rex", "rexray/dobs")],
+            vec![
+                volume("data", "local"),
+                volume("data2", "local"),
+                nfs,
+                volume("rex", "rexray/dobs"),
+            ],
         );
         assert!(findings(&st, None).is_empty());
     }
@@ -418,6 +491,34 @@ mod tests {
         let d = findings(&stack_with(vec![pinned], vols), None);
         assert_eq!(codes(&d), ["SP5022"]);
         assert!(d[0].message.contains("all 3 replicas run on one node"));
+    }
+
+    // Painpoint 1: one writer and one reader of a local volume on different nodes.
+    #[test]
+    fn local_volume_split_between_services() {
+        let writer = with_volume(constrained(svc("writer"), "node.hostname == a"), "data");
+        let reader = with_volume(constrained(svc("reader"), "node.hostname == b"), "data");
+        let vols = vec![volume("data", "local")];
+        let d = findings(
+            &stack_with(vec![writer.clone(), reader], vols.clone()),
+            None,
+        );
+        assert_eq!(codes(&d), ["SP5023"]);
+        assert_eq!(
+            d[0].message,
+            "local volume `data` is used by `writer`, `reader`, which are not pinned to one node: each node has its own copy"
+        );
+
+        let beside = with_volume(constrained(svc("reader"), "node.hostname == A"), "data");
+        assert!(findings(
+            &stack_with(vec![writer.clone(), beside], vols.clone()),
+            None
+        )
+        .is_empty());
+
+        let mut agent = with_volume(svc("agent"), "data");
+        agent.mode = Spanned::default_value(Mode::Global);
+        assert!(findings(&stack_with(vec![writer, agent], vols), None).is_empty());
     }
 
     #[test]
