@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod graph;
 pub mod loading;
 pub mod model;
 pub mod placement;
