@@ -67,3 +67,40 @@ pub fn load(
     report.findings.extend(diags);
     Loaded { stack, cluster }
 }
+
+/// Everything `check` computed, for the commands that print one part of it.
+pub struct Checked {
+    pub loaded: Loaded,
+    pub report: Report,
+    pub graph: crate::graph::GraphCheck,
+    pub orchestration: crate::graph::Orchestration,
+}
+
+/// Loads the inputs and runs every check that applies to them.
+pub fn run(
+    sources: &SourceMap,
+    stack_files: &[FileId],
+    nodes: Option<FileId>,
+    options: &StackOptions,
+) -> Checked {
+    let mut report = Report::default();
+    let loaded = load(sources, stack_files, nodes, options, &mut report);
+    let graph = crate::graph::check(&loaded.stack, loaded.cluster.as_ref());
+    report.findings.extend(graph.diagnostics.iter().cloned());
+    let orchestration = crate::graph::prove(
+        &loaded.stack,
+        loaded.cluster.as_ref(),
+        &graph,
+        Status::Unknown,
+        None,
+    );
+    report
+        .verdicts
+        .insert("graph".to_string(), orchestration.verdict());
+    Checked {
+        loaded,
+        report,
+        graph,
+        orchestration,
+    }
+}

@@ -459,3 +459,19 @@ fn dropped_extra_hosts_and_duplicate_ports() {
         ]
     );
 }
+
+// Painpoint 5: what happens instead of the ignored start order depends on the restart policy.
+#[test]
+fn depends_on_finding_mentions_fragile_restart_policies() {
+    let l = load_one("services:\n  app:\n    image: a\n    depends_on: [db, cache]\n    deploy: {restart_policy: {condition: none}}\n  worker:\n    image: w\n    depends_on: [db]\n    deploy: {restart_policy: {max_attempts: 3}}\n  db:\n    image: d\n    healthcheck: {test: [CMD, pg_isready]}\n  cache:\n    image: c\n");
+    let d = &l.report.findings;
+    assert_eq!(d.len(), 2, "{:?}", summary(&l));
+    assert_eq!(d[0].message, "depends_on (db, cache) is ignored by docker stack deploy: services start in no particular order");
+    assert!(d[0].notes[0].contains("never restarted"));
+    assert!(d[1].notes[0].contains("max_attempts is 3"));
+    assert!(d[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .ends_with("give cache a healthcheck so that tasks receive traffic only once ready"));
+}

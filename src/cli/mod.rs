@@ -30,6 +30,10 @@ pub struct Cli {
 pub enum Command {
     /// Check a stack against a cluster: load-time checks, placement, scheduler, updates, quorum, graphs.
     Check(CheckArgs),
+    /// The orchestration theorem: start order and placement, or the premise that fails.
+    Plan(PlanArgs),
+    /// Draw services, dependencies, networks and published ports.
+    Graph(GraphArgs),
     /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
     Explain { code: Option<String> },
 }
@@ -89,6 +93,34 @@ pub struct CheckArgs {
     pub deny: Option<Deny>,
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PlanFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: GraphFormat,
+}
+
 /// Runs the CLI on the process arguments; returns the exit status (0 clean, 1 findings, 2 could not run).
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -100,6 +132,8 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => run_check(&args),
+        Command::Plan(args) => run_plan(&args),
+        Command::Graph(args) => run_graph(&args),
         Command::Explain { code } => run_explain(code.as_deref()),
     }
 }
@@ -114,29 +148,72 @@ fn write_stdout(text: &str) -> ExitCode {
     }
 }
 
-fn run_check(args: &CheckArgs) -> ExitCode {
-    let inputs = match read_inputs(&args.input.to_args()) {
-        Ok(i) => i,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error[{}]: {}", e.0.code.id, e.0.message);
-            return ExitCode::from(2);
-        }
-    };
-    let mut report = Report::default();
-    report.findings.extend(inputs.diagnostics.iter().cloned());
-    crate::check::load(
+/// Reads the inputs and runs every check; `Err` is the exit status when the tool cannot run.
+fn checked(input: &InputFlags) -> Result<(crate::check::Checked, Inputs), ExitCode> {
+    let inputs = read_inputs(&input.to_args()).map_err(|e| {
+        let _ = writeln!(std::io::stderr(), "error[{}]: {}", e.0.code.id, e.0.message);
+        ExitCode::from(2)
+    })?;
+    let mut checked = crate::check::run(
         &inputs.sources,
         &inputs.stack_files,
         inputs.nodes,
         &inputs.options,
-        &mut report,
     );
-    let text = output::render(args.format, &report, &inputs.sources, args.deny.is_some());
+    checked
+        .report
+        .findings
+        .splice(0..0, inputs.diagnostics.iter().cloned());
+    Ok((checked, inputs))
+}
+
+fn run_check(args: &CheckArgs) -> ExitCode {
+    let (checked, inputs) = match checked(&args.input) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let text = output::render(
+        args.format,
+        &checked.report,
+        &inputs.sources,
+        args.deny.is_some(),
+    );
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(exit_status(&report, args.deny.is_some()))
+    ExitCode::from(exit_status(&checked.report, args.deny.is_some()))
+}
+
+/// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
+fn run_plan(args: &PlanArgs) -> ExitCode {
+    let (checked, _) = match checked(&args.input) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let o = &checked.orchestration;
+    let text = match args.format {
+        PlanFormat::Text => crate::graph::render_plan(o),
+        PlanFormat::Json => serde_json::to_string_pretty(o).unwrap_or_default() + "\n",
+    };
+    let written = write_stdout(&text);
+    if written != ExitCode::SUCCESS {
+        return written;
+    }
+    ExitCode::from(u8::from(o.status != crate::report::Status::Holds))
+}
+
+fn run_graph(args: &GraphArgs) -> ExitCode {
+    let (checked, _) = match checked(&args.input) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let stack = &checked.loaded.stack;
+    let deps = &checked.graph.dependencies;
+    write_stdout(&match args.format {
+        GraphFormat::Dot => crate::graph::render::dot(stack, deps),
+        GraphFormat::Mermaid => crate::graph::render::mermaid(stack, deps),
+    })
 }
 
 /// 1 when any finding is an error (or a warning under `--deny warnings`), else 0.

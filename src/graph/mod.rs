@@ -59,7 +59,6 @@ pub fn check(stack: &Stack, cluster: Option<&Cluster>) -> GraphCheck {
     let links = network::links(stack, &dependencies);
     let preconditions = external::preconditions(stack);
     let mut diagnostics = startup::cycle_findings(&cycles);
-    diagnostics.extend(startup::start_order_findings(stack, &dependencies));
     diagnostics.extend(startup::missing_findings(stack, &dependencies));
     diagnostics.extend(network::findings(stack, &dependencies, &links));
     diagnostics.extend(addressing::subnet_overlaps(stack));

@@ -286,7 +286,7 @@ pub fn render_plan(o: &Orchestration) -> String {
         ));
     }
     if let Some(layers) = &o.order {
-        out.push_str("\nstart order (Swarm does not enforce it; see SP5003):\n");
+        out.push_str("\nstart order (Swarm does not enforce it; see SP0106):\n");
         for (i, layer) in layers.iter().enumerate() {
             out.push_str(&format!("  {}. {}\n", i + 1, layer.join(", ")));
         }
@@ -364,7 +364,7 @@ mod tests {
           [holds   ] R is satisfiable: placement of 4 task(s) checked by the plan validator
           [holds   ] N connects every edge of D: each of the 3 edge(s) of D joins services that can reach each other
 
-        start order (Swarm does not enforce it; see SP5003):
+        start order (Swarm does not enforce it; see SP0106):
           1. db, cache
           2. api
           3. web

@@ -301,6 +301,8 @@ pub struct Service {
     pub secrets: Vec<Spanned<String>>,
     pub configs: Vec<Spanned<String>>,
     pub depends_on: Vec<Dependency>,
+    /// The `depends_on` key, when written.
+    pub depends_on_span: Option<Span>,
     /// `environment` entries (`KEY`, value if any), for dependency inference.
     pub environment: Vec<(String, Option<String>, Option<Span>)>,
     /// `command` and `entrypoint` words, for dependency inference.
@@ -336,6 +338,7 @@ impl Service {
             secrets: Vec::new(),
             configs: Vec::new(),
             depends_on: Vec::new(),
+            depends_on_span: None,
             environment: Vec::new(),
             command: Vec::new(),
             update_config: UpdateConfig::default(),

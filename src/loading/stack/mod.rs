@@ -4,6 +4,7 @@
 //! reporting every schema and value problem with its location.
 
 mod cx;
+mod depends_on;
 mod deploy;
 pub mod interpolate;
 mod merge;
@@ -313,6 +314,7 @@ fn lower(tree: &Yaml, minor: u32, name: &str) -> (Stack, Vec<Diagnostic>) {
     }
     add_default_network(&mut stack);
     check_references(&mut cx, &stack);
+    cx.diags.extend(depends_on::depends_on_findings(&stack));
     (stack, cx.diags)
 }
 

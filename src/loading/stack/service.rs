@@ -173,17 +173,7 @@ fn lower_depends_on(cx: &mut Cx, s: &mut Service, v: &Yaml, key_span: Span) {
             "a list of service names",
         ),
     }
-    if !s.depends_on.is_empty() {
-        let names: Vec<&str> = s.depends_on.iter().map(|d| d.service.as_str()).collect();
-        cx.push(
-            Diagnostic::warning(
-                &codes::DEPENDS_ON_IGNORED,
-                format!("depends_on ({}) is ignored by docker stack deploy: services start in no particular order", names.join(", ")),
-            )
-            .with_primary(Some(key_span), "silently ignored in swarm mode")
-            .with_help("make the service retry its connections, and give its dependencies a healthcheck"),
-        );
-    }
+    s.depends_on_span = Some(key_span);
 }
 
 fn lower_networks(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<NetworkAttachment> {
