@@ -22,6 +22,8 @@ type Rank = (u64, u64);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct PendingInfo {
     pub(crate) message: String,
+    /// The message of the first attempt; later ticks overwrite it (reference §1.6).
+    pub(crate) first_message: String,
     pub(crate) node: Option<usize>,
 }
 
@@ -171,6 +173,22 @@ impl<'a> Engine<'a> {
         self.total[node] = self.total[node].saturating_add(1);
         self.placed.insert(task, node);
         self.pending.remove(&task);
+    }
+
+    /// Writes the task's status message, keeping the first one written.
+    fn mark_pending(&mut self, task: Task, message: String, node: Option<usize>) {
+        let first_message = self
+            .pending
+            .get(&task)
+            .map_or_else(|| message.clone(), |p| p.first_message.clone());
+        self.pending.insert(
+            task,
+            PendingInfo {
+                message,
+                first_message,
+                node,
+            },
+        );
     }
 
     fn process(&mut self, s: usize, node: usize) -> bool {
@@ -380,13 +398,7 @@ impl<'a> Engine<'a> {
                 self.schedule_subtree(s, n, &mut tree, &mut group);
                 let message = no_suitable_node(&self.pipeline.explain());
                 for task in group {
-                    self.pending.insert(
-                        task,
-                        PendingInfo {
-                            message: message.clone(),
-                            node: None,
-                        },
-                    );
+                    self.mark_pending(task, message.clone(), None);
                 }
             }
             Strategy::BinPack | Strategy::Random => {
@@ -406,13 +418,7 @@ impl<'a> Engine<'a> {
             .collect();
         if passing.is_empty() {
             let message = no_suitable_node(&self.pipeline.explain());
-            self.pending.insert(
-                task,
-                PendingInfo {
-                    message,
-                    node: None,
-                },
-            );
+            self.mark_pending(task, message, None);
             return;
         }
         let node = if strategy == Strategy::Random {
@@ -448,13 +454,7 @@ impl<'a> Engine<'a> {
             self.assign(task, node);
         } else {
             let message = self.pipeline.explain();
-            self.pending.insert(
-                task,
-                PendingInfo {
-                    message,
-                    node: Some(node),
-                },
-            );
+            self.mark_pending(task, message, Some(node));
         }
     }
 
@@ -477,8 +477,10 @@ impl<'a> Engine<'a> {
         self.schedule_group(s, replicated, strategy);
     }
 
-    /// Later ticks: Pending tasks are retried until a whole round places nothing. Usage only
-    /// grows, so this terminates after at most one round per placed task.
+    /// Later ticks: every tick that writes a decision or a new message produces store events
+    /// that set `tickRequired`, and each tick retries every unassigned task. So Pending tasks are
+    /// retried until a whole round places nothing. Usage only grows, so this terminates after at
+    /// most one round per placed task.
     pub(crate) fn retry_until_stable(&mut self, order: &[usize], strategy: Strategy) {
         loop {
             let before = self.placed.len();

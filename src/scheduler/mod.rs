@@ -94,6 +94,10 @@ pub struct PendingTask {
     /// `no suitable node (…)` for replicated tasks; the bare explanation for a preassigned
     /// global task (reference §1.7).
     pub message: String,
+    /// The message of the first scheduling attempt, which `docker service ps` shows until the
+    /// next tick rewrites it. It differs from `message` when a node passed during that attempt:
+    /// a passing node resets the failure counters (reference §1.6).
+    pub first_message: String,
     /// The node a global task is preassigned to.
     pub node: Option<String>,
 }
@@ -353,6 +357,7 @@ pub(crate) fn run(
                 task,
                 service: stack.services[task.service].name.clone(),
                 message: info.message.clone(),
+                first_message: info.first_message.clone(),
                 node: info.node.map(|n| cluster.nodes[n].hostname.clone()),
             })
             .collect(),
