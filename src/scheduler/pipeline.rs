@@ -45,7 +45,7 @@ impl Pipeline {
             .zip(self.failures)
             .filter(|&(_, n)| n > 0)
             .collect();
-        failing.sort_by(|a, b| b.1.cmp(&a.1));
+        failing.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
         failing
             .iter()
             .map(|&(f, n)| f.explain(n))
