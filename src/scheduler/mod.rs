@@ -10,6 +10,7 @@
 mod choice;
 pub mod codes;
 mod compare;
+mod diagnose;
 mod disrupt;
 mod engine;
 mod explore;
@@ -29,6 +30,7 @@ use crate::placement::{Plan, Task};
 
 pub use choice::Order;
 pub use compare::{compare, Comparison, ComparisonVerdict, NodeRow, PendingFinding, Remedy};
+pub use diagnose::{disruption_diagnostics, exploration_diagnostics};
 pub use disrupt::{disrupted_cluster, simulate_disruption, Disruption, DisruptionOutcome, Move};
 pub use explore::{explore, explore_disruption, Exploration, ExploreOptions, Witness};
 pub use render::{render_comparison, render_disruption, render_exploration, render_simulation};

@@ -401,6 +401,13 @@ fn exploration_finds_the_bad_order_exhaustively_and_replays_it() {
     assert!(e.exhaustive);
     assert_eq!(e.status, Status::Violated);
     assert!(e.complete_runs > 0, "db first places everything");
+    let d = exploration_diagnostics(&st, &e);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code.id, "SP2002");
+    assert_eq!(
+        d[0].message,
+        "in some orders Swarm leaves 1 task(s) of service db Pending"
+    );
     let w = e.witness.expect("witness");
     assert_eq!(w.simulation.service_order, vec!["web", "db"]);
     let replay = sim(
@@ -474,6 +481,9 @@ fn node_failure_moves_replicas_drops_globals_and_honours_condition_none() {
     assert_eq!(out.after.not_replaced[0].service, "once");
     assert!(out.after.pending.is_empty());
     assert_eq!(out.after.assignments.len(), 3 + 2 + 2);
+    let d = disruption_diagnostics(&st, &out);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].code.id, "SP2004");
 }
 
 #[test]
