@@ -29,6 +29,9 @@ pub enum ComparisonVerdict {
     PendingWithoutPlan,
     /// The simulation's own placement fails validation (a defect of swarmproof).
     SimulationInvalid,
+    /// Nothing is Pending, but some tasks are not running at all (a service Swarm rejects,
+    /// tasks not replaced under `condition: none`): no placement to compare.
+    NothingPending,
 }
 
 /// One node's tasks in both placements.
@@ -109,8 +112,9 @@ pub fn compare(
     sim: &Simulation,
     exact: Option<&Plan>,
 ) -> Comparison {
-    if sim.pending.is_empty() && sim.not_created.is_empty() && sim.not_replaced.is_empty() {
+    if sim.pending.is_empty() {
         let (verdict, diagnostics) = match validate(stack, cluster, &sim.plan()) {
+            _ if !sim.is_complete() => (ComparisonVerdict::NothingPending, Vec::new()),
             Ok(()) => (ComparisonVerdict::Agree, Vec::new()),
             Err(e) => (
                 ComparisonVerdict::SimulationInvalid,

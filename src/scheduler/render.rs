@@ -68,6 +68,9 @@ pub fn render_simulation(cluster: &Cluster, sim: &Simulation) -> String {
             "Pending {}.{}{on}: {}",
             p.service, p.task.replica, p.message
         );
+        if p.first_message != p.message {
+            let _ = writeln!(out, "  (first attempt: {})", p.first_message);
+        }
     }
     for n in &sim.not_created {
         let _ = writeln!(out, "Not created {}: {}", n.service, n.reason);

@@ -582,6 +582,49 @@ fn render_lists_nodes_and_pending_tasks_with_swarms_message() {
     );
 }
 
+#[test]
+fn results_serialize_to_json() {
+    let (st, cl) = fragmentation();
+    let s = sim(&st, &cl, &ordered(vec![0, 1]));
+    let v = serde_json::to_value(&s).unwrap();
+    assert_eq!(v["strategy"], "spread");
+    assert_eq!(v["order"], serde_json::json!({ "choices": [] }));
+    assert_eq!(v["pending"][0]["service"], "db");
+    assert_eq!(v["assignments"][0]["hostname"], "big");
+    let plan = brute_force(&st, &cl).unwrap();
+    let c = serde_json::to_value(compare(&st, &cl, &s, Some(&plan))).unwrap();
+    assert_eq!(c["verdict"], "feasible-but-pending");
+}
+
+#[test]
+fn exploring_a_disruption_finds_pending_replacements() {
+    // db needs 3G; after big goes down only 2G nodes are left: every order leaves it Pending.
+    let cl = Cluster::new(vec![
+        node("big", 4 * GB),
+        node("s1", 2 * GB),
+        node("s2", 2 * GB),
+    ]);
+    let st = stack(vec![svc("db", 1, 3 * GB), svc("web", 2, GB)]);
+    let before = sim(&st, &cl, &ordered(vec![0, 1]));
+    let lost = Disruption::Fail("big".into());
+    let e = explore_disruption(&st, &cl, &before, &lost, &ExploreOptions::default()).unwrap();
+    assert_eq!(
+        (e.status, e.exhaustive, e.complete_runs),
+        (Status::Violated, true, 0)
+    );
+    let after = &e.witness.unwrap().simulation;
+    assert_eq!(
+        after.pending[0].message,
+        "no suitable node (insufficient resources on 2 nodes; 1 node not available for new tasks)"
+    );
+    let (down, _) = disrupted_cluster(&cl, &lost).unwrap();
+    assert!(brute_force(&st, &down).is_none());
+    assert_eq!(
+        compare(&st, &down, after, None).verdict,
+        ComparisonVerdict::PendingWithoutPlan
+    );
+}
+
 fn arb_case() -> impl Gen<Value = (Stack, Cluster, u64)> {
     let nodes = prop::collection::vec((0u64..4, 0u8..3, any::<bool>()), 1..=3);
     let services = prop::collection::vec(
