@@ -7,7 +7,7 @@ use std::time::Instant;
 use swarmproof::model::{
     Cluster, Constraint, Mode, Node, Port, Protocol, PublishMode, Service, Spanned, Stack,
 };
-use swarmproof::scheduler::{simulate, Order, SimOptions, Strategy};
+use swarmproof::scheduler::{explore, simulate, ExploreOptions, Order, SimOptions, Strategy};
 
 const GB: u64 = 1 << 30;
 
@@ -99,5 +99,20 @@ fn main() {
             secs,
             sim.assignments.len() as f64 / secs
         );
+    }
+    let opts = ExploreOptions {
+        max_runs: 5,
+        samples: 5,
+        ..ExploreOptions::default()
+    };
+    let start = Instant::now();
+    match explore(&stack, &cluster, &opts) {
+        Ok(e) => println!(
+            "explore  10 runs      exhaustive {} complete runs {}  {:.3} s",
+            e.exhaustive,
+            e.complete_runs,
+            start.elapsed().as_secs_f64()
+        ),
+        Err(e) => eprintln!("exploration failed: {e}"),
     }
 }
