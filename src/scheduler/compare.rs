@@ -295,9 +295,10 @@ fn reason(
 }
 
 fn verify(stack: &Stack, cluster: &Cluster, service_order: Option<Vec<usize>>) -> Option<Status> {
+    let scaled = ExploreOptions::scaled(stack, cluster);
     let opts = ExploreOptions {
-        max_runs: 300,
-        samples: 50,
+        max_runs: scaled.max_runs.min(300),
+        samples: scaled.samples.min(50),
         seed: 0,
         service_order,
     };

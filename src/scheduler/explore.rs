@@ -35,6 +35,34 @@ impl Default for ExploreOptions {
     }
 }
 
+impl ExploreOptions {
+    /// A budget scaled to the instance: about a million units of work (nodes × services +
+    /// tasks per run), at most 2,000 depth-first runs, a tenth as many samples. Stacks of the
+    /// usual size get the full budget; a 1,000-node × 30,000-task instance gets about 16 runs.
+    pub fn scaled(stack: &Stack, cluster: &Cluster) -> ExploreOptions {
+        let tasks: u64 = stack
+            .services
+            .iter()
+            .map(|s| {
+                s.mode
+                    .value
+                    .replicated_tasks()
+                    .unwrap_or(cluster.nodes.len() as u64)
+            })
+            .fold(0, u64::saturating_add);
+        let per_run = (cluster.nodes.len() as u64)
+            .saturating_mul(stack.services.len() as u64)
+            .saturating_add(tasks)
+            .max(1);
+        let max_runs = (1_000_000 / per_run).clamp(1, 2000) as usize;
+        ExploreOptions {
+            max_runs,
+            samples: (max_runs / 10).max(1),
+            ..ExploreOptions::default()
+        }
+    }
+}
+
 /// An order that leaves tasks Pending, with the run it produces (replayed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Witness {

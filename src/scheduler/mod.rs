@@ -249,6 +249,9 @@ impl Start {
                         start.queued.push(task);
                     }
                     count = count.saturating_add(cluster.nodes.len() as u64);
+                    if count > MAX_TASKS {
+                        return Err(SimError::TooManyTasks { tasks: count });
+                    }
                 }
             }
         }

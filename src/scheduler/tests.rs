@@ -431,6 +431,27 @@ fn exploration_proves_an_order_independent_stack() {
 }
 
 #[test]
+fn exploration_budget_scales_with_the_instance() {
+    let (st, cl) = fragmentation();
+    assert_eq!(ExploreOptions::scaled(&st, &cl).max_runs, 2000);
+    let big = Cluster::new((0..1000).map(|i| node(&format!("n{i}"), GB)).collect());
+    let st = stack((0..30).map(|i| svc(&format!("s{i}"), 1000, 0)).collect());
+    let opts = ExploreOptions::scaled(&st, &big);
+    assert_eq!((opts.max_runs, opts.samples), (16, 1));
+}
+
+#[test]
+fn absurd_replica_counts_are_refused_not_simulated() {
+    let st = stack(vec![svc("web", u64::MAX, 0)]);
+    let r = simulate(
+        &st,
+        &Cluster::new(vec![node("n1", GB)]),
+        &SimOptions::default(),
+    );
+    assert!(matches!(r, Err(SimError::TooManyTasks { .. })));
+}
+
+#[test]
 fn exploration_reports_a_cut_search_as_unknown() {
     let cl = Cluster::new(
         (0..6)
