@@ -7,6 +7,7 @@
 //! node failures and drains (`simulate_disruption`) and compares with an exact plan (`compare`).
 //! `specs/scheduler.md` maps every step to the swarmkit function it mirrors.
 
+mod check;
 mod choice;
 pub mod codes;
 mod compare;
@@ -28,6 +29,7 @@ use crate::model::{Cluster, Mode, Stack};
 use crate::placement::plan::global_targets;
 use crate::placement::{Plan, Task};
 
+pub use check::{check, SchedulerCheck};
 pub use choice::Order;
 pub use compare::{compare, Comparison, ComparisonVerdict, NodeRow, PendingFinding, Remedy};
 pub use diagnose::{disruption_diagnostics, exploration_diagnostics};

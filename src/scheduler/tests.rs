@@ -422,6 +422,25 @@ fn exploration_finds_the_bad_order_exhaustively_and_replays_it() {
 }
 
 #[test]
+fn check_reports_the_feasible_but_pending_finding_with_a_violated_verdict() {
+    let (st, cl) = fragmentation();
+    let plan = brute_force(&st, &cl).unwrap();
+    let c = check(&st, &cl, Some(&plan)).unwrap();
+    assert_eq!(c.comparison.verdict, ComparisonVerdict::FeasibleButPending);
+    assert_eq!(c.diagnostics.len(), 1);
+    assert_eq!(c.diagnostics[0].code.id, "SP2001");
+    let v = c.verdict();
+    assert_eq!(v.status, Status::Violated);
+    assert_eq!(
+        v.summary,
+        "feasible, but Swarm's scheduler leaves 1 task(s) Pending in some order"
+    );
+    // Without a plan the exploration's own finding is reported.
+    let c = check(&st, &cl, None).unwrap();
+    assert_eq!(c.diagnostics[0].code.id, "SP2002");
+}
+
+#[test]
 fn exploration_proves_an_order_independent_stack() {
     let cl = Cluster::new(vec![node("n1", 4 * GB), node("n2", 4 * GB)]);
     let st = stack(vec![svc("web", 2, GB), svc("api", 2, GB)]);
