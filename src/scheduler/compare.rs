@@ -290,7 +290,7 @@ fn reason(
         .collect::<Vec<_>>()
         .join("; ");
     format!(
-        "{kind}: Swarm ranks nodes by task count, not by resources (reference §1.3), so it put {who} — node(s) the exact plan needs for {name}; a placed task is never moved, so {name} finds no node"
+        "{kind}: Swarm ranks nodes by task count, not by resources, so it put {who} — node(s) the exact plan needs for {name}; a placed task is never moved, so {name} finds no node"
     )
 }
 
@@ -320,8 +320,15 @@ fn remedies(
     let blocking = blockers(sim, plan, s, &nodes);
     let mut out = Vec::new();
 
-    // Reserve the nodes: label them, pin the service there (unless global), keep off the
-    // services that took them and that the exact plan does not put there.
+    // Reserve nodes: label them, pin a replicated service there, keep off the services that
+    // took them and that the exact plan does not put on any labelled node. A replicated service
+    // needs all its plan nodes labelled (it is pinned); a global one only the blocked nodes.
+    let pin = !is_global(stack, s);
+    let labelled: BTreeSet<usize> = if pin {
+        nodes.clone()
+    } else {
+        blocking.values().flatten().copied().collect()
+    };
     let excluded: Vec<usize> = blocking
         .keys()
         .copied()
@@ -329,7 +336,7 @@ fn remedies(
             !plan
                 .assignments
                 .iter()
-                .any(|&(t, n)| t.service == b && nodes.contains(&n))
+                .any(|&(t, n)| t.service == b && labelled.contains(&n))
         })
         .collect();
     if !excluded.is_empty() {
@@ -338,12 +345,11 @@ fn remedies(
         if let (Some(eq), Some(ne)) = (eq, ne) {
             let mut st = stack.clone();
             let mut cl = cluster.clone();
-            for &n in &nodes {
+            for &n in &labelled {
                 cl.nodes[n]
                     .labels
                     .insert(RESERVE_LABEL.to_string(), name.clone());
             }
-            let pin = !is_global(stack, s);
             if pin {
                 st.services[s]
                     .placement
@@ -357,18 +363,20 @@ fn remedies(
                     .push(Spanned::default_value(ne.clone()));
             }
             if let Some(verified) = verify(&st, &cl, None) {
-                let hosts: Vec<&str> = nodes
+                let commands: Vec<String> = labelled
                     .iter()
-                    .map(|&n| cluster.nodes[n].hostname.as_str())
+                    .map(|&n| {
+                        format!(
+                            "`docker node update --label-add {RESERVE_LABEL}={name} {}`",
+                            cluster.nodes[n].hostname
+                        )
+                    })
                     .collect();
                 let others: Vec<&str> = excluded
                     .iter()
                     .map(|&b| stack.services[b].name.as_str())
                     .collect();
-                let mut d = format!(
-                    "reserve {} for {name}: `docker node update --label-add {RESERVE_LABEL}={name} <node>` on each, ",
-                    hosts.join(", ")
-                );
+                let mut d = format!("reserve nodes for {name}: {}, ", commands.join(", "));
                 if pin {
                     d.push_str(&format!("add the constraint `{eq}` to {name} and "));
                 }

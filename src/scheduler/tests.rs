@@ -388,10 +388,15 @@ fn squeezed_global_agent_is_feasible_but_pending_with_a_remedy() {
     let c = compare(&st, &cl, &s, Some(&plan));
     let f = &c.findings[0];
     assert_eq!((f.service.as_str(), f.pending), ("agent", 2));
-    // app also runs on n3 in the exact plan, so it cannot be kept off the agent's nodes; the
-    // deployment order is the remedy (and Swarm confirms preassigned tasks first in one tick).
-    assert_eq!(f.remedies.len(), 1);
-    assert!(f.remedies[0].description.starts_with("deploy agent before"));
+    // Keep app off the two small nodes (the exact plan has it on n3), or deploy agent first.
+    assert_eq!(f.remedies.len(), 2, "{:?}", f.remedies);
+    assert_eq!(
+        f.remedies[0].description,
+        "reserve nodes for agent: `docker node update --label-add swarmproof.reserved=agent n1`, \
+         `docker node update --label-add swarmproof.reserved=agent n2`, \
+         add `node.labels.swarmproof.reserved != agent` to app"
+    );
+    assert!(f.remedies[1].description.starts_with("deploy agent before"));
 }
 
 #[test]
@@ -744,4 +749,22 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn render_comparison_shows_both_placements_reason_and_remedies() {
+    let (st, cl) = fragmentation();
+    let s = sim(&st, &cl, &ordered(vec![0, 1]));
+    let plan = brute_force(&st, &cl).unwrap();
+    assert_eq!(
+        render_comparison(&compare(&st, &cl, &s, Some(&plan))),
+        "node  Swarm                           exact plan\n\
+         big   web.1                           db.1\n\
+         s1    web.2                           web.2 web.3\n\
+         s2    web.3                           web.1\n\
+         1 task(s) of db Pending: no suitable node (insufficient resources on 3 nodes)\n  \
+         reason: fragmentation: Swarm ranks nodes by task count, not by resources, so it put web on big — node(s) the exact plan needs for db; a placed task is never moved, so db finds no node\n  \
+         remedy (verified in every order): reserve nodes for db: `docker node update --label-add swarmproof.reserved=db big`, add the constraint `node.labels.swarmproof.reserved == db` to db and add `node.labels.swarmproof.reserved != db` to web\n  \
+         remedy (verified in every order): deploy db before the other services (a separate `docker stack deploy` with only db first); this holds for the initial deploy only, not after a node failure or a scale-up\n"
+    );
 }
