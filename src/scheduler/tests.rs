@@ -187,6 +187,36 @@ fn preference_split_gives_the_label_less_branch_an_equal_share() {
     }
 }
 
+// Reference §1.5: which branch gets the remainder depends on Go map order: the branch order of
+// the division loop is a choice, and both outcomes are reachable.
+#[test]
+fn the_division_remainder_goes_to_the_branch_visited_first() {
+    let cl = Cluster::new(vec![zoned("a1", GB, "a"), zoned("b1", GB, "b")]);
+    let mut web = svc("web", 3, 0);
+    web.placement
+        .preferences
+        .push(Spanned::default_value("engine.labels.zone".into()));
+    // An engine-label descriptor reads engine labels: none here, so one "" branch.
+    let st = stack(vec![web.clone()]);
+    let s = sim(&st, &cl, &SimOptions::default());
+    assert_eq!(s.assignments.len(), 3);
+    web.placement.preferences[0] = Spanned::default_value("NODE.LABELS.zone".into());
+    let st = stack(vec![web]);
+    // Choices: [node tie order, branch order of the first division round].
+    let layouts: Vec<Vec<(String, usize)>> = [vec![0, 0], vec![0, 1]]
+        .into_iter()
+        .map(|c| {
+            let opts = SimOptions {
+                order: Order::Choices(c),
+                ..SimOptions::default()
+            };
+            layout(&cl, &sim(&st, &cl, &opts))
+        })
+        .collect();
+    assert_eq!(layouts[0], vec![("a1".into(), 2), ("b1".into(), 1)]);
+    assert_eq!(layouts[1], vec![("a1".into(), 1), ("b1".into(), 2)]);
+}
+
 // Reference §1.5: an unsupported descriptor creates no tree level: plain spread.
 #[test]
 fn unsupported_preference_descriptor_is_ignored() {
@@ -531,39 +561,65 @@ fn node_failure_moves_replicas_drops_globals_and_honours_condition_none() {
     assert_eq!(d[0].code.id, "SP2004");
 }
 
+// Reference §1.8, §3.6: a drained node's global task is shut down, its replicated tasks move.
 #[test]
-fn zone_outage_can_leave_replacements_pending() {
+fn drain_moves_tasks_to_the_remaining_nodes() {
+    let cl = Cluster::new(vec![node("n1", 4 * GB), node("n2", 4 * GB)]);
+    let st = stack(vec![svc("web", 2, GB), global("agent", 0)]);
+    let before = sim(&st, &cl, &SimOptions::default());
+    let drain = Disruption::Drain("n1".into());
+    let out = simulate_disruption(&st, &cl, &before, &drain, &SimOptions::default()).unwrap();
+    assert_eq!(out.removed_global.len(), 1);
+    assert!(out.moves.iter().all(|m| m.to.as_deref() == Some("n2")));
+    assert_eq!(count_on(&out.after, "web", "n2"), 2);
+    let (drained, _) = disrupted_cluster(&cl, &drain).unwrap();
+    assert_eq!(validate(&st, &drained, &out.after.plan()), Ok(()));
+    assert!(matches!(
+        disrupted_cluster(&cl, &Disruption::Fail("nope".into())),
+        Err(SimError::UnknownNode(_))
+    ));
+}
+
+// After a zone outage the surviving web tasks are never moved, so db's replacement finds no
+// node, although a placement of the whole stack on the remaining zone exists.
+#[test]
+fn zone_outage_leaves_a_replacement_pending_although_a_placement_exists() {
     let cl = Cluster::new(vec![
         zoned("a1", 4 * GB, "a"),
-        zoned("b1", 4 * GB, "b"),
+        zoned("b1", 7 * GB / 2, "b"),
         zoned("b2", 2 * GB, "b"),
     ]);
     let st = stack(vec![svc("db", 1, 3 * GB), svc("web", 2, GB)]);
     let before = sim(&st, &cl, &ordered(vec![0, 1]));
-    assert!(before.is_complete());
-    let zone = before
-        .assignments
-        .iter()
-        .find(|a| a.service == "db")
-        .unwrap();
-    let lost = cl.nodes[zone.node].labels["zone"].clone();
-    let out = simulate_disruption(
-        &st,
-        &cl,
-        &before,
-        &Disruption::FailZone(lost.clone()),
-        &ordered(vec![0, 1]),
-    )
-    .unwrap();
-    let (after_cluster, _) = disrupted_cluster(&cl, &Disruption::FailZone(lost)).unwrap();
-    let replaced_db = out.moves.iter().find(|m| m.service == "db").unwrap();
-    // Whatever happened, the outcome agrees with the validator or is Pending with Swarm's text.
-    match &replaced_db.to {
-        Some(_) => assert!(validate(&st, &after_cluster, &out.after.plan()).is_ok()),
-        None => assert!(out.after.pending[0]
-            .message
-            .starts_with("no suitable node (")),
-    }
+    assert_eq!(
+        layout(&cl, &before),
+        vec![("a1".into(), 1), ("b1".into(), 1), ("b2".into(), 1)]
+    );
+    let outage = Disruption::FailZone("a".into());
+    let out = simulate_disruption(&st, &cl, &before, &outage, &ordered(vec![0, 1])).unwrap();
+    assert_eq!(out.affected_nodes, vec!["a1"]);
+    assert_eq!(out.moves.len(), 1);
+    assert_eq!(
+        (out.moves[0].service.as_str(), out.moves[0].to.as_deref()),
+        ("db", None)
+    );
+    assert_eq!(
+        out.after.pending[0].message,
+        "no suitable node (insufficient resources on 2 nodes; 1 node not available for new tasks)"
+    );
+    let d = disruption_diagnostics(&st, &out);
+    assert_eq!(d[0].code.id, "SP2003");
+    assert_eq!(
+        d[0].message,
+        "after losing a1, 1 task(s) of service db stay Pending"
+    );
+    let (down, _) = disrupted_cluster(&cl, &outage).unwrap();
+    let plan = brute_force(&st, &down).expect("db on b1, web on b2 fits");
+    let c = compare(&st, &down, &out.after, Some(&plan));
+    assert_eq!(c.verdict, ComparisonVerdict::FeasibleButPending);
+    assert!(c.findings[0].remedies[0]
+        .description
+        .contains("`node.labels.swarmproof.reserved != db` to web"));
     assert!(matches!(
         simulate_disruption(
             &st,
