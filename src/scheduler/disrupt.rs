@@ -97,6 +97,28 @@ pub(crate) fn simulate_disruption_start(
     disruption: &Disruption,
 ) -> Result<(Start, Vec<Assignment>), SimError> {
     let (_, affected) = disrupted_cluster(cluster, disruption)?;
+    let ours = |a: &Assignment| {
+        cluster
+            .nodes
+            .get(a.node)
+            .is_some_and(|n| n.hostname == a.hostname)
+            && stack
+                .services
+                .get(a.task.service)
+                .is_some_and(|s| s.name == a.service)
+    };
+    let pending_ours = before.pending.iter().all(|p| {
+        stack
+            .services
+            .get(p.task.service)
+            .is_some_and(|s| s.name == p.service)
+    });
+    if !(before.assignments.iter().all(ours)
+        && before.not_replaced.iter().all(ours)
+        && pending_ours)
+    {
+        return Err(SimError::ForeignSimulation);
+    }
     let node_index = |hostname: &str| cluster.nodes.iter().position(|n| n.hostname == hostname);
     let mut start = Start {
         existing: Vec::new(),

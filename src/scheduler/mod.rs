@@ -189,6 +189,8 @@ pub enum SimError {
     UnknownNode(String),
     #[error("no node has {label}={value}")]
     EmptyZone { label: String, value: String },
+    #[error("the converged simulation does not belong to this stack and cluster")]
+    ForeignSimulation,
 }
 
 /// Simulates `docker stack deploy` of `stack` on `cluster` with an empty cluster state.

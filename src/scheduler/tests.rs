@@ -578,6 +578,18 @@ fn drain_moves_tasks_to_the_remaining_nodes() {
         disrupted_cluster(&cl, &Disruption::Fail("nope".into())),
         Err(SimError::UnknownNode(_))
     ));
+    // A simulation of another cluster is refused, not indexed out of bounds.
+    let small = Cluster::new(vec![node("n1", 4 * GB)]);
+    assert_eq!(
+        simulate_disruption(
+            &st,
+            &small,
+            &before,
+            &Disruption::Fail("n1".into()),
+            &SimOptions::default()
+        ),
+        Err(SimError::ForeignSimulation)
+    );
 }
 
 // After a zone outage the surviving web tasks are never moved, so db's replacement finds no
