@@ -436,6 +436,8 @@ fn exploration_finds_the_bad_order_exhaustively_and_replays_it() {
     assert!(e.exhaustive);
     assert_eq!(e.status, Status::Violated);
     assert!(e.complete_runs > 0, "db first places everything");
+    assert!(render_exploration(&cl, &e)
+        .starts_with("explored 10 order(s), exhaustive; 2 placed every task\nan order that leaves tasks Pending (replayable):\n"));
     let d = exploration_diagnostics(&st, &e);
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].code.id, "SP2002");
@@ -619,13 +621,18 @@ fn zone_outage_leaves_a_replacement_pending_although_a_placement_exists() {
         out.after.pending[0].message,
         "no suitable node (insufficient resources on 2 nodes; 1 node not available for new tasks)"
     );
+    let (down, _) = disrupted_cluster(&cl, &outage).unwrap();
+    let text = render_disruption(&down, &out);
+    assert!(
+        text.starts_with("lost: a1\n  db.1: a1 -> Pending\n"),
+        "{text}"
+    );
     let d = disruption_diagnostics(&st, &out);
     assert_eq!(d[0].code.id, "SP2003");
     assert_eq!(
         d[0].message,
         "after losing a1, 1 task(s) of service db stay Pending"
     );
-    let (down, _) = disrupted_cluster(&cl, &outage).unwrap();
     let plan = brute_force(&st, &down).expect("db on b1, web on b2 fits");
     let c = compare(&st, &down, &out.after, Some(&plan));
     assert_eq!(c.verdict, ComparisonVerdict::FeasibleButPending);
