@@ -74,6 +74,8 @@ pub struct Checked {
     pub report: Report,
     pub graph: crate::graph::GraphCheck,
     pub orchestration: crate::graph::Orchestration,
+    /// Swarm's scheduler explored over its nondeterministic orders (with an inventory only).
+    pub scheduler: Option<crate::scheduler::SchedulerCheck>,
 }
 
 /// Loads the inputs and runs every check that applies to them.
@@ -97,10 +99,35 @@ pub fn run(
     report
         .verdicts
         .insert("graph".to_string(), orchestration.verdict());
+    let scheduler = loaded.cluster.as_ref().and_then(|cluster| {
+        match crate::scheduler::check(&loaded.stack, cluster, None) {
+            Ok(c) => {
+                report.findings.extend(c.diagnostics.iter().cloned());
+                report.verdicts.insert("scheduler".to_string(), c.verdict());
+                Some(c)
+            }
+            Err(e) => {
+                report
+                    .verdicts
+                    .insert("scheduler".to_string(), not_run(&e.to_string()));
+                None
+            }
+        }
+    });
     Checked {
         loaded,
         report,
         graph,
         orchestration,
+        scheduler,
+    }
+}
+
+/// The verdict of a check that could not run on this input (e.g. beyond its size bound).
+fn not_run(why: &str) -> Verdict {
+    Verdict {
+        status: Status::Unknown,
+        summary: format!("not run: {why}"),
+        details: serde_json::Value::Null,
     }
 }

@@ -32,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// The orchestration theorem: start order and placement, or the premise that fails.
     Plan(PlanArgs),
+    /// Predict what Swarm's own scheduler does with the stack, and after a node or zone is lost.
+    Simulate(SimulateArgs),
     /// Draw services, dependencies, networks and published ports.
     Graph(GraphArgs),
     /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
@@ -108,6 +110,38 @@ pub struct PlanArgs {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    /// Swarm's own scheduler (swarmkit's spread), the default.
+    Spread,
+    /// What-if, not Swarm's behaviour: fill the fullest node that fits.
+    Binpack,
+    /// What-if, not Swarm's behaviour: a random node that fits (seeded).
+    Random,
+}
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[arg(long, value_enum, default_value = "spread")]
+    pub strategy: StrategyArg,
+    /// Seed for the choices Go's map order leaves open (ties between nodes, service order).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// After convergence, this node goes down.
+    #[arg(long, conflicts_with_all = ["drain", "fail_zone"])]
+    pub fail: Option<String>,
+    /// After convergence, this node is drained.
+    #[arg(long, conflicts_with = "fail_zone")]
+    pub drain: Option<String>,
+    /// After convergence, every node of this failure domain goes down.
+    #[arg(long)]
+    pub fail_zone: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PlanFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
     Dot,
     Mermaid,
@@ -134,6 +168,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Plan(args) => run_plan(&args),
         Command::Graph(args) => run_graph(&args),
+        Command::Simulate(args) => run_simulate(&args),
         Command::Explain { code } => run_explain(code.as_deref()),
     }
 }
@@ -201,6 +236,72 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
         return written;
     }
     ExitCode::from(u8::from(o.status != crate::report::Status::Holds))
+}
+
+fn run_simulate(args: &SimulateArgs) -> ExitCode {
+    use crate::scheduler::{self, Disruption, Order, SimOptions, Strategy};
+    let (checked, _) = match checked(&args.input) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let Some(cluster) = checked.loaded.cluster.as_ref() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: simulate needs an inventory (--nodes FILE, or nodes.yml beside the stack)"
+        );
+        return ExitCode::from(2);
+    };
+    let stack = &checked.loaded.stack;
+    let strategy = match args.strategy {
+        StrategyArg::Spread => Strategy::Spread,
+        StrategyArg::Binpack => Strategy::BinPack,
+        StrategyArg::Random => Strategy::Random,
+    };
+    let opts = SimOptions {
+        strategy,
+        order: Order::Seed(args.seed),
+        service_order: None,
+    };
+    let disruption = match (&args.fail, &args.drain, &args.fail_zone) {
+        (Some(n), _, _) => Some(Disruption::Fail(n.clone())),
+        (_, Some(n), _) => Some(Disruption::Drain(n.clone())),
+        (_, _, Some(z)) => Some(Disruption::FailZone(z.clone())),
+        _ => None,
+    };
+    let result = scheduler::simulate(stack, cluster, &opts).and_then(|before| match &disruption {
+        None => Ok((
+            before.is_complete(),
+            scheduler::render_simulation(cluster, &before),
+            serde_json::to_value(&before),
+        )),
+        Some(d) => {
+            let out = scheduler::simulate_disruption(stack, cluster, &before, d, &opts)?;
+            let (after, _) = scheduler::disrupted_cluster(cluster, d)?;
+            Ok((
+                out.after.is_complete(),
+                scheduler::render_disruption(&after, &out),
+                serde_json::to_value(&out),
+            ))
+        }
+    });
+    let (complete, text, json) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match args.format {
+        PlanFormat::Text => text,
+        PlanFormat::Json => json
+            .map(|j| serde_json::to_string_pretty(&j).unwrap_or_default() + "\n")
+            .unwrap_or_default(),
+    };
+    let written = write_stdout(&text);
+    if written != ExitCode::SUCCESS {
+        return written;
+    }
+    ExitCode::from(u8::from(!complete))
 }
 
 fn run_graph(args: &GraphArgs) -> ExitCode {

@@ -39,11 +39,15 @@ macro_rules! declare_codes {
 
 /// Every code of every check, in id order.
 pub fn all() -> Vec<&'static Code> {
-    let mut codes: Vec<&'static Code> = [crate::loading::codes::ALL, crate::graph::codes::ALL]
-        .into_iter()
-        .flatten()
-        .copied()
-        .collect();
+    let mut codes: Vec<&'static Code> = [
+        crate::loading::codes::ALL,
+        crate::graph::codes::ALL,
+        crate::scheduler::codes::ALL,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .collect();
     codes.sort_by_key(|c| c.id);
     codes
 }

@@ -1,0 +1,497 @@
+//! One run of swarmkit's scheduler over explicit state: the per-node accounting of `NodeInfo`
+//! (`nodeinfo.go`), the decision tree and its bounded heaps (`nodeset.go: tree`,
+//! `decision_tree.go: orderedNodes`), the division loop (`scheduler.go: scheduleNTasksOnSubtree`),
+//! the fill-then-round-robin leaf loop (`scheduleNTasksOnNodes`) and preassigned global tasks
+//! (`taskFitNode`). Every map-order dependence goes through the `Chooser`.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+
+use super::choice::{Chooser, NodeOrdering};
+use super::pipeline::{no_suitable_node, Pipeline};
+use super::Strategy;
+use crate::model::{Cluster, Node, Protocol, Stack};
+use crate::placement::filters::NodeUsage;
+use crate::placement::Task;
+
+/// `nodeLess` without the failure penalty (a fresh deploy has no recent failures): fewer tasks of
+/// this service, then fewer tasks in total. Smaller is preferred.
+type Rank = (u64, u64);
+
+/// Why a task is Pending: Swarm's status message, and the node of a preassigned task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PendingInfo {
+    pub(crate) message: String,
+    /// The message of the first attempt; later ticks overwrite it (reference §1.6).
+    pub(crate) first_message: String,
+    pub(crate) node: Option<usize>,
+}
+
+#[derive(Default)]
+struct Leaf {
+    /// Max-heap of the best nodes: (rank, visit order, node). The top is the worst kept node.
+    heap: BinaryHeap<(Rank, usize, usize)>,
+    /// The slice `orderedNodes` returned last time; a re-entered leaf re-filters it.
+    ordered: Option<Vec<usize>>,
+}
+
+#[derive(Default)]
+struct Tree {
+    /// This service's tasks on every node of the branch, eligible or not (static).
+    tasks: i64,
+    branches: Vec<(String, Tree)>,
+    leaf: Leaf,
+}
+
+/// A spread descriptor swarmkit understands: `node.labels.X` or `engine.labels.X`, prefix
+/// case-insensitive. Anything else is skipped without a tree level (reference §1.5).
+fn spread_label(descriptor: &str) -> Option<(bool, &str)> {
+    for (engine, prefix) in [(false, "node.labels."), (true, "engine.labels.")] {
+        if descriptor.len() > prefix.len()
+            && descriptor
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        {
+            return descriptor.get(prefix.len()..).map(|k| (engine, k));
+        }
+    }
+    None
+}
+
+fn label_value(node: &Node, engine: bool, key: &str) -> String {
+    let labels = if engine {
+        &node.engine_labels
+    } else {
+        &node.labels
+    };
+    labels.get(key).cloned().unwrap_or_default()
+}
+
+type UsageFingerprint = (
+    u64,
+    u64,
+    Vec<(String, u64)>,
+    Vec<(Protocol, u32)>,
+    Vec<(String, u64)>,
+);
+
+fn fingerprint(u: &NodeUsage) -> UsageFingerprint {
+    (
+        u.nano_cpus,
+        u.memory_bytes,
+        u.generic.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        u.host_ports.iter().copied().collect(),
+        u.tasks.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+    )
+}
+
+pub(crate) struct Engine<'a> {
+    pub(crate) stack: &'a Stack,
+    pub(crate) cluster: &'a Cluster,
+    pub(crate) usage: Vec<NodeUsage>,
+    /// `ActiveTasksCount` per node.
+    total: Vec<u64>,
+    drivers: Vec<Vec<String>>,
+    /// Nodes with equal class are interchangeable for every service of the stack.
+    static_class: Vec<usize>,
+    pub(crate) placed: BTreeMap<Task, usize>,
+    pub(crate) pending: BTreeMap<Task, PendingInfo>,
+    /// The node each global task is preassigned to.
+    pub(crate) preassigned: BTreeMap<Task, usize>,
+    pipeline: Pipeline,
+    pub(crate) chooser: Chooser,
+}
+
+impl<'a> Engine<'a> {
+    pub(crate) fn new(stack: &'a Stack, cluster: &'a Cluster, chooser: Chooser) -> Self {
+        let drivers = stack
+            .services
+            .iter()
+            .map(|s| stack.volume_drivers(s))
+            .collect();
+        let mut classes: BTreeMap<String, usize> = BTreeMap::new();
+        let static_class = cluster
+            .nodes
+            .iter()
+            .map(|n| {
+                // Everything a filter, a constraint or a preference can look at, except identity
+                // fields that no constraint of this stack mentions.
+                let mut key = format!(
+                    "{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                    n.availability,
+                    n.state,
+                    n.role,
+                    n.nano_cpus,
+                    n.memory_bytes,
+                    n.generic,
+                    n.labels,
+                    n.engine_labels,
+                    n.platform,
+                    n.plugins
+                );
+                for s in &stack.services {
+                    key.push(if s.constraints().all(|c| c.matches(n)) {
+                        '1'
+                    } else {
+                        '0'
+                    });
+                }
+                let next = classes.len();
+                *classes.entry(key).or_insert(next)
+            })
+            .collect();
+        Engine {
+            stack,
+            cluster,
+            usage: vec![NodeUsage::default(); cluster.nodes.len()],
+            total: vec![0; cluster.nodes.len()],
+            drivers,
+            static_class,
+            placed: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            preassigned: BTreeMap::new(),
+            pipeline: Pipeline::default(),
+            chooser,
+        }
+    }
+
+    fn svc_count(&self, s: usize, node: usize) -> u64 {
+        self.usage[node]
+            .tasks
+            .get(&self.stack.services[s].name)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn rank(&self, s: usize, node: usize) -> Rank {
+        (self.svc_count(s, node), self.total[node])
+    }
+
+    /// `addTask`: reserve the task's resources and ports, count it.
+    pub(crate) fn assign(&mut self, task: Task, node: usize) {
+        self.usage[node].add(&self.stack.services[task.service]);
+        self.total[node] = self.total[node].saturating_add(1);
+        self.placed.insert(task, node);
+        self.pending.remove(&task);
+    }
+
+    /// Writes the task's status message, keeping the first one written.
+    fn mark_pending(&mut self, task: Task, message: String, node: Option<usize>) {
+        let first_message = self
+            .pending
+            .get(&task)
+            .map_or_else(|| message.clone(), |p| p.first_message.clone());
+        self.pending.insert(
+            task,
+            PendingInfo {
+                message,
+                first_message,
+                node,
+            },
+        );
+    }
+
+    fn process(&mut self, s: usize, node: usize) -> bool {
+        self.pipeline.process(
+            &self.stack.services[s],
+            &self.drivers[s],
+            &self.cluster.nodes[node],
+            &self.usage[node],
+        )
+    }
+
+    /// The order in which `range ns.nodes` visits the nodes.
+    fn node_order(&mut self, s: usize) -> Vec<usize> {
+        let mut nodes: Vec<usize> = (0..self.cluster.nodes.len()).collect();
+        match self.chooser.ordering {
+            NodeOrdering::Shuffle => self.chooser.shuffle(&mut nodes),
+            NodeOrdering::RankedTies => {
+                // Sorted by rank, identical nodes adjacent within a rank.
+                let mut keyed: Vec<(Rank, (usize, UsageFingerprint), usize)> = nodes
+                    .iter()
+                    .map(|&n| {
+                        let class = (self.static_class[n], fingerprint(&self.usage[n]));
+                        (self.rank(s, n), class, n)
+                    })
+                    .collect();
+                keyed.sort();
+                nodes.clear();
+                let mut i = 0;
+                while i < keyed.len() {
+                    let j = i + keyed[i..].iter().take_while(|k| k.0 == keyed[i].0).count();
+                    // Distinguishable classes within one rank, each a run of identical nodes.
+                    let mut groups: Vec<Vec<usize>> = Vec::new();
+                    for x in i..j {
+                        match groups.last_mut() {
+                            Some(g) if keyed[x - 1].1 == keyed[x].1 => g.push(keyed[x].2),
+                            _ => groups.push(vec![keyed[x].2]),
+                        }
+                    }
+                    for g in self.chooser.permutation(groups.len()) {
+                        nodes.extend_from_slice(&groups[g]);
+                    }
+                    i = j;
+                }
+            }
+        }
+        nodes
+    }
+
+    /// `nodeSet.tree`: one level per supported spread preference, a bounded heap of the
+    /// `max_assignments` best passing nodes in each leaf.
+    fn build_tree(&mut self, s: usize, max_assignments: usize) -> Tree {
+        let mut root = Tree::default();
+        let order = self.node_order(s);
+        let prefs: Vec<(bool, String)> = self.stack.services[s]
+            .placement
+            .preferences
+            .iter()
+            .filter_map(|p| spread_label(p).map(|(e, k)| (e, k.to_string())))
+            .collect();
+        for (visit, &node) in order.iter().enumerate() {
+            let count = i64::try_from(self.svc_count(s, node)).unwrap_or(i64::MAX);
+            let mut t = &mut root;
+            for (engine, key) in &prefs {
+                t.tasks = t.tasks.saturating_add(count);
+                let value = label_value(&self.cluster.nodes[node], *engine, key);
+                let i = match t.branches.iter().position(|(v, _)| *v == value) {
+                    Some(i) => i,
+                    None => {
+                        t.branches.push((value, Tree::default()));
+                        t.branches.len() - 1
+                    }
+                };
+                t = &mut t.branches[i].1;
+            }
+            t.tasks = t.tasks.saturating_add(count);
+            let rank = self.rank(s, node);
+            let heap = &mut t.leaf.heap;
+            if heap.len() < max_assignments {
+                if self.process(s, node) {
+                    heap.push((rank, visit, node));
+                }
+            } else if heap.peek().is_some_and(|worst| rank < worst.0) && self.process(s, node) {
+                heap.pop();
+                heap.push((rank, visit, node));
+            }
+        }
+        root
+    }
+
+    /// `scheduleNTasksOnSubtree`: divide `n` tasks between branches so that branch totals
+    /// (existing tasks included) even out; leaves go to `schedule_on_nodes`.
+    fn schedule_subtree(
+        &mut self,
+        s: usize,
+        n: i64,
+        tree: &mut Tree,
+        group: &mut VecDeque<Task>,
+    ) -> i64 {
+        if tree.branches.is_empty() {
+            return self.schedule_on_nodes(s, n, &mut tree.leaf, group);
+        }
+        let k = tree.branches.len();
+        let mut scheduled: i64 = 0;
+        let mut usable = tree.tasks;
+        let mut no_room = vec![false; k];
+        let mut converging = true;
+        while scheduled != n && no_room.iter().any(|&f| !f) && converging {
+            let live = no_room.iter().filter(|&&f| !f).count() as i64;
+            let total = usable.saturating_add(n).saturating_sub(scheduled);
+            let desired = total / live;
+            let mut remainder = total % live;
+            converging = false;
+            for b in self.chooser.permutation(k) {
+                if no_room[b] {
+                    continue;
+                }
+                let subtree_tasks = tree.branches[b].1.tasks;
+                if subtree_tasks < desired || (subtree_tasks == desired && remainder > 0) {
+                    converging = true;
+                    let mut want = desired - subtree_tasks;
+                    if remainder > 0 {
+                        want += 1;
+                    }
+                    let got = self.schedule_subtree(s, want, &mut tree.branches[b].1, group);
+                    if got < want {
+                        no_room[b] = true;
+                        usable -= subtree_tasks;
+                    } else if remainder > 0 {
+                        remainder -= 1;
+                    }
+                    scheduled += got;
+                }
+            }
+        }
+        scheduled
+    }
+
+    /// `orderedNodes` + `scheduleNTasksOnNodes`: fill the best node until the next one is
+    /// strictly better, then round-robin over the fixed slice, skipping nodes that now fail.
+    fn schedule_on_nodes(
+        &mut self,
+        s: usize,
+        n: i64,
+        leaf: &mut Leaf,
+        group: &mut VecDeque<Task>,
+    ) -> i64 {
+        let nodes: Vec<usize> = match leaf.ordered.take() {
+            None => std::mem::take(&mut leaf.heap)
+                .into_sorted_vec()
+                .into_iter()
+                .map(|(_, _, node)| node)
+                .collect(),
+            Some(previous) => {
+                let mut kept: Vec<usize> = previous
+                    .into_iter()
+                    .filter(|&node| self.process(s, node))
+                    .collect();
+                kept.sort_by_key(|&node| self.rank(s, node));
+                kept
+            }
+        };
+        leaf.ordered = Some(nodes.clone());
+        let count = nodes.len();
+        if count == 0 {
+            return 0;
+        }
+        let mut scheduled = 0;
+        let mut failed = vec![false; count];
+        let mut iter = 0usize;
+        while let Some(task) = group.pop_front() {
+            let node = nodes[iter % count];
+            self.assign(task, node);
+            scheduled += 1;
+            if scheduled == n {
+                return scheduled;
+            }
+            if iter + 1 < count {
+                if self.rank(s, nodes[iter + 1]) < self.rank(s, node) {
+                    iter += 1;
+                }
+            } else {
+                iter += 1;
+            }
+            let orig = iter;
+            while failed[iter % count] || !self.process(s, nodes[iter % count]) {
+                failed[iter % count] = true;
+                iter += 1;
+                if iter - orig == count {
+                    return scheduled;
+                }
+            }
+        }
+        scheduled
+    }
+
+    /// `scheduleTaskGroup` for one service's unassigned tasks, or a what-if strategy.
+    pub(crate) fn schedule_group(&mut self, s: usize, tasks: Vec<Task>, strategy: Strategy) {
+        if tasks.is_empty() {
+            return;
+        }
+        self.pipeline.set_task();
+        let mut group: VecDeque<Task> = tasks.into();
+        match strategy {
+            Strategy::Spread => {
+                let mut tree = self.build_tree(s, group.len());
+                let n = i64::try_from(group.len()).unwrap_or(i64::MAX);
+                self.schedule_subtree(s, n, &mut tree, &mut group);
+                let message = no_suitable_node(&self.pipeline.explain());
+                for task in group {
+                    self.mark_pending(task, message.clone(), None);
+                }
+            }
+            Strategy::BinPack | Strategy::Random => {
+                for task in group {
+                    self.place_greedy(s, task, strategy);
+                }
+            }
+        }
+    }
+
+    /// What-if strategies: every passing node is a candidate; bin-packing takes the one left
+    /// with the least free memory then CPU, random a seeded pick.
+    fn place_greedy(&mut self, s: usize, task: Task, strategy: Strategy) {
+        self.pipeline.set_task();
+        let passing: Vec<usize> = (0..self.cluster.nodes.len())
+            .filter(|&node| self.process(s, node))
+            .collect();
+        if passing.is_empty() {
+            let message = no_suitable_node(&self.pipeline.explain());
+            self.mark_pending(task, message, None);
+            return;
+        }
+        let node = if strategy == Strategy::Random {
+            passing[self.chooser.choose(passing.len())]
+        } else {
+            let r = &self.stack.services[s].resources.reservations;
+            let left = |node: usize| {
+                let (n, u) = (&self.cluster.nodes[node], &self.usage[node]);
+                (
+                    n.memory_bytes
+                        .saturating_sub(u.memory_bytes)
+                        .saturating_sub(*r.memory_bytes),
+                    n.nano_cpus
+                        .saturating_sub(u.nano_cpus)
+                        .saturating_sub(*r.nano_cpus),
+                    Reverse(self.total[node]),
+                )
+            };
+            passing
+                .iter()
+                .copied()
+                .min_by_key(|&node| (left(node), node))
+                .unwrap_or(passing[0])
+        };
+        self.assign(task, node);
+    }
+
+    /// `taskFitNode`: the full pipeline against the one preassigned node. A failure leaves the
+    /// task Pending with the bare explanation, without the `no suitable node (` prefix (§1.7).
+    pub(crate) fn confirm_preassigned(&mut self, task: Task, node: usize) {
+        self.pipeline.set_task();
+        if self.process(task.service, node) {
+            self.assign(task, node);
+        } else {
+            let message = self.pipeline.explain();
+            self.mark_pending(task, message, Some(node));
+        }
+    }
+
+    /// One scheduling attempt for every Pending task of `s`.
+    pub(crate) fn retry_service(&mut self, s: usize, strategy: Strategy) {
+        let tasks: Vec<Task> = self
+            .pending
+            .keys()
+            .filter(|t| t.service == s)
+            .copied()
+            .collect();
+        let (global, replicated): (Vec<Task>, Vec<Task>) = tasks
+            .into_iter()
+            .partition(|t| self.preassigned.contains_key(t));
+        for task in global {
+            if let Some(&node) = self.preassigned.get(&task) {
+                self.confirm_preassigned(task, node);
+            }
+        }
+        self.schedule_group(s, replicated, strategy);
+    }
+
+    /// Later ticks: every tick that writes a decision or a new message produces store events
+    /// that set `tickRequired`, and each tick retries every unassigned task. So Pending tasks are
+    /// retried until a whole round places nothing. Usage only grows, so this terminates after at
+    /// most one round per placed task.
+    pub(crate) fn retry_until_stable(&mut self, order: &[usize], strategy: Strategy) {
+        loop {
+            let before = self.placed.len();
+            for &s in order {
+                if self.pending.keys().any(|t| t.service == s) {
+                    self.retry_service(s, strategy);
+                }
+            }
+            if self.placed.len() == before || self.pending.is_empty() {
+                break;
+            }
+        }
+    }
+}

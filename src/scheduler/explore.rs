@@ -1,0 +1,215 @@
+//! Exploration of the orders Swarm does not fix: the order of service groups, ties between nodes
+//! of equal rank (up to swapping identical nodes), and the branch order of the preference
+//! division. A depth-first enumeration of choice sequences is exhaustive when it finishes within
+//! the run budget; otherwise seeded samples follow and the result says it is incomplete. An order
+//! that leaves tasks Pending is replayed before it is returned as evidence.
+
+use serde::Serialize;
+
+use super::choice::Chooser;
+use super::{
+    run, simulate_disruption_start, Disruption, Order, SimError, SimOptions, Simulation, Start,
+};
+use crate::model::{Cluster, Stack};
+use crate::report::Status;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExploreOptions {
+    /// Depth-first runs before giving up on exhaustiveness.
+    pub max_runs: usize,
+    /// Seeded sample runs when the enumeration is cut.
+    pub samples: usize,
+    pub seed: u64,
+    /// Fix the order of service groups (e.g. to check a deployment order).
+    pub service_order: Option<Vec<usize>>,
+}
+
+impl Default for ExploreOptions {
+    fn default() -> Self {
+        ExploreOptions {
+            max_runs: 2000,
+            samples: 200,
+            seed: 0,
+            service_order: None,
+        }
+    }
+}
+
+impl ExploreOptions {
+    /// A budget scaled to the instance: about a million units of work (nodes × services +
+    /// tasks per run), at most 2,000 depth-first runs, a tenth as many samples. Stacks of the
+    /// usual size get the full budget; a 1,000-node × 30,000-task instance gets about 16 runs.
+    pub fn scaled(stack: &Stack, cluster: &Cluster) -> ExploreOptions {
+        let tasks: u64 = stack
+            .services
+            .iter()
+            .map(|s| {
+                s.mode
+                    .value
+                    .replicated_tasks()
+                    .unwrap_or(cluster.nodes.len() as u64)
+            })
+            .fold(0, u64::saturating_add);
+        let per_run = (cluster.nodes.len() as u64)
+            .saturating_mul(stack.services.len() as u64)
+            .saturating_add(tasks)
+            .max(1);
+        let max_runs = (1_000_000 / per_run).clamp(1, 2000) as usize;
+        ExploreOptions {
+            max_runs,
+            samples: (max_runs / 10).max(1),
+            ..ExploreOptions::default()
+        }
+    }
+}
+
+/// An order that leaves tasks Pending, with the run it produces (replayed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Witness {
+    pub choices: Vec<u32>,
+    pub simulation: Simulation,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Exploration {
+    /// `Holds`: no explored order leaves a task Pending and the enumeration was exhaustive;
+    /// `Violated`: `witness` leaves tasks Pending; `Unknown`: none found, search incomplete.
+    pub status: Status,
+    pub exhaustive: bool,
+    pub runs: usize,
+    /// Runs that placed every task.
+    pub complete_runs: usize,
+    /// The explored order leaving the most tasks Pending.
+    pub witness: Option<Witness>,
+}
+
+/// Explores the orders of a fresh deploy.
+pub fn explore(
+    stack: &Stack,
+    cluster: &Cluster,
+    opts: &ExploreOptions,
+) -> Result<Exploration, SimError> {
+    explore_from(stack, cluster, opts, &|| Start::deploy(stack, cluster))
+}
+
+/// Explores the rescheduling orders after `disruption` of the converged `before`. The
+/// exploration runs on the disrupted cluster (see `disrupted_cluster`).
+pub fn explore_disruption(
+    stack: &Stack,
+    cluster: &Cluster,
+    before: &Simulation,
+    disruption: &Disruption,
+    opts: &ExploreOptions,
+) -> Result<Exploration, SimError> {
+    let (after, _) = super::disrupted_cluster(cluster, disruption)?;
+    explore_from(stack, &after, opts, &|| {
+        simulate_disruption_start(stack, cluster, before, disruption).map(|(start, _)| start)
+    })
+}
+
+fn pending_count(sim: &Simulation) -> usize {
+    sim.pending.len()
+}
+
+fn explore_from(
+    stack: &Stack,
+    cluster: &Cluster,
+    opts: &ExploreOptions,
+    start: &dyn Fn() -> Result<Start, SimError>,
+) -> Result<Exploration, SimError> {
+    let sim_opts = |choices: Vec<u32>| SimOptions {
+        order: Order::Choices(choices),
+        service_order: opts.service_order.clone(),
+        ..SimOptions::default()
+    };
+    let mut runs = 0;
+    let mut complete_runs = 0;
+    let mut best: Option<(usize, Vec<u32>)> = None;
+    let mut record = |sim: &Simulation, choices: Vec<u32>| {
+        let pending = pending_count(sim);
+        if pending == 0 {
+            complete_runs += 1;
+        } else if best.as_ref().is_none_or(|(b, _)| pending > *b) {
+            best = Some((pending, choices));
+        }
+    };
+
+    // Depth-first over choice sequences: replay a prefix, default the rest to 0, then advance
+    // the deepest choice that has an untried alternative.
+    let mut prefix: Vec<u32> = Vec::new();
+    let mut exhaustive = false;
+    while runs < opts.max_runs {
+        let (sim, trace) = run(
+            stack,
+            cluster,
+            &sim_opts(prefix.clone()),
+            Chooser::replay(prefix.clone()),
+            start()?,
+        )?;
+        runs += 1;
+        record(&sim, trace.iter().map(|&(c, _)| c).collect());
+        let mut trace = trace;
+        let next = loop {
+            match trace.pop() {
+                Some((c, arity)) if c + 1 < arity => {
+                    let mut p: Vec<u32> = trace.iter().map(|&(c, _)| c).collect();
+                    p.push(c + 1);
+                    break Some(p);
+                }
+                Some(_) => continue,
+                None => break None,
+            }
+        };
+        match next {
+            Some(p) => prefix = p,
+            None => {
+                exhaustive = true;
+                break;
+            }
+        }
+    }
+    if !exhaustive {
+        for i in 0..opts.samples {
+            let seed = opts.seed.wrapping_add(i as u64);
+            let (sim, trace) = run(
+                stack,
+                cluster,
+                &sim_opts(Vec::new()),
+                Chooser::sampled(seed),
+                start()?,
+            )?;
+            runs += 1;
+            record(&sim, trace.iter().map(|&(c, _)| c).collect());
+        }
+    }
+
+    // Replay the worst order before reporting it.
+    let witness = match best {
+        Some((pending, choices)) => {
+            let (sim, _) = run(
+                stack,
+                cluster,
+                &sim_opts(choices.clone()),
+                Chooser::replay(choices.clone()),
+                start()?,
+            )?;
+            (pending_count(&sim) == pending).then_some(Witness {
+                choices,
+                simulation: sim,
+            })
+        }
+        None => None,
+    };
+    let status = match (&witness, exhaustive) {
+        (Some(_), _) => Status::Violated,
+        (None, true) => Status::Holds,
+        (None, false) => Status::Unknown,
+    };
+    Ok(Exploration {
+        status,
+        exhaustive,
+        runs,
+        complete_runs,
+        witness,
+    })
+}
