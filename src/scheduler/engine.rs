@@ -85,6 +85,79 @@ fn fingerprint(u: &NodeUsage) -> UsageFingerprint {
     )
 }
 
+/// What of a node can influence where this stack's tasks go: two nodes that agree on all of it
+/// are interchangeable. Constraints are captured by which services' constraints match; labels
+/// only through spread preferences; resources, platform and plugins only when some service
+/// asks for them. Anything no filter, constraint or preference of the stack reads is left out,
+/// so exploration need not branch on it.
+struct Relevance {
+    cpu: bool,
+    memory: bool,
+    generic: bool,
+    platform: bool,
+    plugins: bool,
+    spread: Vec<String>,
+}
+
+impl Relevance {
+    fn of(stack: &Stack) -> Self {
+        let any = |f: &dyn Fn(&crate::model::Service) -> bool| stack.services.iter().any(f);
+        Relevance {
+            cpu: any(&|s| *s.resources.reservations.nano_cpus > 0),
+            memory: any(&|s| *s.resources.reservations.memory_bytes > 0),
+            generic: any(&|s| s.resources.reservations.generic.iter().any(|g| g.value > 0)),
+            platform: any(&|s| !s.placement.platforms.is_empty()),
+            plugins: any(&|s| {
+                s.log_driver.is_some() || stack.volume_drivers(s).iter().any(|d| d != "local")
+            }),
+            spread: stack
+                .services
+                .iter()
+                .flat_map(|s| s.placement.preferences.iter().map(|p| p.value.clone()))
+                .collect(),
+        }
+    }
+
+    fn key(&self, stack: &Stack, n: &crate::model::Node) -> String {
+        let mut key = format!("{:?}|{:?}", n.availability, n.state);
+        if self.cpu {
+            key.push_str(&format!("|cpu{}", n.nano_cpus));
+        }
+        if self.memory {
+            key.push_str(&format!("|mem{}", n.memory_bytes));
+        }
+        if self.generic {
+            key.push_str(&format!("|{:?}", n.generic));
+        }
+        if self.platform {
+            key.push_str(&format!("|{:?}", n.platform));
+        }
+        if self.plugins {
+            key.push_str(&format!("|{:?}", n.plugins));
+        }
+        // The descriptor's prefix is case-insensitive, the label name after it is not (§1.5).
+        for d in &self.spread {
+            let label = |prefix: &str| {
+                d.get(..prefix.len())
+                    .filter(|head| head.eq_ignore_ascii_case(prefix))
+                    .map(|_| &d[prefix.len()..])
+            };
+            let value = label("node.labels.")
+                .map(|l| n.labels.get(l))
+                .or_else(|| label("engine.labels.").map(|l| n.engine_labels.get(l)));
+            key.push_str(&format!("|{:?}", value.flatten()));
+        }
+        for s in &stack.services {
+            key.push(if s.constraints().all(|c| c.matches(n)) {
+                '1'
+            } else {
+                '0'
+            });
+        }
+        key
+    }
+}
+
 pub(crate) struct Engine<'a> {
     pub(crate) stack: &'a Stack,
     pub(crate) cluster: &'a Cluster,
@@ -109,35 +182,14 @@ impl<'a> Engine<'a> {
             .iter()
             .map(|s| stack.volume_drivers(s))
             .collect();
+        let relevant = Relevance::of(stack);
         let mut classes: BTreeMap<String, usize> = BTreeMap::new();
         let static_class = cluster
             .nodes
             .iter()
             .map(|n| {
-                // Everything a filter, a constraint or a preference can look at, except identity
-                // fields that no constraint of this stack mentions.
-                let mut key = format!(
-                    "{:?}|{:?}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
-                    n.availability,
-                    n.state,
-                    n.role,
-                    n.nano_cpus,
-                    n.memory_bytes,
-                    n.generic,
-                    n.labels,
-                    n.engine_labels,
-                    n.platform,
-                    n.plugins
-                );
-                for s in &stack.services {
-                    key.push(if s.constraints().all(|c| c.matches(n)) {
-                        '1'
-                    } else {
-                        '0'
-                    });
-                }
                 let next = classes.len();
-                *classes.entry(key).or_insert(next)
+                *classes.entry(relevant.key(stack, n)).or_insert(next)
             })
             .collect();
         Engine {
