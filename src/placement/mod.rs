@@ -27,4 +27,6 @@ pub use render::{plan_rows, render_plan, NodeRow};
 pub use tolerance::{Tolerance, ToleranceOutcome};
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
