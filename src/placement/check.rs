@@ -27,6 +27,8 @@ pub struct PlacementOptions {
     pub tolerate: Option<Tolerance>,
     /// Look for a smallest change when the stack is infeasible.
     pub suggest: bool,
+    /// Timeout of each optimiser call behind a suggestion, in milliseconds.
+    pub suggest_timeout_ms: u64,
     /// Plans with more tasks are not materialised (the verdict is then `unknown`).
     pub max_plan_tasks: u64,
 }
@@ -37,6 +39,7 @@ impl Default for PlacementOptions {
             timeout_ms: 10_000,
             tolerate: None,
             suggest: true,
+            suggest_timeout_ms: 2_000,
             max_plan_tasks: 1_000_000,
         }
     }

@@ -237,7 +237,8 @@ pub fn solve(p: &Problem, scenarios: &[NodeSet], timeout_ms: u64) -> Vec<SmtResu
                         None => SmtResult::Unknown("the solver returned no usable model".into()),
                     },
                     SatResult::Unsat => {
-                        let core = shrink(&solver, &lits, &lost);
+                        let core = shrink(&solver, &lits, &lost, timeout_ms / 4);
+                        set_timeout(&solver, timeout_ms);
                         SmtResult::Unsat(core.into_iter().map(|i| e.groups[i].0.clone()).collect())
                     }
                     SatResult::Unknown => SmtResult::Unknown(
@@ -251,8 +252,17 @@ pub fn solve(p: &Problem, scenarios: &[NodeSet], timeout_ms: u64) -> Vec<SmtResu
     })
 }
 
-/// The group indices of an unsat core, made smaller by deletion while checks stay cheap.
-fn shrink(solver: &Solver, lits: &[Bool], lost: &[Bool]) -> Vec<usize> {
+fn set_timeout(solver: &Solver, ms: u64) {
+    let mut params = Params::new();
+    params.set_bool("unsat_core", true);
+    params.set_u32("timeout", u32::try_from(ms.max(1)).unwrap_or(u32::MAX));
+    solver.set_params(&params);
+}
+
+/// The group indices of an unsat core, made smaller by deletion within `budget_ms` in total (a
+/// trial that times out keeps its group).
+fn shrink(solver: &Solver, lits: &[Bool], lost: &[Bool], budget_ms: u64) -> Vec<usize> {
+    let start = std::time::Instant::now();
     let names: Vec<String> = solver
         .get_unsat_core()
         .iter()
@@ -266,6 +276,11 @@ fn shrink(solver: &Solver, lits: &[Bool], lost: &[Bool]) -> Vec<usize> {
     }
     let mut i = 0;
     while i < core.len() {
+        let spent = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        if spent >= budget_ms {
+            break;
+        }
+        set_timeout(solver, budget_ms - spent);
         let trial: Vec<Bool> = core
             .iter()
             .enumerate()
@@ -300,9 +315,22 @@ pub fn to_smt2(p: &Problem) -> String {
     })
 }
 
+/// An optimiser's answer: the best solution found, and whether it was proved optimal (false
+/// when the optimiser stopped at its timeout with a solution in hand).
+pub type Optimum<T> = Option<(T, bool)>;
+
+/// The model of an optimiser run: proved optimal on `sat`, best so far on a timeout.
+fn optimum(opt: &Optimize) -> Option<(z3::Model, bool)> {
+    match opt.check(&[]) {
+        SatResult::Sat => Some((opt.get_model()?, true)),
+        SatResult::Unknown => Some((opt.get_model()?, false)),
+        SatResult::Unsat => None,
+    }
+}
+
 /// With z3's optimiser: the replica counts closest to the requested ones (fewest tasks
 /// removed in total) under which a placement exists.
-pub fn fewest_removed(p: &Problem, timeout_ms: u64) -> Option<Vec<u64>> {
+pub fn fewest_removed(p: &Problem, timeout_ms: u64) -> Optimum<Vec<u64>> {
     if count_variables(p) > MAX_VARIABLES {
         return None;
     }
@@ -313,20 +341,19 @@ pub fn fewest_removed(p: &Problem, timeout_ms: u64) -> Option<Vec<u64>> {
             opt.assert(b);
         }
         opt.maximize(&sum(&e.replicas));
-        if opt.check(&[]) != SatResult::Sat {
-            return None;
-        }
-        let model = opt.get_model()?;
-        e.replicas
+        let (model, proved) = optimum(&opt)?;
+        let replicas: Option<Vec<u64>> = e
+            .replicas
             .iter()
             .map(|r| model.eval(r, true)?.as_u64())
-            .collect()
+            .collect();
+        Some((replicas?, proved))
     })
 }
 
 /// With z3's optimiser: the fewest of the `optional` nodes to keep (the others are lost) for a
 /// placement to exist.
-pub fn fewest_added(p: &Problem, optional: &NodeSet, timeout_ms: u64) -> Option<NodeSet> {
+pub fn fewest_added(p: &Problem, optional: &NodeSet, timeout_ms: u64) -> Optimum<NodeSet> {
     if count_variables(p) > MAX_VARIABLES {
         return None;
     }
@@ -342,15 +369,11 @@ pub fn fewest_added(p: &Problem, optional: &NodeSet, timeout_ms: u64) -> Option<
             .map(|n| e.down[n].ite(&Int::from_u64(0), &Int::from_u64(1)))
             .collect();
         opt.minimize(&sum(&used));
-        if opt.check(&[]) != SatResult::Sat {
-            return None;
-        }
-        let model = opt.get_model()?;
-        Some(
-            optional
-                .iter()
-                .filter(|&n| model.eval(&e.down[n], true).and_then(|b| b.as_bool()) == Some(false))
-                .collect(),
-        )
+        let (model, proved) = optimum(&opt)?;
+        let kept = optional
+            .iter()
+            .filter(|&n| model.eval(&e.down[n], true).and_then(|b| b.as_bool()) == Some(false))
+            .collect();
+        Some((kept, proved))
     })
 }

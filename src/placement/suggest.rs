@@ -16,9 +16,9 @@ use super::smt;
 const COPIES: usize = 3;
 /// Node classes offered at most.
 const MAX_TEMPLATES: usize = 16;
-/// Instances larger than this many count variables get no suggestion (the optimiser is slower
-/// than the decision procedure).
-const MAX_VARIABLES: usize = 20_000;
+/// Instances larger than this many count variables get no suggestion (the optimiser is much
+/// slower than the decision procedure).
+const MAX_VARIABLES: usize = 5_000;
 
 fn small_enough(p: &Problem) -> bool {
     p.demands.iter().map(|d| d.eligible.len()).sum::<usize>() <= MAX_VARIABLES
@@ -51,7 +51,7 @@ pub fn suggest(
     }
     out.into_iter()
         .map(|line| {
-            let d = Diagnostic::info(&codes::SUGGESTION, format!("smallest change: {line}"))
+            let d = Diagnostic::info(&codes::SUGGESTION, format!("suggested change: {line}"))
                 .with_note(
                     "checked: with this change swarmproof finds a placement and validates it",
                 );
@@ -92,7 +92,7 @@ fn add_nodes(
     if !small_enough(&bp) {
         return None;
     }
-    let keep = smt::fewest_added(&bp, &optional, opts.timeout_ms)?;
+    let (keep, proved) = smt::fewest_added(&bp, &optional, opts.suggest_timeout_ms)?;
     if keep.is_empty() {
         return None;
     }
@@ -121,7 +121,7 @@ fn add_nodes(
             )
         })
         .collect();
-    Some(format!("add {}", parts.join(" and ")))
+    Some(qualified(format!("add {}", parts.join(" and ")), proved))
 }
 
 fn remove_replicas(
@@ -130,7 +130,7 @@ fn remove_replicas(
     cluster: &Cluster,
     opts: &PlacementOptions,
 ) -> Option<String> {
-    let best = smt::fewest_removed(p, opts.timeout_ms)?;
+    let (best, proved) = smt::fewest_removed(p, opts.suggest_timeout_ms)?;
     let mut changed = stack.clone();
     let mut parts = Vec::new();
     for (dm, &r) in p.demands.iter().zip(&best) {
@@ -148,5 +148,17 @@ fn remove_replicas(
     if parts.is_empty() || !feasible(&changed, cluster, opts) {
         return None;
     }
-    Some(format!("lower the replicas of {}", parts.join(", ")))
+    Some(qualified(
+        format!("lower the replicas of {}", parts.join(", ")),
+        proved,
+    ))
+}
+
+/// Says so when the optimiser stopped before proving the change smallest.
+fn qualified(line: String, proved: bool) -> String {
+    if proved {
+        line
+    } else {
+        format!("{line} (the optimiser stopped at its timeout: this works, but a smaller change may exist)")
+    }
 }

@@ -532,3 +532,28 @@ fn cpu_figures_keep_one_decimal() {
         "0.25 CPU"
     );
 }
+
+#[test]
+fn generated_instances_are_feasible_or_overloaded_as_asked() {
+    use super::generate::{generate, InstanceSpec};
+    let opts = PlacementOptions {
+        suggest: false,
+        ..PlacementOptions::default()
+    };
+    for (load, want) in [
+        (70, Status::Holds),
+        (90, Status::Holds),
+        (105, Status::Violated),
+    ] {
+        let spec = InstanceSpec {
+            nodes: 10,
+            tasks: 100,
+            load_percent: load,
+            services: 20,
+            seed: 3,
+        };
+        let (st, cl) = generate(spec);
+        let p = check_placement(&st, &cl, &opts);
+        assert_eq!(p.status, want, "load {load}: {:?}", p.diagnostics);
+    }
+}
