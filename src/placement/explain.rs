@@ -403,9 +403,9 @@ impl Explainer<'_> {
                 }
             }
             let labels = labels.filter(|l| !l.is_empty())?;
-            let mut cluster = self.cluster.clone();
-            cluster.nodes[n] = relabelled;
-            static_failure(self.stack, si, &cluster, n)
+            // Only this node changes: check it alone.
+            let alone = Cluster::new(vec![relabelled]);
+            static_failure(self.stack, si, &alone, 0)
                 .is_none()
                 .then(|| {
                     format!(

@@ -377,3 +377,37 @@ pub fn fewest_added(p: &Problem, optional: &NodeSet, timeout_ms: u64) -> Optimum
         Some((kept, proved))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cluster, Stack};
+    use crate::placement::tests::{node, svc};
+
+    /// What z3 answers for an SMT-LIB text read back in.
+    fn answer(text: &str) -> SatResult {
+        with_z3_config(&config(5_000), || {
+            let solver = Solver::new();
+            solver.from_string(text);
+            solver.check()
+        })
+    }
+
+    #[test]
+    fn the_dump_is_equisatisfiable_with_the_problem() {
+        // a: 2 × 0.6 CPU, b: 1 × 0.5 CPU on 1-CPU nodes: no placement on two, one on three.
+        let st = Stack {
+            services: vec![svc("a", 2, 600, 0), svc("b", 1, 500, 0)],
+            ..Stack::default()
+        };
+        for (nodes, want) in [(2, SatResult::Unsat), (3, SatResult::Sat)] {
+            let cl = Cluster::new(
+                (0..nodes)
+                    .map(|i| node(&format!("n{i}"), 1000, 0))
+                    .collect(),
+            );
+            let p = Problem::build(&st, &cl);
+            assert_eq!(answer(&to_smt2(&p)), want, "{nodes} nodes");
+        }
+    }
+}

@@ -187,6 +187,22 @@ fn drained_paused_and_down_nodes_take_no_replicated_task() {
 }
 
 #[test]
+fn nodes_that_match_but_cannot_take_tasks_are_named() {
+    let mut drained = node("w2", 4000, 0);
+    drained.availability = Availability::Drain;
+    let st = stack(vec![constrain(
+        svc("web", 2, 1000, 0),
+        "node.role == worker",
+    )]);
+    let cl = Cluster::new(vec![node("w1", 1000, 0), drained]);
+    let p = run(&st, &cl);
+    assert_eq!(codes(&p.diagnostics), vec!["SP1002"]);
+    assert!(p.diagnostics[0]
+        .notes
+        .contains(&"matching but not counted: w2 (not ready or not active)".to_string()));
+}
+
+#[test]
 fn host_mode_ports_allow_one_task_per_node() {
     let st = stack(vec![host_port(svc("lb", 3, 0, 0), 80)]);
     let cl = Cluster::new(vec![node("w1", 1000, 1024), node("w2", 1000, 1024)]);
