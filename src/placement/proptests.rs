@@ -306,3 +306,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Bin-packing traps (identical nodes, task sizes that leave unusable remainders) are where
+    /// counting arguments pass and the SMT residue decides: the check must still agree with
+    /// brute force.
+    #[test]
+    fn packing_residues_match_brute_force(
+        nodes in 1usize..=4,
+        sizes in prop::collection::vec(
+            (1u64..=3, prop::sample::select(vec![300u64, 400, 600, 700]), prop::sample::select(vec![0u64, 300, 600])),
+            1..=3,
+        ),
+    ) {
+        let cluster = Cluster::new((0..nodes).map(|i| node(&format!("n{i}"), 1000, 1000)).collect());
+        let mut budget = 8u64;
+        let services = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &(r, cpu, mem))| {
+                let r = r.min(budget);
+                budget -= r;
+                svc(&format!("s{i}"), r, cpu, mem)
+            })
+            .collect();
+        let stack = Stack { services, ..Stack::default() };
+        let expected = brute_force(&stack, &cluster);
+        let opts = PlacementOptions { suggest: false, ..PlacementOptions::default() };
+        let full = check_placement(&stack, &cluster, &opts);
+        let want = if expected { Status::Holds } else { Status::Violated };
+        prop_assert_eq!(full.status, want, "{:?}", full.diagnostics);
+        if let Some(plan) = &full.plan {
+            prop_assert_eq!(validate(&stack, &cluster, plan), Ok(()));
+        }
+    }
+}
