@@ -72,35 +72,61 @@ pub fn load(
 pub struct Checked {
     pub loaded: Loaded,
     pub report: Report,
+    /// The exact placement (with an inventory only).
+    pub placement: Option<crate::placement::Placement>,
     pub graph: crate::graph::GraphCheck,
     pub orchestration: crate::graph::Orchestration,
     /// Swarm's scheduler explored over its nondeterministic orders (with an inventory only).
     pub scheduler: Option<crate::scheduler::SchedulerCheck>,
 }
 
-/// Loads the inputs and runs every check that applies to them.
+/// Settings of the checks that take any.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub placement: crate::placement::PlacementOptions,
+}
+
+/// Loads the inputs and runs every check that applies to them: placement and the scheduler
+/// need an inventory; the graph checks and the orchestration theorem run on every stack.
 pub fn run(
     sources: &SourceMap,
     stack_files: &[FileId],
     nodes: Option<FileId>,
     options: &StackOptions,
+    check: &CheckOptions,
 ) -> Checked {
     let mut report = Report::default();
     let loaded = load(sources, stack_files, nodes, options, &mut report);
+    let placement = loaded.cluster.as_ref().map(|cluster| {
+        let mut options = check.placement.clone();
+        if let Some(crate::placement::Tolerance::Domain(label)) = &mut options.tolerate {
+            if label.is_empty() {
+                label.clone_from(&cluster.domain_label);
+            }
+        }
+        let p = crate::placement::check_placement(&loaded.stack, cluster, &options);
+        report.findings.extend(p.diagnostics.iter().cloned());
+        report
+            .verdicts
+            .insert("placement".to_string(), p.verdict(&loaded.stack, cluster));
+        p
+    });
+    let exact_plan = placement.as_ref().and_then(|p| p.plan.as_ref());
     let graph = crate::graph::check(&loaded.stack, loaded.cluster.as_ref());
     report.findings.extend(graph.diagnostics.iter().cloned());
+    let resources = placement.as_ref().map_or(Status::Unknown, |p| p.status);
     let orchestration = crate::graph::prove(
         &loaded.stack,
         loaded.cluster.as_ref(),
         &graph,
-        Status::Unknown,
-        None,
+        resources,
+        exact_plan,
     );
     report
         .verdicts
         .insert("graph".to_string(), orchestration.verdict());
     let scheduler = loaded.cluster.as_ref().and_then(|cluster| {
-        match crate::scheduler::check(&loaded.stack, cluster, None) {
+        match crate::scheduler::check(&loaded.stack, cluster, exact_plan) {
             Ok(c) => {
                 report.findings.extend(c.diagnostics.iter().cloned());
                 report.verdicts.insert("scheduler".to_string(), c.verdict());
@@ -114,13 +140,46 @@ pub fn run(
             }
         }
     });
+    drop_repeated_causes(&mut report.findings);
     Checked {
         loaded,
         report,
+        placement,
         graph,
         orchestration,
         scheduler,
     }
+}
+
+/// One finding per root cause: a service whose constraints match no node (SP0203) is not
+/// reported again as unplaceable (SP1000), and tasks the placement check proved unplaceable
+/// are not reported again as left Pending by Swarm's scheduler (SP2000). The verdicts keep
+/// every check's own conclusion.
+fn drop_repeated_causes(findings: &mut Vec<crate::diagnostics::Diagnostic>) {
+    use crate::diagnostics::Severity;
+    let services_with = |findings: &[crate::diagnostics::Diagnostic],
+                         pred: &dyn Fn(&str) -> bool|
+     -> std::collections::BTreeSet<String> {
+        findings
+            .iter()
+            .filter(|d| d.severity == Severity::Error && pred(d.code.id))
+            .filter_map(|d| d.service.clone())
+            .collect()
+    };
+    let no_node = services_with(findings, &|c| {
+        c == crate::loading::codes::CONSTRAINT_NO_NODE.id
+    });
+    findings.retain(|d| {
+        !(d.code == &crate::placement::codes::NO_ELIGIBLE_NODE
+            && d.service.as_ref().is_some_and(|s| no_node.contains(s)))
+    });
+    let unplaceable = services_with(findings, &|c| {
+        c == crate::loading::codes::CONSTRAINT_NO_NODE.id || c.starts_with("SP10")
+    });
+    findings.retain(|d| {
+        !(d.code == &crate::scheduler::codes::TASKS_PENDING
+            && d.service.as_ref().is_some_and(|s| unplaceable.contains(s)))
+    });
 }
 
 /// The verdict of a check that could not run on this input (e.g. beyond its size bound).

@@ -1,6 +1,6 @@
 //! Every example in models/ checks with the result its README states. Each README has a line
 //! `Expected exit status: N` and a line `Expected findings: CODE, CODE` (or `none`), listing the
-//! distinct codes `swarmproof check models/NAME` reports.
+//! distinct codes `swarmproof check models/NAME` reports, and `Expected verdicts: CHECK STATUS, …`.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -60,5 +60,15 @@ fn every_model_checks_as_its_readme_states() {
             String::from_utf8_lossy(&out.stdout)
         );
         assert_eq!(got, want, "{}", dir.display());
+        // `Expected verdicts: load holds, placement holds, …`: each named check's status.
+        for pair in expected(&readme, "Expected verdicts:").split(',') {
+            let (check, status) = pair.trim().split_once(' ').unwrap();
+            assert_eq!(
+                json["verdicts"][check]["status"],
+                status,
+                "{}: verdict of {check}",
+                dir.display()
+            );
+        }
     }
 }

@@ -84,10 +84,66 @@ pub enum Deny {
     Warnings,
 }
 
+/// Settings of the placement check.
+#[derive(Args, Debug, Clone)]
+pub struct PlacementFlags {
+    /// Also require a placement after losing any N nodes (`--tolerate 1`) or any one failure
+    /// domain (`--tolerate zone`).
+    #[arg(long, value_parser = parse_tolerance)]
+    pub tolerate: Option<Tolerate>,
+    /// The node label that names a failure domain for `--tolerate zone` (default: the
+    /// inventory's `domain_label`, else `zone`).
+    #[arg(long)]
+    pub domain_label: Option<String>,
+    /// Time limit of the SMT solver, in milliseconds; a timeout gives `unknown`.
+    #[arg(long, default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Write the SMT-LIB problem of the placement to FILE (for teaching and bug reports).
+    #[arg(long)]
+    pub dump_smt2: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Tolerate {
+    Nodes(u32),
+    Domain,
+}
+
+fn parse_tolerance(s: &str) -> Result<Tolerate, String> {
+    match s {
+        "zone" | "domain" => Ok(Tolerate::Domain),
+        n => n
+            .parse::<u32>()
+            .map(Tolerate::Nodes)
+            .map_err(|_| format!("expected a number of nodes or `zone`, not {n:?}")),
+    }
+}
+
+impl PlacementFlags {
+    fn options(&self) -> crate::check::CheckOptions {
+        let tolerate = self.tolerate.as_ref().map(|t| match t {
+            Tolerate::Nodes(n) => crate::placement::Tolerance::Nodes(*n),
+            // Empty: the inventory's domain label, resolved once the inventory is loaded.
+            Tolerate::Domain => {
+                crate::placement::Tolerance::Domain(self.domain_label.clone().unwrap_or_default())
+            }
+        });
+        crate::check::CheckOptions {
+            placement: crate::placement::PlacementOptions {
+                timeout_ms: self.timeout_ms,
+                tolerate,
+                ..Default::default()
+            },
+        }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputFlags,
+    #[command(flatten)]
+    pub placement: PlacementFlags,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
     /// Treat warnings as errors for the exit status.
@@ -105,6 +161,8 @@ pub enum PlanFormat {
 pub struct PlanArgs {
     #[command(flatten)]
     pub input: InputFlags,
+    #[command(flatten)]
+    pub placement: PlacementFlags,
     #[arg(long, value_enum, default_value = "text")]
     pub format: PlanFormat,
 }
@@ -123,6 +181,8 @@ pub enum StrategyArg {
 pub struct SimulateArgs {
     #[command(flatten)]
     pub input: InputFlags,
+    #[command(flatten)]
+    pub placement: PlacementFlags,
     #[arg(long, value_enum, default_value = "spread")]
     pub strategy: StrategyArg,
     /// Seed for the choices Go's map order leaves open (ties between nodes, service order).
@@ -151,6 +211,8 @@ pub enum GraphFormat {
 pub struct GraphArgs {
     #[command(flatten)]
     pub input: InputFlags,
+    #[command(flatten)]
+    pub placement: PlacementFlags,
     #[arg(long, value_enum, default_value = "dot")]
     pub format: GraphFormat,
 }
@@ -184,26 +246,42 @@ fn write_stdout(text: &str) -> ExitCode {
 }
 
 /// Reads the inputs and runs every check; `Err` is the exit status when the tool cannot run.
-fn checked(input: &InputFlags) -> Result<(crate::check::Checked, Inputs), ExitCode> {
-    let inputs = read_inputs(&input.to_args()).map_err(|e| {
-        let _ = writeln!(std::io::stderr(), "error[{}]: {}", e.0.code.id, e.0.message);
+fn checked(
+    input: &InputFlags,
+    placement: &PlacementFlags,
+) -> Result<(crate::check::Checked, Inputs), ExitCode> {
+    let fail = |message: String| {
+        let _ = writeln!(std::io::stderr(), "{message}");
         ExitCode::from(2)
-    })?;
+    };
+    let inputs = read_inputs(&input.to_args())
+        .map_err(|e| fail(format!("error[{}]: {}", e.0.code.id, e.0.message)))?;
     let mut checked = crate::check::run(
         &inputs.sources,
         &inputs.stack_files,
         inputs.nodes,
         &inputs.options,
+        &placement.options(),
     );
     checked
         .report
         .findings
         .splice(0..0, inputs.diagnostics.iter().cloned());
+    if let Some(path) = &placement.dump_smt2 {
+        let Some(cluster) = &checked.loaded.cluster else {
+            return Err(fail(
+                "error: --dump-smt2 needs an inventory (--nodes FILE)".to_string(),
+            ));
+        };
+        let text = crate::placement::dump_smt2(&checked.loaded.stack, cluster);
+        std::fs::write(path, text)
+            .map_err(|e| fail(format!("error: cannot write {}: {e}", path.display())))?;
+    }
     Ok((checked, inputs))
 }
 
 fn run_check(args: &CheckArgs) -> ExitCode {
-    let (checked, inputs) = match checked(&args.input) {
+    let (checked, inputs) = match checked(&args.input, &args.placement) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -222,7 +300,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
 
 /// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
 fn run_plan(args: &PlanArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input) {
+    let (checked, _) = match checked(&args.input, &args.placement) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -240,7 +318,7 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
     use crate::scheduler::{self, Disruption, Order, SimOptions, Strategy};
-    let (checked, _) = match checked(&args.input) {
+    let (checked, _) = match checked(&args.input, &args.placement) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -305,7 +383,7 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
 }
 
 fn run_graph(args: &GraphArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input) {
+    let (checked, _) = match checked(&args.input, &args.placement) {
         Ok(c) => c,
         Err(code) => return code,
     };

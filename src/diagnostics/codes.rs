@@ -41,6 +41,7 @@ macro_rules! declare_codes {
 pub fn all() -> Vec<&'static Code> {
     let mut codes: Vec<&'static Code> = [
         crate::loading::codes::ALL,
+        crate::placement::codes::ALL,
         crate::graph::codes::ALL,
         crate::scheduler::codes::ALL,
     ]

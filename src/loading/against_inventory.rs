@@ -47,13 +47,20 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
             for c in constraints.iter().filter(|c| Some(**c) != culprit) {
                 d = d.with_secondary(c.span, format!("`{}`", c.value));
             }
+            let label_hint = culprit.and_then(|c| match (&c.value.key, c.value.op) {
+                (crate::model::ConstraintKey::NodeLabel(l), crate::model::Operator::Eq) => Some(format!(
+                    "add the label to a node that should run {}: `docker node update --label-add {l}={} NODE`",
+                    s.name, c.value.value
+                )),
+                _ => None,
+            });
             d = d
                 .with_note(format!(
                     "every task of {} would stay Pending: no suitable node (scheduling constraints not satisfied on {} nodes)",
                     s.name,
                     cluster.nodes.len()
                 ))
-                .with_help("add the label to a node (`docker node update --label-add key=value NODE`) or correct the constraint");
+                .with_help(label_hint.unwrap_or_else(|| "add the label to a node (`docker node update --label-add key=value NODE`) or correct the constraint".to_string()));
             diags.push(d);
         }
         for p in &s.placement.preferences {
