@@ -306,7 +306,15 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
     };
     let o = &checked.orchestration;
     let text = match args.format {
-        PlanFormat::Text => crate::graph::render_plan(o),
+        PlanFormat::Text => {
+            let table = match (&checked.placement, &checked.loaded.cluster) {
+                (Some(p), Some(cluster)) => p.plan.as_ref().map(|plan| {
+                    crate::placement::render_plan(&checked.loaded.stack, cluster, plan)
+                }),
+                _ => None,
+            };
+            crate::graph::render_plan(o, table.as_deref())
+        }
         PlanFormat::Json => serde_json::to_string_pretty(o).unwrap_or_default() + "\n",
     };
     let written = write_stdout(&text);

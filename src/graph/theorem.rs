@@ -274,8 +274,9 @@ impl Orchestration {
     }
 }
 
-/// The text `swarmproof plan` prints.
-pub fn render_plan(o: &Orchestration) -> String {
+/// The text `swarmproof plan` prints. `table` replaces the task list of the placement with a
+/// richer rendering (the placement check's node table) when the caller has one.
+pub fn render_plan(o: &Orchestration, table: Option<&str>) -> String {
     let mut out = format!("stack `{}`: {}\n\npremises:\n", o.stack, o.summary());
     for p in &o.premises {
         out.push_str(&format!(
@@ -291,7 +292,10 @@ pub fn render_plan(o: &Orchestration) -> String {
             out.push_str(&format!("  {}. {}\n", i + 1, layer.join(", ")));
         }
     }
-    if let Some(placement) = &o.placement {
+    if let (Some(table), Some(_)) = (table, &o.placement) {
+        out.push_str("\nplacement:\n");
+        out.push_str(table);
+    } else if let Some(placement) = &o.placement {
         out.push_str("\nplacement:\n");
         for p in placement {
             out.push_str(&format!("  {}.{} -> {}\n", p.service, p.replica, p.node));
@@ -356,7 +360,7 @@ mod tests {
             &vec![vec!["db", "cache"], vec!["api"], vec!["web"]]
         );
         assert_eq!(o.placement.as_ref().unwrap().len(), 4);
-        insta::assert_snapshot!(render_plan(&o), @r"
+        insta::assert_snapshot!(render_plan(&o, None), @r"
         stack `st`: a valid orchestration exists: 3 start layer(s), 4 task(s) placed
 
         premises:
