@@ -114,7 +114,13 @@ pub fn run(
     let exact_plan = placement.as_ref().and_then(|p| p.plan.as_ref());
     let graph = crate::graph::check(&loaded.stack, loaded.cluster.as_ref());
     report.findings.extend(graph.diagnostics.iter().cloned());
-    let resources = placement.as_ref().map_or(Status::Unknown, |p| p.status);
+    // The theorem's R premise is the stack's placement on the cluster as it is; failure
+    // tolerance (`--tolerate`) is a further requirement reported by the placement verdict.
+    let resources = match &placement {
+        Some(p) if p.plan.is_some() => Status::Holds,
+        Some(p) => p.status,
+        None => Status::Unknown,
+    };
     let orchestration = crate::graph::prove(
         &loaded.stack,
         loaded.cluster.as_ref(),

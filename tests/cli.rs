@@ -186,3 +186,90 @@ fn env_file_feeds_interpolation() {
         String::from_utf8_lossy(&with.stdout)
     );
 }
+
+// Issue 3: `--tolerate zone` on ha-web: db is pinned to the one ssd worker, in zone a.
+#[test]
+fn tolerate_zone_and_dump_smt2() {
+    let dir = tempfile::tempdir().unwrap();
+    let smt = dir.path().join("p.smt2");
+    let out = swarmproof()
+        .args([
+            "check",
+            "models/ha-web",
+            "--tolerate",
+            "zone",
+            "--format",
+            "json",
+            "--dump-smt2",
+        ])
+        .arg(&smt)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdicts"]["placement"]["status"], "violated");
+    assert_eq!(json["verdicts"]["graph"]["status"], "holds");
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"SP1009"), "{codes:?}");
+    let text = std::fs::read_to_string(&smt).unwrap();
+    assert!(
+        text.contains("(check-sat)") && text.contains("service db"),
+        "{text}"
+    );
+    let ok = swarmproof()
+        .args(["check", "models/web", "--tolerate", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+}
+
+#[test]
+fn simulate_and_graph_commands() {
+    let out = swarmproof()
+        .args(["simulate", "models/web"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("web-1") && text.contains("all 3 tasks placed"),
+        "{text}"
+    );
+    let drained = swarmproof()
+        .args(["simulate", "models/web", "--drain", "web-1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        drained.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&drained.stdout)
+    );
+    let missing = swarmproof()
+        .args(["simulate", "models/missing-ssd-label"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stdout)
+        .contains("no suitable node (scheduling constraints not satisfied on 6 nodes)"));
+    let dot = swarmproof()
+        .args(["graph", "models/ha-web", "--format", "dot"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&dot.stdout).starts_with("digraph"));
+    let mermaid = swarmproof()
+        .args(["graph", "models/ha-web", "--format", "mermaid"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&mermaid.stdout).starts_with("flowchart"));
+}
