@@ -81,9 +81,21 @@ pub struct Checked {
 }
 
 /// Settings of the checks that take any.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CheckOptions {
     pub placement: crate::placement::PlacementOptions,
+    /// Explore Swarm's scheduler over its orders (the most expensive check; `plan` and
+    /// `graph` do not need it).
+    pub scheduler: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            placement: Default::default(),
+            scheduler: true,
+        }
+    }
 }
 
 /// Loads the inputs and runs every check that applies to them: placement and the scheduler
@@ -131,21 +143,25 @@ pub fn run(
     report
         .verdicts
         .insert("graph".to_string(), orchestration.verdict());
-    let scheduler = loaded.cluster.as_ref().and_then(|cluster| {
-        match crate::scheduler::check(&loaded.stack, cluster, exact_plan) {
-            Ok(c) => {
-                report.findings.extend(c.diagnostics.iter().cloned());
-                report.verdicts.insert("scheduler".to_string(), c.verdict());
-                Some(c)
-            }
-            Err(e) => {
-                report
-                    .verdicts
-                    .insert("scheduler".to_string(), not_run(&e.to_string()));
-                None
-            }
-        }
-    });
+    let scheduler = loaded
+        .cluster
+        .as_ref()
+        .filter(|_| check.scheduler)
+        .and_then(
+            |cluster| match crate::scheduler::check(&loaded.stack, cluster, exact_plan) {
+                Ok(c) => {
+                    report.findings.extend(c.diagnostics.iter().cloned());
+                    report.verdicts.insert("scheduler".to_string(), c.verdict());
+                    Some(c)
+                }
+                Err(e) => {
+                    report
+                        .verdicts
+                        .insert("scheduler".to_string(), not_run(&e.to_string()));
+                    None
+                }
+            },
+        );
     drop_repeated_causes(&mut report.findings);
     Checked {
         loaded,

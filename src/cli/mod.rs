@@ -134,6 +134,7 @@ impl PlacementFlags {
                 tolerate,
                 ..Default::default()
             },
+            scheduler: true,
         }
     }
 }
@@ -245,10 +246,12 @@ fn write_stdout(text: &str) -> ExitCode {
     }
 }
 
-/// Reads the inputs and runs every check; `Err` is the exit status when the tool cannot run.
+/// Reads the inputs and runs the checks (the scheduler exploration only when asked); `Err` is
+/// the exit status when the tool cannot run.
 fn checked(
     input: &InputFlags,
     placement: &PlacementFlags,
+    scheduler: bool,
 ) -> Result<(crate::check::Checked, Inputs), ExitCode> {
     let fail = |message: String| {
         let _ = writeln!(std::io::stderr(), "{message}");
@@ -256,12 +259,16 @@ fn checked(
     };
     let inputs = read_inputs(&input.to_args())
         .map_err(|e| fail(format!("error[{}]: {}", e.0.code.id, e.0.message)))?;
+    let options = crate::check::CheckOptions {
+        scheduler,
+        ..placement.options()
+    };
     let mut checked = crate::check::run(
         &inputs.sources,
         &inputs.stack_files,
         inputs.nodes,
         &inputs.options,
-        &placement.options(),
+        &options,
     );
     checked
         .report
@@ -281,7 +288,7 @@ fn checked(
 }
 
 fn run_check(args: &CheckArgs) -> ExitCode {
-    let (checked, inputs) = match checked(&args.input, &args.placement) {
+    let (checked, inputs) = match checked(&args.input, &args.placement, true) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -300,7 +307,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
 
 /// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
 fn run_plan(args: &PlanArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement) {
+    let (checked, _) = match checked(&args.input, &args.placement, false) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -326,7 +333,7 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
     use crate::scheduler::{self, Disruption, Order, SimOptions, Strategy};
-    let (checked, _) = match checked(&args.input, &args.placement) {
+    let (checked, _) = match checked(&args.input, &args.placement, false) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -391,7 +398,7 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
 }
 
 fn run_graph(args: &GraphArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement) {
+    let (checked, _) = match checked(&args.input, &args.placement, false) {
         Ok(c) => c,
         Err(code) => return code,
     };
