@@ -9,3 +9,4 @@ pub mod loading;
 pub mod model;
 pub mod placement;
 pub mod report;
+pub mod rollout;
