@@ -27,8 +27,6 @@ pub enum Action {
     DrainExit(u8),
     /// The worker's `delay` after this slot elapsed.
     DelayElapsed(u16),
-    /// The monitor window of this slot's replacement elapsed.
-    MonitorElapsed(u16),
     /// Environment: the replacement fails before RUNNING.
     FailStart(u16),
     /// Environment: the replacement crashes inside its monitor window.
@@ -41,7 +39,7 @@ pub enum Action {
     Unhealthy(u16),
     /// The restart supervisor replaces a failed replacement.
     Restart(u16),
-    /// All slots are done and every monitor window has elapsed.
+    /// All slots are done and the final monitor period has elapsed.
     Complete,
 }
 
@@ -237,7 +235,6 @@ impl RolloutModel {
         } else {
             TaskState::Dead
         };
-        sl.window = false;
         if sl.phase == Phase::InFlight {
             sl.phase = cfg.after_worker_unblocks();
         }
@@ -300,7 +297,6 @@ impl RolloutModel {
                 sl.phase = Phase::Todo;
                 dirty += 1;
             }
-            sl.window = false;
             s.set_slot(i, sl);
         }
         s.set_counted(0);
@@ -343,7 +339,7 @@ impl Model for RolloutModel {
         for i in 0..self.slots() {
             let sl = s.slot(i);
             let a = u16::try_from(i).unwrap_or(u16::MAX);
-            all_done &= sl.phase == Phase::Done && !sl.window;
+            all_done &= sl.phase == Phase::Done;
             if free_worker && self.dispatchable(s, i) {
                 out.push(Action::Dispatch(a));
             }
@@ -365,13 +361,21 @@ impl Model for RolloutModel {
                         out.push(Action::FailStart(a));
                     }
                 }
-                TaskState::Running if self.can_fail(s) => {
-                    if sl.window {
+                // Failures of a running replacement this run created. Its monitor window starts
+                // with RUNNING, as its worker's delay does: with delay ≤ monitor the window
+                // outlasts the delay and may end at any later event; with delay > monitor it
+                // ends during the delay, so a counted crash must come before the worker is free,
+                // and a crash later in the delay is not counted.
+                TaskState::Running if self.can_fail(s) && !sl.rep.restarted => {
+                    let late_delay = cfg.delay > cfg.monitor;
+                    if !late_delay || sl.phase == Phase::Delay {
                         out.push(Action::Crash(a));
-                    } else if !sl.rep.restarted && escapes {
-                        out.push(Action::Unhealthy(a));
-                    } else if !sl.rep.restarted && sl.phase == Phase::Delay {
+                    }
+                    if late_delay && sl.phase == Phase::Delay {
                         out.push(Action::CrashLate(a));
+                    }
+                    if escapes {
+                        out.push(Action::Unhealthy(a));
                     }
                 }
                 TaskState::Failed => out.push(Action::Restart(a)),
@@ -380,11 +384,8 @@ impl Model for RolloutModel {
             if sl.cur.state == TaskState::Stopping {
                 out.push(Action::Exit(a));
             }
-            if sl.phase == Phase::Delay && !(sl.window && cfg.delay > cfg.monitor) {
+            if sl.phase == Phase::Delay {
                 out.push(Action::DelayElapsed(a));
-            }
-            if sl.window && !(sl.phase == Phase::Delay && cfg.delay < cfg.monitor) {
-                out.push(Action::MonitorElapsed(a));
             }
         }
         for n in 0..self.node_names.len() {
@@ -426,11 +427,16 @@ impl Model for RolloutModel {
                 let i = usize::from(i);
                 let mut sl = s.slot(i);
                 sl.rep.state = TaskState::Running;
-                sl.window = !sl.rep.restarted;
                 if sl.phase == Phase::InFlight {
                     sl.phase = cfg.after_worker_unblocks();
-                    if !cfg.stop_first && sl.cur.state == TaskState::Running {
-                        sl.cur.state = TaskState::Stopping;
+                    // Start-first stops the old task now; stop-first's may still be stopping
+                    // after the 1-minute timeout. Either way nothing waits for it any more:
+                    // only its node's resources do, so it joins the node's draining count.
+                    let stops = !cfg.stop_first && sl.cur.state == TaskState::Running;
+                    if stops || sl.cur.state == TaskState::Stopping {
+                        let n = usize::from(sl.cur_node);
+                        s.set_draining(n, s.draining(n).saturating_add(1));
+                        sl.cur = Task::NONE;
                     }
                 }
                 s.set_slot(i, sl);
@@ -449,12 +455,6 @@ impl Model for RolloutModel {
                 let i = usize::from(i);
                 let mut sl = s.slot(i);
                 sl.phase = Phase::Done;
-                s.set_slot(i, sl);
-            }
-            Action::MonitorElapsed(i) => {
-                let i = usize::from(i);
-                let mut sl = s.slot(i);
-                sl.window = false;
                 s.set_slot(i, sl);
             }
             Action::FailStart(i) | Action::Crash(i) => {

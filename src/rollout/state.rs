@@ -186,8 +186,6 @@ pub struct Slot {
     pub cur: Task,
     pub rep: Task,
     pub phase: Phase,
-    /// The replacement reached RUNNING and its monitor window has not elapsed.
-    pub window: bool,
     pub cur_node: u8,
     pub rep_node: u8,
 }
@@ -219,7 +217,6 @@ impl RolloutState {
                     },
                     rep: Task::NONE,
                     phase: Phase::Todo,
-                    window: false,
                     cur_node: n,
                     rep_node: 0,
                 },
@@ -277,7 +274,6 @@ impl RolloutState {
             cur: Task::decode(b[0]),
             rep: Task::decode(b[1]),
             phase: Phase::from_bits(b[2]),
-            window: b[2] & 4 != 0,
             cur_node: b[3],
             rep_node: b[4],
         }
@@ -287,7 +283,7 @@ impl RolloutState {
         let b = &mut self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
         b[0] = s.cur.encode();
         b[1] = s.rep.encode();
-        b[2] = s.phase as u8 | (u8::from(s.window) << 2);
+        b[2] = s.phase as u8;
         b[3] = s.cur_node;
         b[4] = s.rep_node;
     }
@@ -297,8 +293,9 @@ impl RolloutState {
         &self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)]
     }
 
-    /// Tasks of this service on `node` told to shut down and no longer part of any slot (left
-    /// behind by a rollback), still holding their resources.
+    /// Tasks of this service on `node` told to shut down that no event waits for any more (old
+    /// tasks after a start-first replacement runs, tasks left behind by a rollback), still
+    /// holding their resources until they exit.
     pub fn draining(&self, node: usize) -> u8 {
         self.0[HEADER + SLOT * self.slot_count() + node]
     }
@@ -329,7 +326,7 @@ impl fmt::Debug for RolloutState {
             let s = self.slot(i);
             write!(
                 f,
-                "\n  slot {}: {:?} cur={} {:?} on node {} rep={} {:?} on node {}{}",
+                "\n  slot {}: {:?} cur={} {:?} on node {} rep={} {:?} on node {}",
                 i + 1,
                 s.phase,
                 s.cur.version.as_str(),
@@ -338,11 +335,6 @@ impl fmt::Debug for RolloutState {
                 s.rep.version.as_str(),
                 s.rep.state,
                 s.rep_node,
-                if s.window {
-                    " (monitor window open)"
-                } else {
-                    ""
-                }
             )?;
         }
         let nodes = self.0.len() - HEADER - SLOT * self.slot_count();

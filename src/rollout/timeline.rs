@@ -69,9 +69,8 @@ pub fn describe_action(m: &RolloutModel, action: &Action) -> String {
         Action::Schedule(i, n) => format!("scheduler assigns {} to {}", t(i), node(m, *n)),
         Action::Start(i) => format!("{} replacement running", t(i)),
         Action::Exit(i) => format!("{} previous task exited", t(i)),
-        Action::DrainExit(n) => format!("task left by rollback exits on {}", node(m, *n)),
+        Action::DrainExit(n) => format!("a stopped task exits on {}", node(m, *n)),
         Action::DelayElapsed(i) => format!("delay after {} elapsed", t(i)),
-        Action::MonitorElapsed(i) => format!("monitor window of {} elapsed", t(i)),
         Action::FailStart(i) => format!("environment fails {} before RUNNING", t(i)),
         Action::Crash(i) => format!("environment crashes {} in its monitor window", t(i)),
         Action::CrashLate(i) => format!("environment crashes {} during the delay", t(i)),
@@ -133,7 +132,7 @@ fn sentence(m: &RolloutModel, s: &RolloutState, action: Action) -> (String, Stri
         Action::DrainExit(n) => (
             node(m, n),
             up,
-            "a task left by the rollback has exited".into(),
+            format!("a stopped task of {} has exited", m.service),
         ),
         Action::DelayElapsed(i) => (
             up.clone(),
@@ -142,14 +141,6 @@ fn sentence(m: &RolloutModel, s: &RolloutState, action: Action) -> (String, Stri
                 "delay after {}.{} elapsed; the worker is free",
                 m.service,
                 i + 1
-            ),
-        ),
-        Action::MonitorElapsed(i) => (
-            up.clone(),
-            up,
-            format!(
-                "monitor window of {} elapsed",
-                task(m, usize::from(i), slot(i).rep.version)
             ),
         ),
         Action::FailStart(i) | Action::Crash(i) | Action::CrashLate(i) | Action::Unhealthy(i) => {
