@@ -12,6 +12,13 @@ use super::state::{Phase, RolloutState, Slot, Task, TaskState, UpdateState, Vers
 use crate::model::FailureAction;
 use crate::placement::filters::Filter;
 
+/// Per node: tasks of the service holding it (resources, host ports) and tasks counted for
+/// max_replicas_per_node and the scheduler's ranking.
+pub(crate) struct Usage {
+    pub held: Vec<u32>,
+    pub counted: Vec<u32>,
+}
+
 /// One event of the update. Slots and nodes are indices (slot `i` is task `<service>.<i+1>`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -85,6 +92,12 @@ impl RolloutModel {
         RolloutState::initial(&self.home, self.node_names.len())
     }
 
+    /// The symmetry reduction that is sound for this model: slots may be renamed unless the
+    /// service is global (a global slot belongs to its node).
+    pub fn symmetry(&self) -> Option<fn(&RolloutState) -> RolloutState> {
+        (!self.global).then_some(RolloutState::canonical as fn(&RolloutState) -> RolloutState)
+    }
+
     pub(crate) fn run(&self, s: &RolloutState) -> &RunConfig {
         if s.status().is_rollback() {
             &self.rollback
@@ -104,7 +117,7 @@ impl RolloutModel {
     /// Per node: tasks of this service holding resources/ports, and tasks counted by
     /// MaxReplicasFilter and the ranking. `optimistic` drops every task already told to stop,
     /// as if it had exited.
-    pub(crate) fn usage(&self, s: &RolloutState, optimistic: bool) -> (Vec<u32>, Vec<u32>) {
+    pub(crate) fn usage(&self, s: &RolloutState, optimistic: bool) -> Usage {
         let n = self.node_names.len();
         let mut held = vec![0u32; n];
         let mut counted = vec![0u32; n];
@@ -126,7 +139,7 @@ impl RolloutModel {
                 }
             }
         }
-        (held, counted)
+        Usage { held, counted }
     }
 
     /// The first filter node `n` fails for one more task, in swarmkit's pipeline order.
@@ -158,8 +171,8 @@ impl RolloutModel {
     /// Nodes the scheduler may pick for slot's pending task: those passing every filter and
     /// best by swarmkit's `nodeLess` (fewest tasks of the service, then fewest tasks); ties are
     /// arbitrary in Swarm, so every tied node is a branch.
-    fn best_nodes(&self, s: &RolloutState, slot: usize) -> Vec<usize> {
-        let (held, counted) = self.usage(s, false);
+    fn best_nodes(&self, u: &Usage, slot: usize) -> Vec<usize> {
+        let (held, counted) = (&u.held, &u.counted);
         let feasible: Vec<usize> = self
             .candidates(slot)
             .into_iter()
@@ -177,13 +190,8 @@ impl RolloutModel {
 
     /// Why slot's pending task has no node, per filter (swarmkit's `Explain` counts), or `None`
     /// if some node would take it.
-    pub(crate) fn no_node_reasons(
-        &self,
-        s: &RolloutState,
-        slot: usize,
-        optimistic: bool,
-    ) -> Option<Vec<(Filter, usize)>> {
-        let (held, counted) = self.usage(s, optimistic);
+    pub(crate) fn no_node_reasons(&self, u: &Usage, slot: usize) -> Option<Vec<(Filter, usize)>> {
+        let (held, counted) = (&u.held, &u.counted);
         let mut reasons: Vec<(Filter, usize)> = Vec::new();
         for n in self.candidates(slot) {
             let f = self.first_failure(n, held[n], counted[n])?;
@@ -336,6 +344,7 @@ impl Model for RolloutModel {
         let free_worker = self.busy_workers(s) < parallelism;
         let escapes = self.health_escapes[usize::from(status.is_rollback())];
         let mut all_done = true;
+        let mut usage = None;
         for i in 0..self.slots() {
             let sl = s.slot(i);
             let a = u16::try_from(i).unwrap_or(u16::MAX);
@@ -345,7 +354,8 @@ impl Model for RolloutModel {
             }
             match sl.rep.state {
                 TaskState::Pending => {
-                    for n in self.best_nodes(s, i) {
+                    let u = usage.get_or_insert_with(|| self.usage(s, false));
+                    for n in self.best_nodes(u, i) {
                         out.push(Action::Schedule(a, u8::try_from(n).unwrap_or(u8::MAX)));
                     }
                 }
@@ -476,6 +486,7 @@ impl Model for RolloutModel {
                 UpdateState::Completed
             }),
         }
+        s.normalize();
         Some(s)
     }
 

@@ -116,9 +116,16 @@ fn no_full_outage(m: &RolloutModel, s: &RolloutState) -> bool {
 /// Slots whose pending task no node accepts even once every task already told to stop has
 /// exited, with the filters that reject it.
 pub(crate) fn blocked(m: &RolloutModel, s: &RolloutState) -> Vec<(usize, Vec<(Filter, usize)>)> {
-    (0..m.slots())
+    let pending: Vec<usize> = (0..m.slots())
         .filter(|&i| s.slot(i).rep.state == TaskState::Pending)
-        .filter_map(|i| m.no_node_reasons(s, i, true).map(|r| (i, r)))
+        .collect();
+    if pending.is_empty() {
+        return Vec::new();
+    }
+    let usage = m.usage(s, true);
+    pending
+        .into_iter()
+        .filter_map(|i| m.no_node_reasons(&usage, i).map(|r| (i, r)))
         .collect()
 }
 

@@ -153,7 +153,13 @@ pub fn check_update_with_progress(
         max_bytes: opts.max_memory_bytes,
         timeout: opts.timeout,
     };
-    let found = search::bfs(&model, bounds, RolloutState::heap_bytes, progress);
+    let found = search::bfs(
+        &model,
+        bounds,
+        RolloutState::heap_bytes,
+        model.symmetry(),
+        progress,
+    );
     let complete = found.complete();
 
     let counterexample = |p: PropertyId| -> Option<Counterexample> {

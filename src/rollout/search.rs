@@ -89,11 +89,15 @@ impl Hasher for FxHasher {
 type Visited<S> = HashMap<S, u32, BuildHasherDefault<FxHasher>>;
 
 /// Breadth-first search from the model's initial states. `state_bytes` gives a state's heap
-/// size (for the memory bound); `progress` is called about every 64k states.
+/// size (for the memory bound). With `representative`, a state is skipped when a state with the
+/// same representative was seen (symmetry reduction; the properties must be invariant under
+/// it), but paths continue with the states actually reached, so they stay real. `progress` is
+/// called about every 64k states.
 pub fn bfs<M>(
     model: &M,
     bounds: Bounds,
     state_bytes: fn(&M::State) -> usize,
+    representative: Option<fn(&M::State) -> M::State>,
     progress: &mut dyn FnMut(Progress),
 ) -> SearchResult
 where
@@ -112,14 +116,19 @@ where
     let fixed = std::mem::size_of::<M::State>() + std::mem::size_of::<u32>() * 4 + 2;
     let mut bytes = 0usize;
     let mut cutoff = None;
+    let key = |s: &M::State| match representative {
+        Some(r) => r(s),
+        None => s.clone(),
+    };
     for (pos, s) in model.init_states().into_iter().enumerate() {
-        if visited.contains_key(&s) {
+        let k = key(&s);
+        if visited.contains_key(&k) {
             continue;
         }
         let idx = links.len() as u32;
         bytes += fixed + state_bytes(&s);
         links.push((u32::MAX, pos as u32, 0));
-        visited.insert(s.clone(), idx);
+        visited.insert(k, idx);
         queue.push_back((s, idx));
     }
     let mut actions = Vec::new();
@@ -163,7 +172,11 @@ where
             let Some(next) = model.next_state(&state, action) else {
                 continue;
             };
-            if !model.within_boundary(&next) || visited.contains_key(&next) {
+            if !model.within_boundary(&next) {
+                continue;
+            }
+            let k = key(&next);
+            if visited.contains_key(&k) {
                 continue;
             }
             if links.len() >= bounds.max_states {
@@ -178,7 +191,7 @@ where
             bytes += cost;
             let n = links.len() as u32;
             links.push((idx, a as u32, d as u32 + 1));
-            visited.insert(next.clone(), n);
+            visited.insert(k, n);
             queue.push_back((next, n));
         }
     }

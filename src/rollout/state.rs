@@ -305,6 +305,38 @@ impl RolloutState {
         self.0[at] = n;
     }
 
+    /// Clears node fields that no longer mean anything (the node of a task that holds none), so
+    /// that states differing only there are one state.
+    pub fn normalize(&mut self) {
+        for i in 0..self.slot_count() {
+            let mut s = self.slot(i);
+            if !s.cur.state.holds_node() {
+                s.cur_node = 0;
+            }
+            if !s.rep.state.holds_node() {
+                s.rep_node = 0;
+            }
+            self.set_slot(i, s);
+        }
+    }
+
+    /// The representative of this state's orbit under renaming slots: slots sorted by content.
+    /// Slot numbers are names only (a replicated slot's task can be on any node), and every
+    /// property counts tasks, so all states of an orbit satisfy the same properties and have
+    /// renamed successors (symmetry reduction).
+    pub fn canonical(&self) -> RolloutState {
+        let n = self.slot_count();
+        let mut slots: Vec<&[u8]> = (0..n).map(|i| self.slot_bytes(i)).collect();
+        slots.sort_unstable();
+        let mut bytes = Vec::with_capacity(self.0.len());
+        bytes.extend_from_slice(&self.0[..HEADER]);
+        for s in slots {
+            bytes.extend_from_slice(s);
+        }
+        bytes.extend_from_slice(&self.0[HEADER + SLOT * n..]);
+        RolloutState(bytes.into_boxed_slice())
+    }
+
     /// Heap bytes of this state (for the bytes-per-state figure).
     pub fn heap_bytes(&self) -> usize {
         self.0.len()

@@ -396,7 +396,9 @@ fn test_models() -> Vec<(String, RolloutModel)> {
     rollback_on_failure(&mut rb);
     rb.update_config.parallelism = written(2);
     rb.update_config.delay = written(Duration::from_secs(10));
-    add("rollback, delay", rb, &c3, 2);
+    add("rollback, delay", rb.clone(), &c3, 2);
+    let sym = RolloutModel::new(&input(&rb, &c3), 2).unwrap();
+    assert!(check_model(&sym, true).progress.states * 2 < check_model(&sym, false).progress.states);
     let mut all = service(2);
     all.update_config.parallelism = written(0);
     all.restart_policy.condition = written(crate::model::RestartCondition::None);
@@ -407,7 +409,7 @@ fn test_models() -> Vec<(String, RolloutModel)> {
 #[test]
 fn shortest_paths_are_no_longer_than_stateright_bfs_and_replay() {
     for (name, m) in test_models() {
-        let (r, _) = check_model(&m);
+        let r = check_model(&m, true);
         let sr = m.clone().checker().spawn_bfs().join();
         for (prop, path) in sr.discoveries() {
             let ours = r
@@ -430,44 +432,65 @@ fn shortest_paths_are_no_longer_than_stateright_bfs_and_replay() {
     }
 }
 
-fn check_model(m: &RolloutModel) -> (search::SearchResult, ()) {
+fn check_model(m: &RolloutModel, symmetric: bool) -> search::SearchResult {
     let bounds = search::Bounds {
         max_states: 10_000_000,
         max_bytes: 1 << 30,
         timeout: std::time::Duration::from_secs(120),
     };
-    (
-        search::bfs(m, bounds, RolloutState::heap_bytes, &mut |_| {}),
-        (),
-    )
+    let symmetry = if symmetric { m.symmetry() } else { None };
+    search::bfs(m, bounds, RolloutState::heap_bytes, symmetry, &mut |_| {})
 }
 
 #[test]
 fn bfs_and_dfs_agree_with_our_search_on_verdicts_and_state_counts() {
     let never: BTreeSet<&'static str> = ["(explore everything)"].into_iter().collect();
+    let everything = || HasDiscoveries::AllOf(never.clone());
     for (name, m) in test_models() {
-        let (ours, _) = check_model(&m);
-        assert!(ours.complete());
-        let found: BTreeSet<&str> = ours.discoveries.iter().map(|(n, _)| *n).collect();
+        let plain = check_model(&m, false);
+        let reduced = check_model(&m, true);
+        assert!(plain.complete() && reduced.complete());
+        assert!(reduced.progress.states <= plain.progress.states, "{name}");
+        let names = |r: &search::SearchResult| -> BTreeSet<&str> {
+            r.discoveries.iter().map(|(n, _)| *n).collect()
+        };
+        assert_eq!(
+            names(&plain),
+            names(&reduced),
+            "{name}: symmetry keeps verdicts"
+        );
         let bfs = m
             .clone()
             .checker()
-            .finish_when(HasDiscoveries::AllOf(never.clone()))
+            .finish_when(everything())
             .spawn_bfs()
             .join();
         let dfs = m
             .clone()
             .checker()
-            .finish_when(HasDiscoveries::AllOf(never.clone()))
+            .finish_when(everything())
             .spawn_dfs()
             .join();
-        for (kind, count, disc) in [
-            ("bfs", bfs.unique_state_count(), bfs.discoveries()),
-            ("dfs", dfs.unique_state_count(), dfs.discoveries()),
+        let sym = m
+            .clone()
+            .checker()
+            .finish_when(everything())
+            .symmetry_fn(RolloutState::canonical)
+            .spawn_dfs()
+            .join();
+        for (kind, ours, count, disc) in [
+            ("bfs", &plain, bfs.unique_state_count(), bfs.discoveries()),
+            ("dfs", &plain, dfs.unique_state_count(), dfs.discoveries()),
+            (
+                "dfs+symmetry",
+                &reduced,
+                sym.unique_state_count(),
+                sym.discoveries(),
+            ),
         ] {
             assert_eq!(count, ours.progress.states, "{name}: {kind} state count");
             let theirs: BTreeSet<&str> = disc.keys().copied().collect();
-            assert_eq!(theirs, found, "{name}: {kind} verdicts");
+            assert_eq!(theirs, names(ours), "{name}: {kind} verdicts");
         }
     }
 }
@@ -513,7 +536,7 @@ proptest::proptest! {
         s.update_config.delay = written(Duration::from_secs(delay));
         s.update_config.monitor = written(Duration::from_secs(monitor));
         let m = RolloutModel::new(&input(&s, &c), k).unwrap();
-        let (ours, _) = check_model(&m);
+        let ours = check_model(&m, false);
         proptest::prop_assert!(ours.complete());
         // Walk every state once more: each transition increases the rank.
         let mut seen = std::collections::HashSet::new();

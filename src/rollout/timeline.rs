@@ -231,7 +231,7 @@ pub(crate) fn build(
 
 fn pending_reason(m: &RolloutModel, s: &RolloutState) -> Option<String> {
     let (slot, _) = properties::blocked(m, s).into_iter().next()?;
-    let reasons = m.no_node_reasons(s, slot, false)?;
+    let reasons = m.no_node_reasons(&m.usage(s, false), slot)?;
     Some(format!(
         "{} Pending: {}",
         task(m, slot, s.slot(slot).rep.version),
