@@ -92,10 +92,14 @@ impl RolloutModel {
         RolloutState::initial(&self.home, self.node_names.len())
     }
 
-    /// The symmetry reduction that is sound for this model: slots may be renamed unless the
-    /// service is global (a global slot belongs to its node).
-    pub fn symmetry(&self) -> Option<fn(&RolloutState) -> RolloutState> {
-        (!self.global).then_some(RolloutState::canonical as fn(&RolloutState) -> RolloutState)
+    /// The visited-set key of the search: the canonical form (symmetry reduction over slot
+    /// names) unless the service is global (a global slot belongs to its node).
+    pub fn search_key(&self) -> fn(&RolloutState, &mut Vec<u8>) {
+        if self.global {
+            RolloutState::write_bytes
+        } else {
+            RolloutState::write_canonical
+        }
     }
 
     pub(crate) fn run(&self, s: &RolloutState) -> &RunConfig {

@@ -150,9 +150,16 @@ fn progress(m: &RolloutModel, s: &RolloutState) -> bool {
     if s.status().is_terminal() {
         return true;
     }
-    let mut actions = Vec::new();
-    m.actions(s, &mut actions);
-    !actions.is_empty()
+    thread_local! {
+        // Reused: this runs on every state of a search.
+        static ACTIONS: std::cell::RefCell<Vec<super::Action>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    ACTIONS.with(|a| {
+        let mut a = a.borrow_mut();
+        a.clear();
+        m.actions(s, &mut a);
+        !a.is_empty()
+    })
 }
 
 /// The failures the user expects to trigger `failure_action` (failures ÷ replicas reaching the

@@ -6,13 +6,13 @@ use std::time::Duration as StdDuration;
 
 use serde::Serialize;
 
+use super::codes;
 use super::input::RolloutInput;
 use super::model::RolloutModel;
 use super::properties::PropertyId;
 use super::search::{self, Bounds, Cutoff, Progress};
 use super::timeline::{self, Counterexample};
 use super::timing::{self, TimingBounds};
-use super::{codes, state::RolloutState};
 use crate::diagnostics::Diagnostic;
 use crate::report::{Status, Verdict};
 
@@ -153,13 +153,7 @@ pub fn check_update_with_progress(
         max_bytes: opts.max_memory_bytes,
         timeout: opts.timeout,
     };
-    let found = search::bfs(
-        &model,
-        bounds,
-        RolloutState::heap_bytes,
-        model.symmetry(),
-        progress,
-    );
+    let found = search::bfs(&model, bounds, model.search_key(), progress);
     let complete = found.complete();
 
     let counterexample = |p: PropertyId| -> Option<Counterexample> {

@@ -6,7 +6,7 @@
 //! completeness when a bound stopped it.
 
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::time::{Duration, Instant};
 
 use stateright::{Expectation, Model};
@@ -44,8 +44,7 @@ pub struct SearchResult {
     /// `None` when every reachable state was visited.
     pub cutoff: Option<Cutoff>,
     pub discoveries: Vec<(&'static str, Vec<usize>)>,
-    /// Bytes held per visited state (state bytes + table and parent link), estimated from the
-    /// model's `state_bytes`.
+    /// Bytes held per visited state (key bytes + table entry and parent link), estimated.
     pub bytes_per_state: usize,
 }
 
@@ -86,49 +85,45 @@ impl Hasher for FxHasher {
     }
 }
 
-type Visited<S> = HashMap<S, u32, BuildHasherDefault<FxHasher>>;
+type Visited = HashMap<Box<[u8]>, u32, BuildHasherDefault<FxHasher>>;
 
-/// Breadth-first search from the model's initial states. `state_bytes` gives a state's heap
-/// size (for the memory bound). With `representative`, a state is skipped when a state with the
-/// same representative was seen (symmetry reduction; the properties must be invariant under
-/// it), but paths continue with the states actually reached, so they stay real. `progress` is
-/// called about every 64k states.
+/// Breadth-first search from the model's initial states. `key` writes a state's visited-set key
+/// (its bytes, or a canonical form for symmetry reduction: a state is then skipped when a state
+/// with the same key was seen, and the properties must be invariant under the reduction; paths
+/// continue with the states actually reached, so they stay real). The key's length is what the
+/// memory bound counts per state. `progress` is called about every 64k states.
 pub fn bfs<M>(
     model: &M,
     bounds: Bounds,
-    state_bytes: fn(&M::State) -> usize,
-    representative: Option<fn(&M::State) -> M::State>,
+    key: fn(&M::State, &mut Vec<u8>),
     progress: &mut dyn FnMut(Progress),
 ) -> SearchResult
 where
     M: Model,
-    M::State: Clone + Eq + Hash,
+    M::State: Clone,
 {
     let start = Instant::now();
     let properties = model.properties();
     let mut found: Vec<Option<Vec<usize>>> = vec![None; properties.len()];
     // Parent index and action index per visited state, in discovery (= BFS) order.
     let mut links: Vec<(u32, u32, u32)> = Vec::new();
-    let mut visited: Visited<M::State> = HashMap::default();
+    let mut visited: Visited = HashMap::default();
+    let mut buf = Vec::new();
     let mut queue: VecDeque<(M::State, u32)> = VecDeque::new();
     // Per entry: the key's inline size, its heap bytes, the index, a parent link and the
     // table's control byte and load slack (hashbrown keeps it ≤ 7/8 full).
-    let fixed = std::mem::size_of::<M::State>() + std::mem::size_of::<u32>() * 4 + 2;
+    let fixed = std::mem::size_of::<Box<[u8]>>() + std::mem::size_of::<u32>() * 4 + 2;
     let mut bytes = 0usize;
     let mut cutoff = None;
-    let key = |s: &M::State| match representative {
-        Some(r) => r(s),
-        None => s.clone(),
-    };
     for (pos, s) in model.init_states().into_iter().enumerate() {
-        let k = key(&s);
-        if visited.contains_key(&k) {
+        key(&s, &mut buf);
+        if visited.contains_key(buf.as_slice()) {
             continue;
         }
         let idx = links.len() as u32;
-        bytes += fixed + state_bytes(&s);
+        bytes += fixed + buf.len();
         links.push((u32::MAX, pos as u32, 0));
-        visited.insert(k, idx);
+        visited.insert(buf.as_slice().into(), idx);
         queue.push_back((s, idx));
     }
     let mut actions = Vec::new();
@@ -175,15 +170,15 @@ where
             if !model.within_boundary(&next) {
                 continue;
             }
-            let k = key(&next);
-            if visited.contains_key(&k) {
+            key(&next, &mut buf);
+            if visited.contains_key(buf.as_slice()) {
                 continue;
             }
             if links.len() >= bounds.max_states {
                 cutoff = Some(Cutoff::MaxStates);
                 break 'search;
             }
-            let cost = fixed + state_bytes(&next);
+            let cost = fixed + buf.len();
             if bytes.saturating_add(cost.saturating_mul(2)) > bounds.max_bytes {
                 cutoff = Some(Cutoff::Memory);
                 break 'search;
@@ -191,7 +186,7 @@ where
             bytes += cost;
             let n = links.len() as u32;
             links.push((idx, a as u32, d as u32 + 1));
-            visited.insert(k, n);
+            visited.insert(buf.as_slice().into(), n);
             queue.push_back((next, n));
         }
     }

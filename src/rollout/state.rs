@@ -325,21 +325,35 @@ impl RolloutState {
     /// property counts tasks, so all states of an orbit satisfy the same properties and have
     /// renamed successors (symmetry reduction).
     pub fn canonical(&self) -> RolloutState {
-        let n = self.slot_count();
-        let mut slots: Vec<&[u8]> = (0..n).map(|i| self.slot_bytes(i)).collect();
-        slots.sort_unstable();
         let mut bytes = Vec::with_capacity(self.0.len());
-        bytes.extend_from_slice(&self.0[..HEADER]);
-        for s in slots {
-            bytes.extend_from_slice(s);
-        }
-        bytes.extend_from_slice(&self.0[HEADER + SLOT * n..]);
+        self.write_canonical(&mut bytes);
         RolloutState(bytes.into_boxed_slice())
     }
 
-    /// Heap bytes of this state (for the bytes-per-state figure).
-    pub fn heap_bytes(&self) -> usize {
-        self.0.len()
+    /// Writes `canonical()`'s bytes into `buf` (cleared first), without allocating a state.
+    pub fn write_canonical(&self, buf: &mut Vec<u8>) {
+        let n = self.slot_count();
+        buf.clear();
+        buf.extend_from_slice(&self.0[..HEADER]);
+        let start = buf.len();
+        buf.extend_from_slice(&self.0[HEADER..HEADER + SLOT * n]);
+        // Insertion sort of the 5-byte slot records: few slots, mostly sorted already.
+        let slots = &mut buf[start..];
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && slots[SLOT * (j - 1)..SLOT * j] > slots[SLOT * j..SLOT * (j + 1)] {
+                let (a, b) = slots.split_at_mut(SLOT * j);
+                a[SLOT * (j - 1)..].swap_with_slice(&mut b[..SLOT]);
+                j -= 1;
+            }
+        }
+        buf.extend_from_slice(&self.0[HEADER + SLOT * n..]);
+    }
+
+    /// Writes the state's bytes into `buf` (cleared first).
+    pub fn write_bytes(&self, buf: &mut Vec<u8>) {
+        buf.clear();
+        buf.extend_from_slice(&self.0);
     }
 }
 

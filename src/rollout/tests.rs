@@ -438,8 +438,12 @@ fn check_model(m: &RolloutModel, symmetric: bool) -> search::SearchResult {
         max_bytes: 1 << 30,
         timeout: std::time::Duration::from_secs(120),
     };
-    let symmetry = if symmetric { m.symmetry() } else { None };
-    search::bfs(m, bounds, RolloutState::heap_bytes, symmetry, &mut |_| {})
+    let key = if symmetric {
+        m.search_key()
+    } else {
+        RolloutState::write_bytes
+    };
+    search::bfs(m, bounds, key, &mut |_| {})
 }
 
 #[test]
