@@ -300,12 +300,12 @@ pub fn render_result(r: &RolloutResult) -> String {
         }
         out.push('\n');
         if let Some(c) = &p.counterexample {
-            out.push_str(&timeline::render_text(c));
+            out.push_str(&indent(&timeline::render_text(c)));
         }
     }
     if let Some(c) = &r.pause {
         out.push_str("  pause-reachable        yes (needs a person)\n");
-        out.push_str(&timeline::render_text(c));
+        out.push_str(&indent(&timeline::render_text(c)));
     }
     if let Some(t) = &r.timing {
         out.push_str(&format!(
@@ -318,4 +318,8 @@ pub fn render_result(r: &RolloutResult) -> String {
         out.push('\n');
     }
     out
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
 }

@@ -707,3 +707,28 @@ fn jobs_are_not_modelled() {
     assert_eq!(r.status, Status::Unknown);
     assert_eq!(codes(&d), vec!["SP3021"]);
 }
+
+#[test]
+fn the_update_command_text_lists_properties_timelines_and_duration() {
+    let c = cluster(3, 2);
+    let mut s = service(3);
+    start_first(&mut s);
+    host_port(&mut s);
+    let (r, _) = check(&input(&s, &c), 1);
+    insta::with_settings!({filters => vec![(r"\d+ ms", "[ms]")]}, {
+        insta::assert_snapshot!(render_result(&r), @r"
+        web: unsafe (4 states, depth 1, [ms], K=1)
+          availability           holds
+          no-full-outage         holds
+          surge-capacity         holds
+          no-placement-deadlock  violated  [SP3004]
+            t1: creates web.1 (new)
+            t2: web.1 (new) Pending: no suitable node (host-mode port already in use on 3 nodes); the update waits forever
+          progress               violated  [SP3005]
+            t1: creates web.1 (new)
+            t2: web.1 (new) Pending: no suitable node (host-mode port already in use on 3 nodes); the update stays UPDATING forever
+          failure-handling       holds
+          duration: best 5s, worst 5s (3 round(s) of 0s–0s, then 5s monitor)
+        ");
+    });
+}
