@@ -176,7 +176,7 @@ impl RolloutInput<'_> {
         // More tasks of the service than this never hold one node at once.
         let cap_limit =
             u32::try_from(home.len().saturating_mul(3).saturating_add(2)).unwrap_or(u32::MAX);
-        let fit = nodes
+        let fit: Vec<NodeFit> = nodes
             .iter()
             .enumerate()
             .map(|(i, node)| {
@@ -207,6 +207,10 @@ impl RolloutInput<'_> {
                 }
             })
             .collect();
+        let node_class = fit
+            .iter()
+            .map(|f| fit.iter().position(|g| g == f).map_or(0, |c| c as u8))
+            .collect();
         let replicas = home.len() as u64;
         let rollback_cfg = self
             .previous_rollback
@@ -222,6 +226,7 @@ impl RolloutInput<'_> {
             home,
             global: s.mode.is_global(),
             fit,
+            node_class,
             has_host_ports: s.host_ports().next().is_some(),
             max_per_node: *s.placement.max_replicas_per_node,
             health_escapes: [escapes(&update), escapes(&rollback)],

@@ -60,6 +60,8 @@ pub struct RolloutModel {
     /// Global services: a slot's replacement goes on the slot's node (preassigned).
     pub(crate) global: bool,
     pub(crate) fit: Vec<NodeFit>,
+    /// Per node: the index of the first node with the same fit (an equivalence class).
+    pub(crate) node_class: Vec<u8>,
     pub(crate) has_host_ports: bool,
     pub(crate) max_per_node: u64,
     pub(crate) update: RunConfig,
@@ -92,13 +94,14 @@ impl RolloutModel {
         RolloutState::initial(&self.home, self.node_names.len())
     }
 
-    /// The visited-set key of the search: the canonical form (symmetry reduction over slot
-    /// names) unless the service is global (a global slot belongs to its node).
-    pub fn search_key(&self) -> fn(&RolloutState, &mut Vec<u8>) {
+    /// Writes the visited-set key of the search: the state up to renaming slots and equivalent
+    /// nodes (symmetry reduction), or the plain bytes for a global service (a global slot
+    /// belongs to its node).
+    pub fn search_key(&self, s: &RolloutState, buf: &mut Vec<u8>) {
         if self.global {
-            RolloutState::write_bytes
+            s.write_bytes(buf)
         } else {
-            RolloutState::write_canonical
+            s.write_symmetric(&self.node_class, buf)
         }
     }
 

@@ -153,7 +153,7 @@ pub fn check_update_with_progress(
         max_bytes: opts.max_memory_bytes,
         timeout: opts.timeout,
     };
-    let found = search::bfs(&model, bounds, model.search_key(), progress);
+    let found = search::bfs(&model, bounds, &|s, b| model.search_key(s, b), progress);
     let complete = found.complete();
 
     let counterexample = |p: PropertyId| -> Option<Counterexample> {

@@ -95,7 +95,7 @@ type Visited = HashMap<Box<[u8]>, u32, BuildHasherDefault<FxHasher>>;
 pub fn bfs<M>(
     model: &M,
     bounds: Bounds,
-    key: fn(&M::State, &mut Vec<u8>),
+    key: &dyn Fn(&M::State, &mut Vec<u8>),
     progress: &mut dyn FnMut(Progress),
 ) -> SearchResult
 where

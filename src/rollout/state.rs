@@ -332,22 +332,57 @@ impl RolloutState {
 
     /// Writes `canonical()`'s bytes into `buf` (cleared first), without allocating a state.
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
-        let n = self.slot_count();
         buf.clear();
-        buf.extend_from_slice(&self.0[..HEADER]);
-        let start = buf.len();
-        buf.extend_from_slice(&self.0[HEADER..HEADER + SLOT * n]);
-        // Insertion sort of the 5-byte slot records: few slots, mostly sorted already.
-        let slots = &mut buf[start..];
-        for i in 1..n {
-            let mut j = i;
-            while j > 0 && slots[SLOT * (j - 1)..SLOT * j] > slots[SLOT * j..SLOT * (j + 1)] {
-                let (a, b) = slots.split_at_mut(SLOT * j);
-                a[SLOT * (j - 1)..].swap_with_slice(&mut b[..SLOT]);
-                j -= 1;
+        buf.extend_from_slice(&self.0);
+        sort_slots(buf, self.slot_count());
+    }
+
+    /// Like `write_canonical`, and also renames nodes within each class of `node_class` (nodes
+    /// the filters and the scheduler's ranking cannot tell apart): nodes are ordered by class,
+    /// then by a signature of what they hold. Equal keys mean the states differ by a renaming
+    /// of slots and of equivalent nodes, which is all soundness needs; symmetric states with
+    /// tied signatures may keep different keys (less reduction, never a wrong one).
+    pub fn write_symmetric(&self, node_class: &[u8], buf: &mut Vec<u8>) {
+        let slots = self.slot_count();
+        let nodes = node_class.len();
+        let mix = |b: u8, salt: u64| {
+            (u64::from(b) + salt)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(29)
+        };
+        let mut sig: Vec<(u8, u8, u64, usize)> = (0..nodes)
+            .map(|n| (node_class[n], self.draining(n), 0, n))
+            .collect();
+        for i in 0..slots {
+            let b = self.slot_bytes(i);
+            if TaskState::from_bits(b[0]).holds_node() {
+                let e = &mut sig[usize::from(b[3])].2;
+                *e = e.wrapping_add(mix(b[0], u64::from(b[2]) << 8));
+            }
+            if TaskState::from_bits(b[1]).holds_node() {
+                let e = &mut sig[usize::from(b[4])].2;
+                *e = e.wrapping_add(mix(b[1], (u64::from(b[2]) << 8) | 1 << 20));
             }
         }
-        buf.extend_from_slice(&self.0[HEADER + SLOT * n..]);
+        sig.sort_unstable();
+        let mut label = [0u8; 256];
+        for (k, &(_, _, _, n)) in sig.iter().enumerate() {
+            label[n] = k as u8;
+        }
+        buf.clear();
+        buf.extend_from_slice(&self.0[..HEADER + SLOT * slots]);
+        for i in 0..slots {
+            let b = &mut buf[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
+            // Node fields of tasks holding no node are 0 (`normalize`) and stay 0.
+            if TaskState::from_bits(b[0]).holds_node() {
+                b[3] = label[usize::from(b[3])];
+            }
+            if TaskState::from_bits(b[1]).holds_node() {
+                b[4] = label[usize::from(b[4])];
+            }
+        }
+        buf.extend(sig.iter().map(|&(_, d, _, _)| d));
+        sort_slots(buf, slots);
     }
 
     /// Writes the state's bytes into `buf` (cleared first).
@@ -387,5 +422,18 @@ impl fmt::Debug for RolloutState {
         let draining: Vec<u8> = (0..nodes).map(|n| self.draining(n)).collect();
         write!(f, "\n  draining per node: {draining:?}")?;
         Ok(())
+    }
+}
+
+/// Sorts the 5-byte slot records of an encoded state in place (insertion sort: few slots).
+fn sort_slots(buf: &mut [u8], n: usize) {
+    let slots = &mut buf[HEADER..HEADER + SLOT * n];
+    for i in 1..n {
+        let mut j = i;
+        while j > 0 && slots[SLOT * (j - 1)..SLOT * j] > slots[SLOT * j..SLOT * (j + 1)] {
+            let (a, b) = slots.split_at_mut(SLOT * j);
+            a[SLOT * (j - 1)..].swap_with_slice(&mut b[..SLOT]);
+            j -= 1;
+        }
     }
 }

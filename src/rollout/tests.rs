@@ -398,7 +398,10 @@ fn test_models() -> Vec<(String, RolloutModel)> {
     rb.update_config.delay = written(Duration::from_secs(10));
     add("rollback, delay", rb.clone(), &c3, 2);
     let sym = RolloutModel::new(&input(&rb, &c3), 2).unwrap();
-    assert!(check_model(&sym, true).progress.states * 2 < check_model(&sym, false).progress.states);
+    assert!(
+        check_model(&sym, Symmetry::SlotsAndNodes).progress.states * 2
+            < check_model(&sym, Symmetry::None).progress.states
+    );
     let mut all = service(2);
     all.update_config.parallelism = written(0);
     all.restart_policy.condition = written(crate::model::RestartCondition::None);
@@ -409,7 +412,7 @@ fn test_models() -> Vec<(String, RolloutModel)> {
 #[test]
 fn shortest_paths_are_no_longer_than_stateright_bfs_and_replay() {
     for (name, m) in test_models() {
-        let r = check_model(&m, true);
+        let r = check_model(&m, Symmetry::SlotsAndNodes);
         let sr = m.clone().checker().spawn_bfs().join();
         for (prop, path) in sr.discoveries() {
             let ours = r
@@ -432,16 +435,26 @@ fn shortest_paths_are_no_longer_than_stateright_bfs_and_replay() {
     }
 }
 
-fn check_model(m: &RolloutModel, symmetric: bool) -> search::SearchResult {
+#[derive(Clone, Copy)]
+enum Symmetry {
+    None,
+    Slots,
+    SlotsAndNodes,
+}
+
+fn check_model(m: &RolloutModel, symmetric: Symmetry) -> search::SearchResult {
     let bounds = search::Bounds {
         max_states: 10_000_000,
         max_bytes: 1 << 30,
         timeout: std::time::Duration::from_secs(120),
     };
-    let key = if symmetric {
-        m.search_key()
-    } else {
-        RolloutState::write_bytes
+    let plain = |s: &RolloutState, b: &mut Vec<u8>| s.write_bytes(b);
+    let slots_only = |s: &RolloutState, b: &mut Vec<u8>| s.write_canonical(b);
+    let full = |s: &RolloutState, b: &mut Vec<u8>| m.search_key(s, b);
+    let key: &dyn Fn(&RolloutState, &mut Vec<u8>) = match symmetric {
+        Symmetry::None => &plain,
+        Symmetry::Slots => &slots_only,
+        Symmetry::SlotsAndNodes => &full,
     };
     search::bfs(m, bounds, key, &mut |_| {})
 }
@@ -451,13 +464,20 @@ fn bfs_and_dfs_agree_with_our_search_on_verdicts_and_state_counts() {
     let never: BTreeSet<&'static str> = ["(explore everything)"].into_iter().collect();
     let everything = || HasDiscoveries::AllOf(never.clone());
     for (name, m) in test_models() {
-        let plain = check_model(&m, false);
-        let reduced = check_model(&m, true);
-        assert!(plain.complete() && reduced.complete());
-        assert!(reduced.progress.states <= plain.progress.states, "{name}");
+        let plain = check_model(&m, Symmetry::None);
+        let slots = check_model(&m, Symmetry::Slots);
+        let reduced = check_model(&m, Symmetry::SlotsAndNodes);
+        assert!(plain.complete() && slots.complete() && reduced.complete());
+        assert!(reduced.progress.states <= slots.progress.states, "{name}");
+        assert!(slots.progress.states <= plain.progress.states, "{name}");
         let names = |r: &search::SearchResult| -> BTreeSet<&str> {
             r.discoveries.iter().map(|(n, _)| *n).collect()
         };
+        assert_eq!(
+            names(&plain),
+            names(&slots),
+            "{name}: symmetry keeps verdicts"
+        );
         assert_eq!(
             names(&plain),
             names(&reduced),
@@ -487,7 +507,7 @@ fn bfs_and_dfs_agree_with_our_search_on_verdicts_and_state_counts() {
             ("dfs", &plain, dfs.unique_state_count(), dfs.discoveries()),
             (
                 "dfs+symmetry",
-                &reduced,
+                &slots,
                 sym.unique_state_count(),
                 sym.discoveries(),
             ),
@@ -540,7 +560,7 @@ proptest::proptest! {
         s.update_config.delay = written(Duration::from_secs(delay));
         s.update_config.monitor = written(Duration::from_secs(monitor));
         let m = RolloutModel::new(&input(&s, &c), k).unwrap();
-        let ours = check_model(&m, false);
+        let ours = check_model(&m, Symmetry::None);
         proptest::prop_assert!(ours.complete());
         // Walk every state once more: each transition increases the rank.
         let mut seen = std::collections::HashSet::new();
@@ -592,18 +612,22 @@ fn decomposed_filters_match_the_pipeline() {
 #[test]
 fn large_services_and_many_failures_stop_incomplete_never_safe() {
     let c = cluster(10, 64);
-    let s = service(200);
+    let mut s = service(200);
+    s.update_config.parallelism = written(3);
+    s.update_config.failure_action = written(FailureAction::Continue);
     let opts = Options {
         max_failures: 1,
-        max_states: 50_000,
+        max_states: 2_000,
         ..Options::default()
     };
     let (r, d) = check_update(&input(&s, &c), &opts);
     assert_eq!(r.verdict, RolloutVerdict::Incomplete);
     assert!(codes(&d).contains(&"SP3020"));
-    assert!(r.search.as_ref().unwrap().states <= 50_000);
+    assert!(r.search.as_ref().unwrap().states <= 2_000);
 
-    let s = service(10);
+    let mut s = service(10);
+    s.update_config.parallelism = written(2);
+    s.update_config.failure_action = written(FailureAction::Continue);
     let opts = Options {
         max_failures: 10,
         max_states: usize::MAX,
@@ -717,7 +741,7 @@ fn the_update_command_text_lists_properties_timelines_and_duration() {
     let (r, _) = check(&input(&s, &c), 1);
     insta::with_settings!({filters => vec![(r"\d+ ms", "[ms]")]}, {
         insta::assert_snapshot!(render_result(&r), @r"
-        web: unsafe (4 states, depth 1, [ms], K=1)
+        web: unsafe (2 states, depth 1, [ms], K=1)
           availability           holds
           no-full-outage         holds
           surge-capacity         holds
