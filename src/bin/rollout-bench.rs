@@ -78,8 +78,14 @@ fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
     let secs = start.elapsed().as_secs_f64();
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
     let f = r.search.as_ref().expect("modelled");
+    let violated: Vec<&str> = r
+        .properties
+        .iter()
+        .filter(|p| p.status == swarmproof::report::Status::Violated)
+        .map(|p| p.name)
+        .collect();
     println!(
-        "{label:<34} {:<10} {:>9} states  depth {:>3}  {:>7.3} s  {:>9.0} states/s  {:>4} B/state (peak heap)  {:>4} B/state (table estimate)",
+        "{label:<34} {:<10} {:>9} states  depth {:>3}  {:>7.3} s  {:>9.0} states/s  {:>4} B/state (peak heap)  {:>4} B/state (table estimate)  {}",
         r.verdict.as_str(),
         f.states,
         f.depth,
@@ -87,6 +93,7 @@ fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
         f.states as f64 / secs.max(1e-9),
         peak / f.states.max(1),
         f.bytes_per_state,
+        violated.join(","),
     );
 }
 
@@ -124,6 +131,17 @@ fn main() {
         &s200,
         &cluster(20, 16),
         &bounded,
+    );
+    let s200 = service(200, 3, UpdateOrder::StartFirst, FailureAction::Continue);
+    let k2 = Options {
+        max_failures: 2,
+        ..bounded
+    };
+    run(
+        "200 replicas, p=3, StartFirst, Continue, K=2",
+        &s200,
+        &cluster(20, 16),
+        &k2,
     );
     let k10 = Options {
         max_failures: 10,

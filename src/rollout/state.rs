@@ -425,15 +425,27 @@ impl fmt::Debug for RolloutState {
     }
 }
 
-/// Sorts the 5-byte slot records of an encoded state in place (insertion sort: few slots).
+/// Sorts the 5-byte slot records of an encoded state in place.
 fn sort_slots(buf: &mut [u8], n: usize) {
     let slots = &mut buf[HEADER..HEADER + SLOT * n];
-    for i in 1..n {
-        let mut j = i;
-        while j > 0 && slots[SLOT * (j - 1)..SLOT * j] > slots[SLOT * j..SLOT * (j + 1)] {
-            let (a, b) = slots.split_at_mut(SLOT * j);
-            a[SLOT * (j - 1)..].swap_with_slice(&mut b[..SLOT]);
-            j -= 1;
+    if n <= 16 {
+        // Insertion sort: no allocation, and states differ from a sorted one in few slots.
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && slots[SLOT * (j - 1)..SLOT * j] > slots[SLOT * j..SLOT * (j + 1)] {
+                let (a, b) = slots.split_at_mut(SLOT * j);
+                a[SLOT * (j - 1)..].swap_with_slice(&mut b[..SLOT]);
+                j -= 1;
+            }
         }
+        return;
+    }
+    let mut records: Vec<[u8; SLOT]> = slots
+        .chunks_exact(SLOT)
+        .map(|c| [c[0], c[1], c[2], c[3], c[4]])
+        .collect();
+    records.sort_unstable();
+    for (dst, r) in slots.chunks_exact_mut(SLOT).zip(records) {
+        dst.copy_from_slice(&r);
     }
 }
