@@ -70,6 +70,7 @@ fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
         other_usage: Vec::new(),
         volume_drivers: Vec::new(),
         previous_rollback: None,
+        default_max_update_duration: None,
     };
     let base = LIVE.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);

@@ -29,6 +29,9 @@ pub struct RolloutInput<'a> {
     pub volume_drivers: Vec<String>,
     /// `rollback_config` of the spec a rollback returns to; `None`: the same as the service's.
     pub previous_rollback: Option<UpdateConfig>,
+    /// The stack's default `max_update_duration` (top-level `x-swarmproof`), used when the
+    /// service sets none.
+    pub default_max_update_duration: Option<Duration>,
 }
 
 /// Why a service's update is not model-checked.
@@ -276,6 +279,11 @@ pub fn inputs_from_plan<'a>(
                 other_usage,
                 volume_drivers: stack.volume_drivers(s),
                 previous_rollback: None,
+                default_max_update_duration: stack
+                    .requirements
+                    .max_update_duration
+                    .as_ref()
+                    .map(|d| **d),
             }
         })
         .collect()

@@ -184,7 +184,8 @@ pub fn check_update_with_progress(
         .requirements
         .max_update_duration
         .as_ref()
-        .map(|l| **l);
+        .map(|l| **l)
+        .or(input.default_max_update_duration);
     let timing = timing::bounds(service, &service.update_config, slots, limit);
     if limit.is_some() {
         properties.push(PropertyResult {

@@ -68,6 +68,7 @@ fn input<'a>(s: &'a Service, c: &'a Cluster) -> RolloutInput<'a> {
         other_usage: Vec::new(),
         volume_drivers: Vec::new(),
         previous_rollback: None,
+        default_max_update_duration: None,
     }
 }
 
@@ -755,4 +756,50 @@ fn the_update_command_text_lists_properties_timelines_and_duration() {
           duration: best 5s, worst 5s (3 round(s) of 0s–0s, then 5s monitor)
         ");
     });
+}
+
+#[test]
+fn inputs_from_a_plan_list_slots_and_other_services_usage() {
+    let c = cluster(2, 4);
+    let mut web = service(2);
+    host_port(&mut web);
+    let mut db = Service::new("db");
+    db.resources.reservations.nano_cpus = written(NANO_CPUS_PER_CPU);
+    let mut job = Service::new("migrate");
+    job.mode = written(Mode::ReplicatedJob {
+        max_concurrent: 1,
+        total_completions: 1,
+    });
+    let mut stack = crate::model::Stack {
+        services: vec![web, db, job],
+        ..Default::default()
+    };
+    stack.requirements.max_update_duration = Some(written(Duration::from_secs(60)));
+    let task = |service, replica| crate::placement::Task { service, replica };
+    let plan = crate::placement::Plan {
+        assignments: vec![
+            (task(0, 2), 0),
+            (task(0, 1), 1),
+            (task(1, 1), 1),
+            (task(2, 1), 0),
+        ],
+    };
+    let inputs = inputs_from_plan(&stack, &c, &plan);
+    // The job is left out; slots are in replica order.
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(inputs[0].old_nodes, vec![1, 0]);
+    assert_eq!(
+        inputs[0].default_max_update_duration,
+        Some(Duration::from_secs(60))
+    );
+    // web's usage excludes web itself but counts db (and the job's task on w1).
+    assert_eq!(inputs[0].other_usage[1].nano_cpus, NANO_CPUS_PER_CPU);
+    assert!(inputs[0].other_usage[0].host_ports.is_empty());
+    assert_eq!(inputs[0].other_usage[0].total_tasks(), 1);
+    // db sees web's host port on both nodes.
+    assert_eq!(inputs[1].old_nodes, vec![1]);
+    assert!(inputs[1]
+        .other_usage
+        .iter()
+        .all(|u| u.host_ports.contains(&(Protocol::Tcp, 80))));
 }
