@@ -803,3 +803,32 @@ fn inputs_from_a_plan_list_slots_and_other_services_usage() {
         .iter()
         .all(|u| u.host_ports.contains(&(Protocol::Tcp, 80))));
 }
+
+#[test]
+fn explorer_serves_the_update_model_on_the_given_address() {
+    use std::io::{Read, Write};
+    let (tx, rx) = std::sync::mpsc::channel();
+    // The Explorer blocks for as long as it serves; the thread ends with the test process.
+    std::thread::spawn(move || {
+        let c = cluster(2, 2);
+        let s = service(1);
+        let _ = serve_explorer(&input(&s, &c), 1, "127.0.0.1:0", |addr| {
+            let _ = tx.send(addr);
+        });
+    });
+    let addr = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    assert!(addr.ip().is_loopback());
+    let mut body = String::new();
+    for _ in 0..50 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(addr) {
+            stream
+                .write_all(b"GET /.states HTTP/1.0\r\nHost: x\r\n\r\n")
+                .unwrap();
+            stream.read_to_string(&mut body).unwrap();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(body.contains("200 OK"), "{body}");
+    assert!(body.contains("UPDATING"), "{body}");
+}
