@@ -78,15 +78,18 @@ pub struct Checked {
     pub orchestration: crate::graph::Orchestration,
     /// Swarm's scheduler explored over its nondeterministic orders (with an inventory only).
     pub scheduler: Option<crate::scheduler::SchedulerCheck>,
+    /// Each service's rolling update, model-checked from the placement plan.
+    pub rollout: Vec<crate::rollout::RolloutResult>,
 }
 
 /// Settings of the checks that take any.
 #[derive(Clone, Debug)]
 pub struct CheckOptions {
     pub placement: crate::placement::PlacementOptions,
-    /// Explore Swarm's scheduler over its orders (the most expensive check; `plan` and
-    /// `graph` do not need it).
+    /// Explore Swarm's scheduler over its orders (`plan` and `graph` do not need it).
     pub scheduler: bool,
+    /// Model-check every service's rolling update; `None` skips it.
+    pub rollout: Option<crate::rollout::Options>,
 }
 
 impl Default for CheckOptions {
@@ -94,6 +97,7 @@ impl Default for CheckOptions {
         CheckOptions {
             placement: Default::default(),
             scheduler: true,
+            rollout: Some(Default::default()),
         }
     }
 }
@@ -162,6 +166,7 @@ pub fn run(
                 }
             },
         );
+    let rollout = check_rollouts(&loaded, exact_plan, check.rollout.as_ref(), &mut report);
     drop_repeated_causes(&mut report.findings);
     Checked {
         loaded,
@@ -170,7 +175,42 @@ pub fn run(
         graph,
         orchestration,
         scheduler,
+        rollout,
     }
+}
+
+/// The rolling update of every service, started from the validated placement plan. Without an
+/// inventory or a plan there is no starting point, and the verdict says so.
+fn check_rollouts(
+    loaded: &Loaded,
+    plan: Option<&crate::placement::Plan>,
+    options: Option<&crate::rollout::Options>,
+    report: &mut Report,
+) -> Vec<crate::rollout::RolloutResult> {
+    let Some(options) = options else {
+        return Vec::new();
+    };
+    let (Some(cluster), Some(plan)) = (&loaded.cluster, plan) else {
+        let why = if loaded.cluster.is_none() {
+            "no inventory to start the update from"
+        } else {
+            "no placement plan to start the update from"
+        };
+        report.verdicts.insert("rollout".to_string(), not_run(why));
+        return Vec::new();
+    };
+    let results: Vec<_> = crate::rollout::inputs_from_plan(&loaded.stack, cluster, plan)
+        .iter()
+        .map(|input| {
+            let (result, diags) = crate::rollout::check_update(input, options);
+            report.findings.extend(diags);
+            result
+        })
+        .collect();
+    report
+        .verdicts
+        .insert("rollout".to_string(), crate::rollout::verdict(&results));
+    results
 }
 
 /// One finding per root cause: a service whose constraints match no node (SP0203) is not

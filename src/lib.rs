@@ -12,4 +12,5 @@ pub mod loading;
 pub mod model;
 pub mod placement;
 pub mod report;
+pub mod rollout;
 pub mod scheduler;

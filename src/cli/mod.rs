@@ -34,6 +34,11 @@ pub enum Command {
     Plan(PlanArgs),
     /// Predict what Swarm's own scheduler does with the stack, and after a node or zone is lost.
     Simulate(SimulateArgs),
+    /// Model-check each service's rolling update and rollback; print verdicts and shortest counterexamples.
+    Update(UpdateArgs),
+    /// Serve stateright's Explorer on a model, to step through it in a browser.
+    #[command(subcommand)]
+    Explore(ExploreCommand),
     /// Draw services, dependencies, networks and published ports.
     Graph(GraphArgs),
     /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
@@ -135,6 +140,7 @@ impl PlacementFlags {
                 ..Default::default()
             },
             scheduler: true,
+            rollout: Some(Default::default()),
         }
     }
 }
@@ -202,6 +208,68 @@ pub struct SimulateArgs {
     pub format: PlanFormat,
 }
 
+/// Bounds of the update model checker.
+#[derive(Args, Debug, Clone)]
+pub struct RolloutFlags {
+    /// K: how many new tasks the environment may make fail during the update.
+    #[arg(short = 'k', long = "failures", default_value_t = 1)]
+    pub failures: u8,
+    /// Stop after this many states (the verdict is then `incomplete`).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub max_states: usize,
+    /// Stop after this many seconds (the verdict is then `incomplete`).
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+}
+
+impl RolloutFlags {
+    fn options(&self) -> crate::rollout::Options {
+        crate::rollout::Options {
+            max_failures: self.failures,
+            max_states: self.max_states,
+            timeout: std::time::Duration::from_secs(self.timeout),
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[command(flatten)]
+    pub placement: PlacementFlags,
+    #[command(flatten)]
+    pub rollout: RolloutFlags,
+    /// Only this service.
+    #[arg(long)]
+    pub service: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PlanFormat,
+    /// Also print each counterexample as a Mermaid sequence diagram.
+    #[arg(long)]
+    pub mermaid: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExploreCommand {
+    /// The rolling update of one service, from the stack's placement.
+    Update {
+        /// The service whose update to explore.
+        service: String,
+        #[command(flatten)]
+        input: InputFlags,
+        #[command(flatten)]
+        placement: PlacementFlags,
+        /// K: how many new tasks may fail.
+        #[arg(short = 'k', long = "failures", default_value_t = 1)]
+        failures: u8,
+        /// Address to serve on; only loopback unless you say otherwise.
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        listen: String,
+    },
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
     Dot,
@@ -232,6 +300,8 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => run_plan(&args),
         Command::Graph(args) => run_graph(&args),
         Command::Simulate(args) => run_simulate(&args),
+        Command::Update(args) => run_update(&args),
+        Command::Explore(cmd) => run_explore(&cmd),
         Command::Explain { code } => run_explain(code.as_deref()),
     }
 }
@@ -246,12 +316,13 @@ fn write_stdout(text: &str) -> ExitCode {
     }
 }
 
-/// Reads the inputs and runs the checks (the scheduler exploration only when asked); `Err` is
-/// the exit status when the tool cannot run.
+/// Reads the inputs and runs the checks: load, placement and graph always, the scheduler
+/// exploration and the update model checking only for `full` (`check`); `Err` is the exit
+/// status when the tool cannot run.
 fn checked(
     input: &InputFlags,
     placement: &PlacementFlags,
-    scheduler: bool,
+    full: bool,
 ) -> Result<(crate::check::Checked, Inputs), ExitCode> {
     let fail = |message: String| {
         let _ = writeln!(std::io::stderr(), "{message}");
@@ -259,10 +330,11 @@ fn checked(
     };
     let inputs = read_inputs(&input.to_args())
         .map_err(|e| fail(format!("error[{}]: {}", e.0.code.id, e.0.message)))?;
-    let options = crate::check::CheckOptions {
-        scheduler,
-        ..placement.options()
-    };
+    let mut options = placement.options();
+    if !full {
+        options.scheduler = false;
+        options.rollout = None;
+    }
     let mut checked = crate::check::run(
         &inputs.sources,
         &inputs.stack_files,
@@ -395,6 +467,158 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
         return written;
     }
     ExitCode::from(u8::from(!complete))
+}
+
+/// The rollout inputs of the stack: every service's update starts from the validated plan.
+fn rollout_inputs<'a>(
+    checked: &'a crate::check::Checked,
+) -> Result<Vec<crate::rollout::RolloutInput<'a>>, String> {
+    let cluster = checked.loaded.cluster.as_ref().ok_or(
+        "the update check needs an inventory (--nodes FILE, or nodes.yml beside the stack)",
+    )?;
+    let plan = checked
+        .placement
+        .as_ref()
+        .and_then(|p| p.plan.as_ref())
+        .ok_or("the stack has no placement on this cluster, so no update can start (see `swarmproof check`)")?;
+    Ok(crate::rollout::inputs_from_plan(
+        &checked.loaded.stack,
+        cluster,
+        plan,
+    ))
+}
+
+fn run_update(args: &UpdateArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    let (mut checked, inputs) = match checked(&args.input, &args.placement, false) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let inputs_or_err = rollout_inputs(&checked);
+    let rollout_inputs = match inputs_or_err {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let selected: Vec<_> = rollout_inputs
+        .iter()
+        .filter(|i| args.service.as_deref().is_none_or(|s| s == i.service.name))
+        .collect();
+    if selected.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: no service named {:?}",
+            args.service.as_deref().unwrap_or("")
+        );
+        return ExitCode::from(2);
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let options = args.rollout.options();
+    let mut report = Report::default();
+    let mut results = Vec::new();
+    for input in selected {
+        let name = input.service.name.clone();
+        let (result, diags) =
+            crate::rollout::check_update_with_progress(input, &options, &mut |p| {
+                if terminal {
+                    let _ = write!(
+                        std::io::stderr(),
+                        "\r{name}: {} states, depth {}, {:.1} s",
+                        p.states,
+                        p.depth,
+                        p.elapsed_ms as f64 / 1000.0
+                    );
+                }
+            });
+        if terminal {
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+        }
+        report.findings.extend(diags);
+        results.push(result);
+    }
+    report
+        .verdicts
+        .insert("rollout".to_string(), crate::rollout::verdict(&results));
+    let text = match args.format {
+        PlanFormat::Json => serde_json::to_string_pretty(&results).unwrap_or_default() + "\n",
+        PlanFormat::Text => {
+            let mut out = String::new();
+            for r in &results {
+                out.push_str(&crate::rollout::render_result(r));
+                out.push('\n');
+                if args.mermaid {
+                    for c in r
+                        .properties
+                        .iter()
+                        .filter_map(|p| p.counterexample.as_ref())
+                    {
+                        out.push_str(&crate::rollout::render_mermaid(c));
+                        out.push('\n');
+                    }
+                }
+            }
+            out.push('\n');
+            out.push_str(&render::render_human(
+                &report,
+                &inputs.sources,
+                std::io::stdout().is_terminal(),
+            ));
+            out
+        }
+    };
+    checked.report = report;
+    let written = write_stdout(&text);
+    if written != ExitCode::SUCCESS {
+        return written;
+    }
+    ExitCode::from(u8::from(
+        checked.report.verdicts["rollout"].status != crate::report::Status::Holds,
+    ))
+}
+
+fn run_explore(cmd: &ExploreCommand) -> ExitCode {
+    match cmd {
+        ExploreCommand::Update {
+            service,
+            input,
+            placement,
+            failures,
+            listen,
+        } => {
+            let (checked, _) = match checked(input, placement, false) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            let found = rollout_inputs(&checked).and_then(|inputs| {
+                inputs
+                    .into_iter()
+                    .find(|i| &i.service.name == service)
+                    .ok_or(format!("no service named {service:?}"))
+            });
+            let input = match found {
+                Ok(i) => i,
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let served = crate::rollout::serve_explorer(&input, *failures, listen, |addr| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "Explorer for the update of {service}: http://{addr}/ (Ctrl-C to stop)"
+                );
+            });
+            match served {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
 }
 
 fn run_graph(args: &GraphArgs) -> ExitCode {

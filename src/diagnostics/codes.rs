@@ -42,8 +42,9 @@ pub fn all() -> Vec<&'static Code> {
     let mut codes: Vec<&'static Code> = [
         crate::loading::codes::ALL,
         crate::placement::codes::ALL,
-        crate::graph::codes::ALL,
         crate::scheduler::codes::ALL,
+        crate::rollout::codes::ALL,
+        crate::graph::codes::ALL,
     ]
     .into_iter()
     .flatten()

@@ -1,0 +1,255 @@
+//! Findings of the rolling-update check: one diagnostic per violated property (with its replayed
+//! timeline as a note), the pause notice, the timing findings with their numbers, and the
+//! incomplete-search warning.
+
+use super::codes;
+use super::input::{effective_monitor, RolloutInput};
+use super::model::RolloutModel;
+use super::properties::PropertyId;
+use super::report::{RolloutResult, RolloutVerdict};
+use super::timeline::{render_text, Counterexample};
+use super::timing;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::FailureAction;
+use crate::report::Status;
+
+fn with_timeline(d: Diagnostic, c: &Counterexample) -> Diagnostic {
+    d.with_note(format!(
+        "shortest timeline (replayed on the model):\n{}",
+        render_text(c).trim_end()
+    ))
+}
+
+/// Smallest failure count that Swarm acts on: f ÷ slots > ratio, in float32 as Swarm computes.
+fn failures_needed(slots: u16, ratio: f32) -> u16 {
+    (1..=slots)
+        .find(|&f| super::model::ratio_exceeded(u8::try_from(f).unwrap_or(u8::MAX), slots, ratio))
+        .unwrap_or(slots.saturating_add(1))
+}
+
+fn property_diagnostic(
+    input: &RolloutInput<'_>,
+    m: &RolloutModel,
+    p: PropertyId,
+    c: &Counterexample,
+) -> Diagnostic {
+    let s = input.service;
+    let u = &s.update_config;
+    let name = &s.name;
+    let replicas = m.slots();
+    let d = match p {
+        PropertyId::Availability => Diagnostic::new(
+            p.code(),
+            if s.requirements.min_available.is_some() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            format!(
+                "the update of {name} can leave fewer than {} of {replicas} tasks running",
+                m.min_available
+            ),
+        )
+        .with_primary(u.order.span.or(u.span), "update order")
+        .with_secondary(
+            s.requirements.min_available.as_ref().and_then(|m| m.span),
+            "required here",
+        )
+        .with_help("lower parallelism, or use start-first where nodes have room; check rollback_config too"),
+        PropertyId::NoFullOutage => Diagnostic::warning(
+            p.code(),
+            format!("every update of {name} stops its only task before the new one runs"),
+        )
+        .with_primary(u.order.span.or(u.span).or(s.mode.span), "stop-first with 1 replica")
+        .with_help("use `order: start-first` (if the node has room for a second task) or 2 replicas"),
+        PropertyId::SurgeCapacity => Diagnostic::error(
+            p.code(),
+            format!(
+                "the replacement task of {name} does not fit: {}",
+                c.pending.as_deref().unwrap_or("no node has room")
+            ),
+        )
+        .with_primary(s.resources.span.or(u.order.span), "reservation of each task")
+        .with_secondary(u.order.span, "start-first needs room for one more task")
+        .with_help("keep one task's reservation free on an eligible node, or use stop-first"),
+        PropertyId::NoPlacementDeadlock => Diagnostic::error(
+            p.code(),
+            format!(
+                "the update of {name} can wait forever: {}",
+                c.pending.as_deref().unwrap_or("a replacement task stays Pending")
+            ),
+        )
+        .with_primary(u.order.span.or(u.span), "start-first keeps the old task on its node")
+        .with_secondary(s.ports.iter().find(|p| p.host_binding().is_some()).and_then(|p| p.span), "host-mode port")
+        .with_secondary(s.placement.max_replicas_per_node.span, "max_replicas_per_node")
+        .with_note("the updater has no timeout, and a Pending task is not a failure, so failure_action never fires")
+        .with_help("use stop-first, ingress ports or a higher max_replicas_per_node, or add a spare node"),
+        PropertyId::Progress => Diagnostic::error(
+            p.code(),
+            format!("the update of {name} can hang: {}", c.outcome),
+        )
+        .with_primary(u.span.or(s.span), "update_config"),
+        PropertyId::FailureHandling => failure_handling(input, m, c),
+        PropertyId::PauseReachable => Diagnostic::info(
+            p.code(),
+            format!("a failure pauses the update of {name}; it then waits for a person"),
+        )
+        .with_primary(u.failure_action.span.or(u.span), "failure_action")
+        .with_help("treat a paused update as a failed deploy, or use failure_action: rollback"),
+    };
+    with_timeline(d.with_service(name), c)
+}
+
+fn failure_handling(input: &RolloutInput<'_>, m: &RolloutModel, c: &Counterexample) -> Diagnostic {
+    let s = input.service;
+    let u = &s.update_config;
+    let name = &s.name;
+    let p = PropertyId::FailureHandling;
+    if c.failures_expected == 0 {
+        // A completed rollback still running the new version.
+        return Diagnostic::warning(
+            p.code(),
+            format!("the rollback of {name} can complete with new-version tasks still running"),
+        )
+        .with_primary(
+            s.rollback_config
+                .failure_action
+                .span
+                .or(s.rollback_config.span),
+            "rollback_config",
+        );
+    }
+    if *u.failure_action == FailureAction::Continue {
+        return Diagnostic::new(
+            p.code(),
+            if s.rollback_config.span.is_some() { Severity::Error } else { Severity::Warning },
+            format!("failures of {name}'s new tasks are not watched (failure_action: continue), so the rollback_config never applies"),
+        )
+        .with_primary(u.failure_action.span.or(u.span), "failures are ignored")
+        .with_secondary(s.rollback_config.span, "never used automatically")
+        .with_help("use `failure_action: rollback`");
+    }
+    if c.failures_counted < c.failures_expected {
+        let monitor = effective_monitor(u);
+        return Diagnostic::warning(
+            p.code(),
+            format!("a failing update of {name} can end COMPLETED: a failure after the {monitor} monitor window is not counted"),
+        )
+        .with_primary(u.monitor.span.or(u.span), "monitor window")
+        .with_help("make monitor longer than delay and than the healthcheck's interval × retries");
+    }
+    let slots = u16::try_from(m.slots()).unwrap_or(u16::MAX);
+    let ratio = *u.max_failure_ratio;
+    let e = c.failures_expected;
+    Diagnostic::warning(
+        p.code(),
+        format!(
+            "{e} failed task(s) of {slots} do not trigger failure_action on {name}: {e}/{slots} is not > max_failure_ratio {ratio}; Swarm needs {} failures",
+            failures_needed(slots, ratio)
+        ),
+    )
+    .with_primary(u.max_failure_ratio.span.or(u.span), "failures ÷ dirty slots must be strictly greater")
+    .with_help("lower max_failure_ratio below the fraction that should already act")
+}
+
+/// Every finding of one service's check.
+pub(crate) fn diagnostics(
+    input: &RolloutInput<'_>,
+    m: &RolloutModel,
+    r: &RolloutResult,
+) -> Vec<Diagnostic> {
+    let s = input.service;
+    let name = &s.name;
+    let mut out = Vec::new();
+    let violated = |p: PropertyId| {
+        r.properties
+            .iter()
+            .any(|x| x.name == p.name() && x.status == Status::Violated)
+    };
+    let placement_explains_hang =
+        violated(PropertyId::SurgeCapacity) || violated(PropertyId::NoPlacementDeadlock);
+    for pr in &r.properties {
+        let (Some(p), Some(c)) = (PropertyId::from_name(pr.name), &pr.counterexample) else {
+            continue;
+        };
+        if p == PropertyId::Progress && placement_explains_hang && c.pending.is_some() {
+            continue;
+        }
+        out.push(property_diagnostic(input, m, p, c));
+    }
+    if let Some(c) = &r.pause {
+        out.push(property_diagnostic(input, m, PropertyId::PauseReachable, c));
+    }
+    for (label, cfg) in [
+        ("update_config", &s.update_config),
+        ("rollback_config", &s.rollback_config),
+    ] {
+        if let Some((delay, monitor)) = timing::delay_exceeds_monitor(cfg) {
+            out.push(
+                Diagnostic::warning(
+                    &codes::DELAY_EXCEEDS_MONITOR,
+                    format!("{label} of {name}: delay {delay} > monitor {monitor}; a task failing between {monitor} and {delay} after it started is not counted"),
+                )
+                .with_service(name)
+                .with_primary(cfg.delay.span.or(cfg.span), format!("delay {delay}"))
+                .with_secondary(cfg.monitor.span, format!("monitor {monitor}"))
+                .with_help(format!("set monitor to at least {delay}")),
+            );
+        }
+        if let Some((monitor, latency)) = timing::monitor_shorter_than_healthcheck(s, cfg) {
+            let h = s.healthcheck.as_ref();
+            out.push(
+                Diagnostic::warning(
+                    &codes::MONITOR_SHORTER_THAN_HEALTHCHECK,
+                    format!("{label} of {name}: monitor {monitor} < healthcheck interval × retries = {latency}; a task that turns unhealthy after starting fails outside the window"),
+                )
+                .with_service(name)
+                .with_primary(cfg.monitor.span.or(cfg.span), format!("monitor {monitor}"))
+                .with_secondary(h.and_then(|h| h.span), "healthcheck")
+                .with_help(format!("set monitor to at least {latency}")),
+            );
+        }
+        // The rollback config only matters when a rollback can happen.
+        if *s.update_config.failure_action != FailureAction::Rollback {
+            break;
+        }
+    }
+    if let Some(t) = &r.timing {
+        if t.exceeds_limit {
+            let limit = s.requirements.max_update_duration.as_ref();
+            out.push(
+                Diagnostic::error(
+                    &codes::DURATION_EXCEEDS_LIMIT,
+                    format!(
+                        "the update of {name} can take {} (best {}), over max_update_duration {}",
+                        t.worst,
+                        t.best,
+                        t.limit.as_deref().unwrap_or("?")
+                    ),
+                )
+                .with_service(name)
+                .with_primary(limit.and_then(|l| l.span), "limit")
+                .with_note(format!(
+                    "{} round(s) of {} to {} per slot, then a {} final monitor",
+                    t.rounds, t.per_slot_best, t.per_slot_worst, t.final_monitor
+                )),
+            );
+        }
+    }
+    if r.verdict == RolloutVerdict::Incomplete {
+        if let Some(f) = &r.search {
+            out.push(
+                Diagnostic::warning(
+                    &codes::INCOMPLETE,
+                    format!(
+                        "the update of {name} was explored only in part ({} states, depth {}); it is not proved safe",
+                        f.states, f.depth
+                    ),
+                )
+                .with_service(name)
+                .with_primary(s.span, "this service"),
+            );
+        }
+    }
+    out
+}

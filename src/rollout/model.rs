@@ -1,0 +1,517 @@
+//! The update/rollback model of one replicated or global service as a `stateright::Model`
+//! (reference §3.3–§3.6, §5). Time is abstracted into ordered events: the only orderings kept
+//! are the ones the configured durations fix (delay vs. monitor, healthcheck verdict vs. monitor,
+//! the 1-minute stop timeout); everything else interleaves freely. `specs/rollout.md` argues why
+//! this is sound for each property.
+
+use stateright::{Model, Property};
+
+use super::input::{NodeFit, RolloutInput, RunConfig};
+use super::properties;
+use super::state::{Phase, RolloutState, Slot, Task, TaskState, UpdateState, Version};
+use crate::model::FailureAction;
+use crate::placement::filters::Filter;
+
+/// Per node: tasks of the service holding it (resources, host ports) and tasks counted for
+/// max_replicas_per_node and the scheduler's ranking.
+pub(crate) struct Usage {
+    pub held: Vec<u32>,
+    pub counted: Vec<u32>,
+}
+
+/// One event of the update. Slots and nodes are indices (slot `i` is task `<service>.<i+1>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// A free worker takes the slot: creates the replacement (stop-first: and stops the old task).
+    Dispatch(u16),
+    /// The scheduler assigns the pending replacement to a node.
+    Schedule(u16, u8),
+    /// The replacement reaches RUNNING (healthy, with a healthcheck).
+    Start(u16),
+    /// The slot's previous task, told to shut down, has exited and freed its node.
+    Exit(u16),
+    /// A task left behind by a rollback on this node has exited.
+    DrainExit(u8),
+    /// The worker's `delay` after this slot elapsed.
+    DelayElapsed(u16),
+    /// Environment: the replacement fails before RUNNING.
+    FailStart(u16),
+    /// Environment: the replacement crashes inside its monitor window.
+    Crash(u16),
+    /// Environment: the replacement crashes after its monitor window, while its worker is still
+    /// sleeping `delay` (possible only when delay > monitor).
+    CrashLate(u16),
+    /// Environment: the replacement turned unhealthy right after starting; the healthcheck
+    /// declares it after interval × retries, later than the monitor window.
+    Unhealthy(u16),
+    /// The restart supervisor replaces a failed replacement.
+    Restart(u16),
+    /// All slots are done and the final monitor period has elapsed.
+    Complete,
+}
+
+/// The model: the service's parameters, the cluster's per-node fit, the bound K.
+#[derive(Clone, Debug)]
+pub struct RolloutModel {
+    pub(crate) service: String,
+    pub(crate) node_names: Vec<String>,
+    /// The node of each slot's task when the update starts.
+    pub(crate) home: Vec<u8>,
+    /// Global services: a slot's replacement goes on the slot's node (preassigned).
+    pub(crate) global: bool,
+    pub(crate) fit: Vec<NodeFit>,
+    /// Per node: the index of the first node with the same fit (an equivalence class).
+    pub(crate) node_class: Vec<u8>,
+    pub(crate) has_host_ports: bool,
+    pub(crate) max_per_node: u64,
+    pub(crate) update: RunConfig,
+    pub(crate) rollback: RunConfig,
+    /// The restart policy replaces failed tasks (condition ≠ none).
+    pub(crate) restarts: bool,
+    /// stop_grace_period > 1 min: stop-first starts the new task after `TaskTimeout` anyway.
+    pub(crate) stop_timeout_fires: bool,
+    /// Healthcheck verdict latency (interval × retries) exceeds the monitor, per run config.
+    pub(crate) health_escapes: [bool; 2],
+    pub(crate) max_failures: u8,
+    pub(crate) min_available: u64,
+    /// The user wrote a rollback_config: they expect failures to roll back even with continue.
+    pub(crate) rollback_written: bool,
+}
+
+impl RolloutModel {
+    pub fn new(
+        input: &RolloutInput<'_>,
+        max_failures: u8,
+    ) -> Result<RolloutModel, super::NotModelled> {
+        input.model(max_failures)
+    }
+
+    pub fn slots(&self) -> usize {
+        self.home.len()
+    }
+
+    pub fn initial_state(&self) -> RolloutState {
+        RolloutState::initial(&self.home, self.node_names.len())
+    }
+
+    /// Writes the visited-set key of the search: the state up to renaming slots and equivalent
+    /// nodes (symmetry reduction), or the plain bytes for a global service (a global slot
+    /// belongs to its node).
+    pub fn search_key(&self, s: &RolloutState, buf: &mut Vec<u8>) {
+        if self.global {
+            s.write_bytes(buf)
+        } else {
+            s.write_symmetric(&self.node_class, buf)
+        }
+    }
+
+    pub(crate) fn run(&self, s: &RolloutState) -> &RunConfig {
+        if s.status().is_rollback() {
+            &self.rollback
+        } else {
+            &self.update
+        }
+    }
+
+    fn target(s: &RolloutState) -> Version {
+        if s.status().is_rollback() {
+            Version::Old
+        } else {
+            Version::New
+        }
+    }
+
+    /// Per node: tasks of this service holding resources/ports, and tasks counted by
+    /// MaxReplicasFilter and the ranking. `optimistic` drops every task already told to stop,
+    /// as if it had exited.
+    pub(crate) fn usage(&self, s: &RolloutState, optimistic: bool) -> Usage {
+        let n = self.node_names.len();
+        let mut held = vec![0u32; n];
+        let mut counted = vec![0u32; n];
+        if !optimistic {
+            for (node, h) in held.iter_mut().enumerate() {
+                *h = u32::from(s.draining(node));
+            }
+        }
+        for i in 0..self.slots() {
+            let sl = s.slot(i);
+            for (t, node) in [(sl.cur, sl.cur_node), (sl.rep, sl.rep_node)] {
+                let node = usize::from(node);
+                let stopping = t.state == TaskState::Stopping;
+                if t.state.holds_node() && !(optimistic && stopping) {
+                    held[node] += 1;
+                }
+                if t.state.counts_for_service() {
+                    counted[node] += 1;
+                }
+            }
+        }
+        Usage { held, counted }
+    }
+
+    /// The first filter node `n` fails for one more task, in swarmkit's pipeline order.
+    pub(crate) fn first_failure(&self, n: usize, held: u32, counted: u32) -> Option<Filter> {
+        let f = &self.fit[n];
+        if !f.ready {
+            Some(Filter::Ready)
+        } else if held >= f.resource_cap {
+            Some(Filter::Resources)
+        } else if let Some(mid) = f.static_failure {
+            Some(mid)
+        } else if !f.ports_free || (self.has_host_ports && held > 0) {
+            Some(Filter::HostPort)
+        } else if self.max_per_node > 0 && u64::from(counted) >= self.max_per_node {
+            Some(Filter::MaxReplicas)
+        } else {
+            None
+        }
+    }
+
+    fn candidates(&self, slot: usize) -> Vec<usize> {
+        if self.global {
+            vec![usize::from(self.home[slot])]
+        } else {
+            (0..self.node_names.len()).collect()
+        }
+    }
+
+    /// Nodes the scheduler may pick for slot's pending task: those passing every filter and
+    /// best by swarmkit's `nodeLess` (fewest tasks of the service, then fewest tasks); ties are
+    /// arbitrary in Swarm, so every tied node is a branch.
+    fn best_nodes(&self, u: &Usage, slot: usize) -> Vec<usize> {
+        let (held, counted) = (&u.held, &u.counted);
+        let feasible: Vec<usize> = self
+            .candidates(slot)
+            .into_iter()
+            .filter(|&n| self.first_failure(n, held[n], counted[n]).is_none())
+            .collect();
+        let key = |n: usize| {
+            let c = u64::from(counted[n]);
+            (c, c.saturating_add(self.fit[n].other_tasks))
+        };
+        let Some(best) = feasible.iter().map(|&n| key(n)).min() else {
+            return Vec::new();
+        };
+        feasible.into_iter().filter(|&n| key(n) == best).collect()
+    }
+
+    /// Why slot's pending task has no node, per filter (swarmkit's `Explain` counts), or `None`
+    /// if some node would take it.
+    pub(crate) fn no_node_reasons(&self, u: &Usage, slot: usize) -> Option<Vec<(Filter, usize)>> {
+        let (held, counted) = (&u.held, &u.counted);
+        let mut reasons: Vec<(Filter, usize)> = Vec::new();
+        for n in self.candidates(slot) {
+            let f = self.first_failure(n, held[n], counted[n])?;
+            match reasons.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, c)) => *c += 1,
+                None => reasons.push((f, 1)),
+            }
+        }
+        reasons.sort();
+        Some(reasons)
+    }
+
+    /// Tasks running and not being stopped.
+    pub(crate) fn running(&self, s: &RolloutState) -> u64 {
+        (0..self.slots())
+            .map(|i| {
+                let sl = s.slot(i);
+                u64::from(sl.cur.state == TaskState::Running)
+                    + u64::from(sl.rep.state == TaskState::Running)
+            })
+            .sum()
+    }
+
+    fn busy_workers(&self, s: &RolloutState) -> usize {
+        (0..self.slots())
+            .filter(|&i| s.slot(i).phase.holds_worker())
+            .count()
+    }
+
+    /// The slot may be handed out: it is the lowest-numbered of the todo slots with identical
+    /// contents (slots that differ only in their number are interchangeable, so handing out the
+    /// others would only rename states).
+    fn dispatchable(&self, s: &RolloutState, i: usize) -> bool {
+        s.slot(i).phase == Phase::Todo
+            && (0..i).all(|j| s.slot(j).phase != Phase::Todo || s.slot_bytes(j) != s.slot_bytes(i))
+    }
+
+    fn can_fail(&self, s: &RolloutState) -> bool {
+        s.injected() < self.max_failures
+    }
+
+    /// Applies an injected failure of slot `i`'s replacement, the updater's failure count and
+    /// its failure action (reference §3.4).
+    fn fail(&self, s: &mut RolloutState, i: usize, counted: bool, expected: bool) {
+        let cfg = self.run(s).clone();
+        let mut sl = s.slot(i);
+        sl.rep.state = if self.restarts {
+            TaskState::Failed
+        } else {
+            TaskState::Dead
+        };
+        if sl.phase == Phase::InFlight {
+            sl.phase = cfg.after_worker_unblocks();
+        }
+        s.set_slot(i, sl);
+        s.set_injected(s.injected().saturating_add(1));
+        let status = s.status();
+        if expected && !sl.rep.restarted && status == UpdateState::Updating {
+            s.set_expected(s.expected().saturating_add(1));
+        }
+        if !(counted && !sl.rep.restarted && cfg.failure_action != FailureAction::Continue) {
+            return;
+        }
+        let total = s.counted().saturating_add(1);
+        s.set_counted(total);
+        if !ratio_exceeded(total, s.dirty(), cfg.max_failure_ratio) {
+            return;
+        }
+        match (status, cfg.failure_action) {
+            (UpdateState::Updating, FailureAction::Rollback) => self.start_rollback(s),
+            (UpdateState::Updating, _) => s.set_status(UpdateState::Paused),
+            // "Never roll back a rollback": both pause (reference §3.4).
+            _ => s.set_status(UpdateState::RollbackPaused),
+        }
+    }
+
+    /// `rollbackUpdate` + the next updater run with the old spec (reference §3.4, §3.5): slots
+    /// whose old task still runs reuse it; the others get a new task of the old version.
+    fn start_rollback(&self, s: &mut RolloutState) {
+        let mut dirty = 0u16;
+        for i in 0..self.slots() {
+            let mut sl = s.slot(i);
+            if sl.phase == Phase::Todo {
+                sl.phase = Phase::Done;
+                s.set_slot(i, sl);
+                continue;
+            }
+            let drain = |s: &mut RolloutState, t: Task, node: u8| {
+                if t.state.holds_node() {
+                    let n = usize::from(node);
+                    s.set_draining(n, s.draining(n).saturating_add(1));
+                }
+            };
+            if sl.cur.version == Version::Old && sl.cur.state == TaskState::Running {
+                drain(s, sl.rep, sl.rep_node);
+                sl.rep = Task::NONE;
+                sl.phase = Phase::Done;
+            } else {
+                drain(s, sl.cur, sl.cur_node);
+                if sl.rep.state == TaskState::Running {
+                    sl.cur = Task {
+                        restarted: false,
+                        ..sl.rep
+                    };
+                    sl.cur_node = sl.rep_node;
+                } else {
+                    drain(s, sl.rep, sl.rep_node);
+                    sl.cur = Task::NONE;
+                }
+                sl.rep = Task::NONE;
+                sl.phase = Phase::Todo;
+                dirty += 1;
+            }
+            s.set_slot(i, sl);
+        }
+        s.set_counted(0);
+        s.set_dirty(dirty);
+        s.set_status(if dirty == 0 {
+            UpdateState::RollbackCompleted
+        } else {
+            UpdateState::RollbackStarted
+        });
+    }
+}
+
+/// `float32(failures) / float32(dirty) > MaxFailureRatio`, strictly (reference §3.4).
+pub(crate) fn ratio_exceeded(failures: u8, dirty: u16, ratio: f32) -> bool {
+    dirty > 0 && f32::from(failures) / f32::from(dirty) > ratio
+}
+
+impl Model for RolloutModel {
+    type State = RolloutState;
+    type Action = Action;
+
+    fn init_states(&self) -> Vec<RolloutState> {
+        vec![self.initial_state()]
+    }
+
+    fn actions(&self, s: &RolloutState, out: &mut Vec<Action>) {
+        let status = s.status();
+        if status.is_terminal() {
+            return;
+        }
+        let cfg = self.run(s);
+        let parallelism = if cfg.parallelism == 0 {
+            usize::MAX
+        } else {
+            cfg.parallelism
+        };
+        let free_worker = self.busy_workers(s) < parallelism;
+        let escapes = self.health_escapes[usize::from(status.is_rollback())];
+        let mut all_done = true;
+        let mut usage = None;
+        for i in 0..self.slots() {
+            let sl = s.slot(i);
+            let a = u16::try_from(i).unwrap_or(u16::MAX);
+            all_done &= sl.phase == Phase::Done;
+            if free_worker && self.dispatchable(s, i) {
+                out.push(Action::Dispatch(a));
+            }
+            match sl.rep.state {
+                TaskState::Pending => {
+                    let u = usage.get_or_insert_with(|| self.usage(s, false));
+                    for n in self.best_nodes(u, i) {
+                        out.push(Action::Schedule(a, u8::try_from(n).unwrap_or(u8::MAX)));
+                    }
+                }
+                TaskState::Assigned => {
+                    let waits_for_old = cfg.stop_first
+                        && sl.phase == Phase::InFlight
+                        && sl.cur.state.holds_node()
+                        && !self.stop_timeout_fires;
+                    if !waits_for_old {
+                        out.push(Action::Start(a));
+                    }
+                    if self.can_fail(s) {
+                        out.push(Action::FailStart(a));
+                    }
+                }
+                // Failures of a running replacement this run created. Its monitor window starts
+                // with RUNNING, as its worker's delay does: with delay ≤ monitor the window
+                // outlasts the delay and may end at any later event; with delay > monitor it
+                // ends during the delay, so a counted crash must come before the worker is free,
+                // and a crash later in the delay is not counted.
+                TaskState::Running if self.can_fail(s) && !sl.rep.restarted => {
+                    let late_delay = cfg.delay > cfg.monitor;
+                    if !late_delay || sl.phase == Phase::Delay {
+                        out.push(Action::Crash(a));
+                    }
+                    if late_delay && sl.phase == Phase::Delay {
+                        out.push(Action::CrashLate(a));
+                    }
+                    if escapes {
+                        out.push(Action::Unhealthy(a));
+                    }
+                }
+                TaskState::Failed => out.push(Action::Restart(a)),
+                _ => {}
+            }
+            if sl.cur.state == TaskState::Stopping {
+                out.push(Action::Exit(a));
+            }
+            if sl.phase == Phase::Delay {
+                out.push(Action::DelayElapsed(a));
+            }
+        }
+        for n in 0..self.node_names.len() {
+            if s.draining(n) > 0 {
+                out.push(Action::DrainExit(u8::try_from(n).unwrap_or(u8::MAX)));
+            }
+        }
+        if all_done {
+            out.push(Action::Complete);
+        }
+    }
+
+    fn next_state(&self, last: &RolloutState, action: Action) -> Option<RolloutState> {
+        let mut s = last.clone();
+        let cfg = self.run(&s);
+        match action {
+            Action::Dispatch(i) => {
+                let i = usize::from(i);
+                let mut sl = s.slot(i);
+                sl.phase = Phase::InFlight;
+                sl.rep = Task {
+                    state: TaskState::Pending,
+                    version: Self::target(&s),
+                    restarted: false,
+                };
+                if cfg.stop_first && sl.cur.state == TaskState::Running {
+                    sl.cur.state = TaskState::Stopping;
+                }
+                s.set_slot(i, sl);
+            }
+            Action::Schedule(i, n) => {
+                let i = usize::from(i);
+                let mut sl = s.slot(i);
+                sl.rep.state = TaskState::Assigned;
+                sl.rep_node = n;
+                s.set_slot(i, sl);
+            }
+            Action::Start(i) => {
+                let i = usize::from(i);
+                let mut sl = s.slot(i);
+                sl.rep.state = TaskState::Running;
+                if sl.phase == Phase::InFlight {
+                    sl.phase = cfg.after_worker_unblocks();
+                    // Start-first stops the old task now; stop-first's may still be stopping
+                    // after the 1-minute timeout. Either way nothing waits for it any more:
+                    // only its node's resources do, so it joins the node's draining count.
+                    let stops = !cfg.stop_first && sl.cur.state == TaskState::Running;
+                    if stops || sl.cur.state == TaskState::Stopping {
+                        let n = usize::from(sl.cur_node);
+                        s.set_draining(n, s.draining(n).saturating_add(1));
+                        sl.cur = Task::NONE;
+                    }
+                }
+                s.set_slot(i, sl);
+            }
+            Action::Exit(i) => {
+                let i = usize::from(i);
+                let mut sl = s.slot(i);
+                sl.cur = Task::NONE;
+                s.set_slot(i, sl);
+            }
+            Action::DrainExit(n) => {
+                let n = usize::from(n);
+                s.set_draining(n, s.draining(n).saturating_sub(1));
+            }
+            Action::DelayElapsed(i) => {
+                let i = usize::from(i);
+                let mut sl = s.slot(i);
+                sl.phase = Phase::Done;
+                s.set_slot(i, sl);
+            }
+            Action::FailStart(i) | Action::Crash(i) => {
+                self.fail(&mut s, usize::from(i), true, true)
+            }
+            Action::CrashLate(i) | Action::Unhealthy(i) => {
+                self.fail(&mut s, usize::from(i), false, true)
+            }
+            Action::Restart(i) => {
+                let i = usize::from(i);
+                let mut sl = s.slot(i);
+                sl.rep.state = TaskState::Pending;
+                sl.rep.restarted = true;
+                s.set_slot(i, sl);
+            }
+            Action::Complete => s.set_status(if s.status().is_rollback() {
+                UpdateState::RollbackCompleted
+            } else {
+                UpdateState::Completed
+            }),
+        }
+        s.normalize();
+        Some(s)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        properties::all()
+    }
+
+    fn format_action(&self, action: &Action) -> String {
+        super::timeline::describe_action(self, action)
+    }
+}
+
+impl Slot {
+    /// The task serving in this slot once the run is over, if any.
+    pub fn serving_version(&self) -> Option<Version> {
+        [self.rep, self.cur]
+            .into_iter()
+            .find(|t| t.state == TaskState::Running)
+            .map(|t| t.version)
+    }
+}

@@ -1,0 +1,451 @@
+//! The model's state, packed into one byte string so that millions of states fit in memory and
+//! hash fast: an 8-byte header, 5 bytes per slot, 1 byte per node. Decoding goes through small
+//! `Copy` views (`Slot`, `Task`) so the model's logic never touches bit positions.
+
+use std::fmt;
+
+/// `UpdateStatus.UpdateState` (reference §3.5), with the proto's numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UpdateState {
+    Updating = 1,
+    Paused = 2,
+    Completed = 3,
+    RollbackStarted = 4,
+    RollbackPaused = 5,
+    RollbackCompleted = 6,
+}
+
+impl UpdateState {
+    fn from_u8(b: u8) -> UpdateState {
+        match b {
+            2 => UpdateState::Paused,
+            3 => UpdateState::Completed,
+            4 => UpdateState::RollbackStarted,
+            5 => UpdateState::RollbackPaused,
+            6 => UpdateState::RollbackCompleted,
+            _ => UpdateState::Updating,
+        }
+    }
+
+    /// The updater is still dispatching or monitoring.
+    pub fn is_active(self) -> bool {
+        matches!(self, UpdateState::Updating | UpdateState::RollbackStarted)
+    }
+
+    /// A state the update ends in; the paused ones wait for a person.
+    pub fn is_terminal(self) -> bool {
+        !self.is_active()
+    }
+
+    pub fn is_rollback(self) -> bool {
+        matches!(
+            self,
+            UpdateState::RollbackStarted
+                | UpdateState::RollbackPaused
+                | UpdateState::RollbackCompleted
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpdateState::Updating => "UPDATING",
+            UpdateState::Paused => "PAUSED",
+            UpdateState::Completed => "COMPLETED",
+            UpdateState::RollbackStarted => "ROLLBACK_STARTED",
+            UpdateState::RollbackPaused => "ROLLBACK_PAUSED",
+            UpdateState::RollbackCompleted => "ROLLBACK_COMPLETED",
+        }
+    }
+}
+
+/// The version a task runs: the spec before the update, or the one being deployed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Version {
+    Old,
+    New,
+}
+
+impl Version {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::Old => "old",
+            Version::New => "new",
+        }
+    }
+}
+
+/// The task states the properties can tell apart (reference §0, §1.1). `Assigned` covers
+/// ASSIGNED..STARTING: the task holds its node's resources and ports but serves nothing yet.
+/// `Stopping` is desired SHUTDOWN with the observed state still ≤ RUNNING: it holds resources
+/// and ports but no longer counts for max_replicas_per_node. `Failed` awaits the restart
+/// supervisor; `Dead` is a failure the restart policy (`condition: none`) will not replace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TaskState {
+    None = 0,
+    Pending = 1,
+    Assigned = 2,
+    Running = 3,
+    Stopping = 4,
+    Failed = 5,
+    Dead = 6,
+}
+
+impl TaskState {
+    fn from_bits(b: u8) -> TaskState {
+        match b & 7 {
+            1 => TaskState::Pending,
+            2 => TaskState::Assigned,
+            3 => TaskState::Running,
+            4 => TaskState::Stopping,
+            5 => TaskState::Failed,
+            6 => TaskState::Dead,
+            _ => TaskState::None,
+        }
+    }
+
+    /// Tracked by the scheduler on its node: reservations and host ports are held.
+    pub fn holds_node(self) -> bool {
+        matches!(
+            self,
+            TaskState::Assigned | TaskState::Running | TaskState::Stopping
+        )
+    }
+
+    /// Desired state ≤ RUNNING on a node: what MaxReplicasFilter and node ranking count.
+    pub fn counts_for_service(self) -> bool {
+        matches!(self, TaskState::Assigned | TaskState::Running)
+    }
+}
+
+/// One task of a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Task {
+    pub state: TaskState,
+    pub version: Version,
+    /// Created by the restart supervisor rather than the updater: its failures are not counted
+    /// (reference §3.4, only tasks in `updatedTasks` count).
+    pub restarted: bool,
+}
+
+impl Task {
+    pub const NONE: Task = Task {
+        state: TaskState::None,
+        version: Version::Old,
+        restarted: false,
+    };
+
+    fn encode(self) -> u8 {
+        self.state as u8
+            | (u8::from(self.version == Version::New) << 3)
+            | (u8::from(self.restarted) << 4)
+    }
+
+    fn decode(b: u8) -> Task {
+        Task {
+            state: TaskState::from_bits(b),
+            version: if b & 8 != 0 {
+                Version::New
+            } else {
+                Version::Old
+            },
+            restarted: b & 16 != 0,
+        }
+    }
+}
+
+/// Where the updater is with a slot (reference §3.3: a worker takes the slot, blocks until the
+/// replacement is ≥ RUNNING, then sleeps `delay` before taking the next slot).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    Todo = 0,
+    InFlight = 1,
+    Delay = 2,
+    Done = 3,
+}
+
+impl Phase {
+    fn from_bits(b: u8) -> Phase {
+        match b & 3 {
+            1 => Phase::InFlight,
+            2 => Phase::Delay,
+            3 => Phase::Done,
+            _ => Phase::Todo,
+        }
+    }
+
+    /// A worker is busy with the slot (waiting or sleeping its delay).
+    pub fn holds_worker(self) -> bool {
+        matches!(self, Phase::InFlight | Phase::Delay)
+    }
+}
+
+/// A replicated slot: the task serving when the run reached it (`cur`) and its replacement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Slot {
+    pub cur: Task,
+    pub rep: Task,
+    pub phase: Phase,
+    pub cur_node: u8,
+    pub rep_node: u8,
+}
+
+const HEADER: usize = 8;
+const SLOT: usize = 5;
+
+/// A state of the update model (see the module doc for the layout).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RolloutState(Box<[u8]>);
+
+impl RolloutState {
+    /// Every slot runs its old task on `nodes[i]`; nothing is draining.
+    pub fn initial(nodes: &[u8], node_count: usize) -> RolloutState {
+        let mut bytes = vec![0u8; HEADER + SLOT * nodes.len() + node_count];
+        bytes[0] = UpdateState::Updating as u8;
+        let dirty = u16::try_from(nodes.len()).unwrap_or(u16::MAX);
+        bytes[4..6].copy_from_slice(&dirty.to_le_bytes());
+        bytes[6..8].copy_from_slice(&dirty.to_le_bytes());
+        let mut s = RolloutState(bytes.into_boxed_slice());
+        for (i, &n) in nodes.iter().enumerate() {
+            s.set_slot(
+                i,
+                Slot {
+                    cur: Task {
+                        state: TaskState::Running,
+                        version: Version::Old,
+                        restarted: false,
+                    },
+                    rep: Task::NONE,
+                    phase: Phase::Todo,
+                    cur_node: n,
+                    rep_node: 0,
+                },
+            );
+        }
+        if nodes.is_empty() {
+            s.set_status(UpdateState::Completed);
+        }
+        s
+    }
+
+    pub fn status(&self) -> UpdateState {
+        UpdateState::from_u8(self.0[0])
+    }
+    pub fn set_status(&mut self, st: UpdateState) {
+        self.0[0] = st as u8;
+    }
+    /// Failures the updater counted in this run (reference §3.4).
+    pub fn counted(&self) -> u8 {
+        self.0[1]
+    }
+    pub fn set_counted(&mut self, n: u8) {
+        self.0[1] = n;
+    }
+    /// Failures of the update run that the user expects the updater to see (in the monitor
+    /// window as they understand it), whether or not Swarm counts them.
+    pub fn expected(&self) -> u8 {
+        self.0[2]
+    }
+    pub fn set_expected(&mut self, n: u8) {
+        self.0[2] = n;
+    }
+    /// Failures the environment has injected so far (≤ K).
+    pub fn injected(&self) -> u8 {
+        self.0[3]
+    }
+    pub fn set_injected(&mut self, n: u8) {
+        self.0[3] = n;
+    }
+    /// Dirty slots of the current run: the ratio's denominator.
+    pub fn dirty(&self) -> u16 {
+        u16::from_le_bytes([self.0[4], self.0[5]])
+    }
+    pub fn set_dirty(&mut self, n: u16) {
+        self.0[4..6].copy_from_slice(&n.to_le_bytes());
+    }
+
+    pub fn slot_count(&self) -> usize {
+        usize::from(u16::from_le_bytes([self.0[6], self.0[7]]))
+    }
+
+    pub fn slot(&self, i: usize) -> Slot {
+        let b = &self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
+        Slot {
+            cur: Task::decode(b[0]),
+            rep: Task::decode(b[1]),
+            phase: Phase::from_bits(b[2]),
+            cur_node: b[3],
+            rep_node: b[4],
+        }
+    }
+
+    pub fn set_slot(&mut self, i: usize, s: Slot) {
+        let b = &mut self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
+        b[0] = s.cur.encode();
+        b[1] = s.rep.encode();
+        b[2] = s.phase as u8;
+        b[3] = s.cur_node;
+        b[4] = s.rep_node;
+    }
+
+    /// The raw bytes of slot `i`, for the symmetry rule (identical slots are interchangeable).
+    pub fn slot_bytes(&self, i: usize) -> &[u8] {
+        &self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)]
+    }
+
+    /// Tasks of this service on `node` told to shut down that no event waits for any more (old
+    /// tasks after a start-first replacement runs, tasks left behind by a rollback), still
+    /// holding their resources until they exit.
+    pub fn draining(&self, node: usize) -> u8 {
+        self.0[HEADER + SLOT * self.slot_count() + node]
+    }
+
+    pub fn set_draining(&mut self, node: usize, n: u8) {
+        let at = HEADER + SLOT * self.slot_count() + node;
+        self.0[at] = n;
+    }
+
+    /// Clears node fields that no longer mean anything (the node of a task that holds none), so
+    /// that states differing only there are one state.
+    pub fn normalize(&mut self) {
+        for i in 0..self.slot_count() {
+            let mut s = self.slot(i);
+            if !s.cur.state.holds_node() {
+                s.cur_node = 0;
+            }
+            if !s.rep.state.holds_node() {
+                s.rep_node = 0;
+            }
+            self.set_slot(i, s);
+        }
+    }
+
+    /// The representative of this state's orbit under renaming slots: slots sorted by content.
+    /// Slot numbers are names only (a replicated slot's task can be on any node), and every
+    /// property counts tasks, so all states of an orbit satisfy the same properties and have
+    /// renamed successors (symmetry reduction).
+    pub fn canonical(&self) -> RolloutState {
+        let mut bytes = Vec::with_capacity(self.0.len());
+        self.write_canonical(&mut bytes);
+        RolloutState(bytes.into_boxed_slice())
+    }
+
+    /// Writes `canonical()`'s bytes into `buf` (cleared first), without allocating a state.
+    pub fn write_canonical(&self, buf: &mut Vec<u8>) {
+        buf.clear();
+        buf.extend_from_slice(&self.0);
+        sort_slots(buf, self.slot_count());
+    }
+
+    /// Like `write_canonical`, and also renames nodes within each class of `node_class` (nodes
+    /// the filters and the scheduler's ranking cannot tell apart): nodes are ordered by class,
+    /// then by a signature of what they hold. Equal keys mean the states differ by a renaming
+    /// of slots and of equivalent nodes, which is all soundness needs; symmetric states with
+    /// tied signatures may keep different keys (less reduction, never a wrong one).
+    pub fn write_symmetric(&self, node_class: &[u8], buf: &mut Vec<u8>) {
+        let slots = self.slot_count();
+        let nodes = node_class.len();
+        let mix = |b: u8, salt: u64| {
+            (u64::from(b) + salt)
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(29)
+        };
+        let mut sig: Vec<(u8, u8, u64, usize)> = (0..nodes)
+            .map(|n| (node_class[n], self.draining(n), 0, n))
+            .collect();
+        for i in 0..slots {
+            let b = self.slot_bytes(i);
+            if TaskState::from_bits(b[0]).holds_node() {
+                let e = &mut sig[usize::from(b[3])].2;
+                *e = e.wrapping_add(mix(b[0], u64::from(b[2]) << 8));
+            }
+            if TaskState::from_bits(b[1]).holds_node() {
+                let e = &mut sig[usize::from(b[4])].2;
+                *e = e.wrapping_add(mix(b[1], (u64::from(b[2]) << 8) | 1 << 20));
+            }
+        }
+        sig.sort_unstable();
+        let mut label = [0u8; 256];
+        for (k, &(_, _, _, n)) in sig.iter().enumerate() {
+            label[n] = k as u8;
+        }
+        buf.clear();
+        buf.extend_from_slice(&self.0[..HEADER + SLOT * slots]);
+        for i in 0..slots {
+            let b = &mut buf[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
+            // Node fields of tasks holding no node are 0 (`normalize`) and stay 0.
+            if TaskState::from_bits(b[0]).holds_node() {
+                b[3] = label[usize::from(b[3])];
+            }
+            if TaskState::from_bits(b[1]).holds_node() {
+                b[4] = label[usize::from(b[4])];
+            }
+        }
+        buf.extend(sig.iter().map(|&(_, d, _, _)| d));
+        sort_slots(buf, slots);
+    }
+
+    /// Writes the state's bytes into `buf` (cleared first).
+    pub fn write_bytes(&self, buf: &mut Vec<u8>) {
+        buf.clear();
+        buf.extend_from_slice(&self.0);
+    }
+}
+
+impl fmt::Debug for RolloutState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} counted={} expected={} injected={} dirty={}",
+            self.status().as_str(),
+            self.counted(),
+            self.expected(),
+            self.injected(),
+            self.dirty()
+        )?;
+        for i in 0..self.slot_count() {
+            let s = self.slot(i);
+            write!(
+                f,
+                "\n  slot {}: {:?} cur={} {:?} on node {} rep={} {:?} on node {}",
+                i + 1,
+                s.phase,
+                s.cur.version.as_str(),
+                s.cur.state,
+                s.cur_node,
+                s.rep.version.as_str(),
+                s.rep.state,
+                s.rep_node,
+            )?;
+        }
+        let nodes = self.0.len() - HEADER - SLOT * self.slot_count();
+        let draining: Vec<u8> = (0..nodes).map(|n| self.draining(n)).collect();
+        write!(f, "\n  draining per node: {draining:?}")?;
+        Ok(())
+    }
+}
+
+/// Sorts the 5-byte slot records of an encoded state in place.
+fn sort_slots(buf: &mut [u8], n: usize) {
+    let slots = &mut buf[HEADER..HEADER + SLOT * n];
+    if n <= 16 {
+        // Insertion sort: no allocation, and states differ from a sorted one in few slots.
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && slots[SLOT * (j - 1)..SLOT * j] > slots[SLOT * j..SLOT * (j + 1)] {
+                let (a, b) = slots.split_at_mut(SLOT * j);
+                a[SLOT * (j - 1)..].swap_with_slice(&mut b[..SLOT]);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    let mut records: Vec<[u8; SLOT]> = slots
+        .chunks_exact(SLOT)
+        .map(|c| [c[0], c[1], c[2], c[3], c[4]])
+        .collect();
+    records.sort_unstable();
+    for (dst, r) in slots.chunks_exact_mut(SLOT).zip(records) {
+        dst.copy_from_slice(&r);
+    }
+}
