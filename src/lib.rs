@@ -8,4 +8,5 @@ pub mod diagnostics;
 pub mod loading;
 pub mod model;
 pub mod placement;
+pub mod raft;
 pub mod report;

@@ -39,7 +39,7 @@ macro_rules! declare_codes {
 
 /// Every code of every check, in id order.
 pub fn all() -> Vec<&'static Code> {
-    let mut codes: Vec<&'static Code> = [crate::loading::codes::ALL]
+    let mut codes: Vec<&'static Code> = [crate::loading::codes::ALL, crate::raft::codes::ALL]
         .into_iter()
         .flatten()
         .copied()

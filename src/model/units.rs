@@ -115,7 +115,7 @@ pub fn format_bytes(bytes: u64) -> String {
     ];
     for (unit, size) in UNITS {
         if bytes >= size {
-            if bytes % size == 0 {
+            if bytes.is_multiple_of(size) {
                 return format!("{}{unit}", bytes / size);
             }
             return format!("{:.2}{unit}", bytes as f64 / size as f64);
