@@ -12,7 +12,7 @@ use super::codes;
 use super::model::RaftModel;
 use super::properties;
 use super::symmetry::representative;
-use super::trace::{replay, shortest, Search, Trace};
+use super::trace::{first_violation, from_actions, replay, shortest, shrink, Search, Trace};
 use crate::diagnostics::Diagnostic;
 use crate::report::{Status, Verdict};
 
@@ -23,6 +23,9 @@ pub struct CheckOptions {
     /// Generated states after which the search stops (and becomes inconclusive).
     pub max_states: usize,
     pub timeout: Option<Duration>,
+    /// States the breadth-first search for a shortest counterexample may visit before it
+    /// gives way to shrinking the depth-first one.
+    pub bfs_states: usize,
     /// Symmetry reduction over managers (sound; off only to measure it).
     pub symmetry: bool,
 }
@@ -33,6 +36,7 @@ impl Default for CheckOptions {
             threads: 1,
             max_states: 100_000_000,
             timeout: None,
+            bfs_states: 2_000_000,
             symmetry: true,
         }
     }
@@ -49,6 +53,9 @@ pub struct PropertyVerdict {
     pub explanation: Option<String>,
     /// The shortest replayed counterexample of a failing safety property.
     pub counterexample: Option<Trace>,
+    /// The counterexample is a shortest one (breadth-first); otherwise it is the depth-first
+    /// discovery or the variant's textbook scenario, shrunk until no single step can go.
+    pub shortest: bool,
 }
 
 /// The result of `swarmproof raft`.
@@ -97,9 +104,29 @@ impl RaftCheck {
     }
 }
 
-/// Checks every property of `model` within `options`.
+/// Checks every property of `model` within `options`. A teaching variant is first searched
+/// breadth-first for its shortest violation (depth-first search wanders far before it meets
+/// one); the correct model, or a variant without a violation in that budget, is checked
+/// exhaustively by stateright's DFS.
 pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagnostic>) {
     let start = Instant::now();
+    if let Some(variant) = model.variant {
+        let (search, states) = first_violation(model, options.bfs_states);
+        if let Search::Found(trace) = search {
+            if replay(model, &trace).is_ok() {
+                return first_violation_result(model, *trace, states, true, start);
+            }
+        }
+        let scripted = variant
+            .scenario()
+            .filter(|_| model.managers == 3)
+            .and_then(|script| from_actions(model, variant.breaks(), &script))
+            .map(|t| shrink(model, t))
+            .filter(|t| replay(model, t).is_ok());
+        if let Some(trace) = scripted {
+            return first_violation_result(model, trace, states, false, start);
+        }
+    }
     let mut builder = model
         .clone()
         .checker()
@@ -138,18 +165,20 @@ pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagn
             status: Status::Unknown,
             explanation: None,
             counterexample: None,
+            shortest: false,
         };
         match (safety, found) {
             (true, Some(path)) => {
-                let trace = shortest_counterexample(model, prop.name, options.max_states)
-                    .or_else(|| Trace::from_path(prop.name, path))
-                    .filter(|t| replay(model, t).is_ok());
-                if let Some(trace) = trace {
-                    let why = properties::explain(model, trace.last_state(), prop.name);
-                    diags.push(violation(model, prop.name, &why, trace.steps.len()));
-                    verdict.status = Status::Violated;
-                    verdict.explanation = Some(why);
-                    verdict.counterexample = Some(trace);
+                let trace = shortest_counterexample(model, prop.name, options.bfs_states)
+                    .map(|t| (t, true))
+                    .or_else(|| {
+                        let t = Trace::from_path(prop.name, path)?;
+                        let t = from_actions(model, prop.name, &t.actions())?;
+                        Some((shrink(model, t), false))
+                    })
+                    .filter(|(t, _)| replay(model, t).is_ok());
+                if let Some((trace, shortest)) = trace {
+                    record_violation(model, &mut verdict, &mut diags, trace, shortest);
                 }
             }
             (true, None) | (false, None) if complete => {
@@ -188,15 +217,88 @@ pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagn
     (result, diags)
 }
 
+/// Sets `verdict` to violated by the replayed `trace` and reports it.
+fn record_violation(
+    model: &RaftModel,
+    verdict: &mut PropertyVerdict,
+    diags: &mut Vec<Diagnostic>,
+    trace: Trace,
+    shortest: bool,
+) {
+    let why = properties::explain(model, trace.last_state(), trace.property);
+    diags.push(violation(model, trace.property, &why, trace.steps.len()));
+    verdict.status = Status::Violated;
+    verdict.shortest = shortest;
+    verdict.explanation = Some(why);
+    verdict.counterexample = Some(trace);
+}
+
+/// The result when breadth-first search met a violation first (or, past its budget, the
+/// variant's textbook scenario replayed and shrunk): that property is violated,
+/// the other safety properties are unknown (the search stopped), and a reachability property
+/// holds if the counterexample passes through a state that shows it.
+fn first_violation_result(
+    model: &RaftModel,
+    trace: Trace,
+    states: usize,
+    shortest: bool,
+    start: Instant,
+) -> (RaftCheck, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut verdicts = Vec::new();
+    let max_depth = trace.steps.len();
+    let mut trace = Some(trace);
+    for prop in model.properties() {
+        let safety = properties::is_safety(&prop);
+        let mut verdict = PropertyVerdict {
+            name: prop.name,
+            kind: if safety { "safety" } else { "reachability" },
+            status: Status::Unknown,
+            explanation: None,
+            counterexample: None,
+            shortest: false,
+        };
+        match trace.take_if(|t| t.property == prop.name) {
+            Some(t) => record_violation(model, &mut verdict, &mut diags, t, shortest),
+            None if !safety => {
+                let shown = verdicts
+                    .iter()
+                    .filter_map(|v: &PropertyVerdict| v.counterexample.as_ref())
+                    .chain(trace.as_ref())
+                    .any(|t| {
+                        std::iter::once(&t.init)
+                            .chain(t.steps.iter().map(|s| &s.state))
+                            .any(|s| (prop.condition)(model, s))
+                    });
+                if shown {
+                    verdict.status = Status::Holds;
+                }
+            }
+            None => {}
+        }
+        verdicts.push(verdict);
+    }
+    let result = RaftCheck {
+        model: model.clone(),
+        complete: false,
+        unique_states: states,
+        generated_states: states,
+        max_depth,
+        elapsed_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        properties: verdicts,
+    };
+    (result, diags)
+}
+
 /// The shortest replayable counterexample to `property`, if the bounded BFS finds one.
 pub fn shortest_counterexample(
     model: &RaftModel,
     property: &'static str,
     max_states: usize,
 ) -> Option<Trace> {
-    match shortest(model, property, max_states)? {
-        Search::Found(trace) => replay(model, &trace).is_ok().then_some(trace),
-        Search::Exhausted { .. } | Search::Cut { .. } => None,
+    match shortest(model, property, max_states)?.0 {
+        Search::Found(trace) => replay(model, &trace).is_ok().then_some(*trace),
+        Search::Exhausted | Search::Cut => None,
     }
 }
 

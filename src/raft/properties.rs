@@ -92,9 +92,10 @@ pub fn explain(m: &RaftModel, s: &RaftState, name: &str) -> String {
         ELECTION_SAFETY => (0..=super::model::MAX_TERM)
             .find_map(|t| {
                 let leaders: Vec<String> = s.elected_in(t).map(id).collect();
+                let all = if leaders.len() == 2 { "both" } else { "all" };
                 (leaders.len() > 1).then(|| {
                     format!(
-                        "{} were all elected leader of term {t}",
+                        "{} were {all} elected leader of term {t}",
                         leaders.join(" and ")
                     )
                 })

@@ -41,12 +41,11 @@ fn permute_ties(
     let end = (from..order.len())
         .find(|&j| !tied(order[from], order[j]))
         .unwrap_or(order.len());
-    permute_group(order, from, from, end, tied, visit);
+    permute_group(order, from, end, tied, visit);
 }
 
 fn permute_group(
     order: &mut Vec<usize>,
-    start: usize,
     k: usize,
     end: usize,
     tied: &dyn Fn(usize, usize) -> bool,
@@ -58,7 +57,7 @@ fn permute_group(
     }
     for j in k..end {
         order.swap(k, j);
-        permute_group(order, start, k + 1, end, tied, visit);
+        permute_group(order, k + 1, end, tied, visit);
         order.swap(k, j);
     }
 }
@@ -80,9 +79,9 @@ fn rename(s: &RaftState, order: &[usize]) -> RaftState {
         let mut v = s.servers[old];
         v.set_vote(v.voted_for().map(|i| new_id[usize::from(i)]));
         v.votes = rename_mask(v.votes);
-        for p in 0..n {
-            v.next[usize::from(new_id[p])] = s.servers[old].next[p];
-            v.matched[usize::from(new_id[p])] = s.servers[old].matched[p];
+        for (p, &renamed) in new_id.iter().enumerate().take(n) {
+            v.next[usize::from(renamed)] = s.servers[old].next[p];
+            v.matched[usize::from(renamed)] = s.servers[old].matched[p];
         }
         r.servers[new] = v;
     }

@@ -30,6 +30,10 @@ pub struct Trace {
 }
 
 impl Trace {
+    pub fn actions(&self) -> Vec<Action> {
+        self.steps.iter().map(|s| s.action).collect()
+    }
+
     pub fn last_state(&self) -> &RaftState {
         self.steps.last().map_or(&self.init, |s| &s.state)
     }
@@ -89,18 +93,14 @@ impl Serialize for Trace {
     }
 }
 
-/// How a bounded search ended.
+/// How a bounded search ended; it comes with the number of states visited.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Search {
-    Found(Trace),
+    Found(Box<Trace>),
     /// Every reachable state was visited: no such state exists.
-    Exhausted {
-        states: usize,
-    },
+    Exhausted,
     /// The state budget ran out first.
-    Cut {
-        states: usize,
-    },
+    Cut,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -140,16 +140,52 @@ fn is_discovery(
 }
 
 /// The shortest path to a discovery of `property`, visiting at most `max_states` states up to
-/// symmetry. Breadth-first, so the first discovery is at minimal depth.
-pub fn shortest(model: &RaftModel, property: &'static str, max_states: usize) -> Option<Search> {
+/// symmetry. `None` if the property does not exist.
+pub fn shortest(
+    model: &RaftModel,
+    property: &'static str,
+    max_states: usize,
+) -> Option<(Search, usize)> {
     let prop = properties::by_name(property)?;
+    Some(breadth_first(model, &[prop], max_states))
+}
+
+/// The shortest path to a violation of any safety property of the model.
+pub fn first_violation(model: &RaftModel, max_states: usize) -> (Search, usize) {
+    let safety: Vec<_> = properties::all()
+        .into_iter()
+        .filter(properties::is_safety)
+        .collect();
+    breadth_first(model, &safety, max_states)
+}
+
+/// Breadth-first search for a discovery of any of `props`, so the first one found is at
+/// minimal depth; the trace names the property it is a discovery for.
+fn breadth_first(
+    model: &RaftModel,
+    props: &[stateright::Property<RaftModel>],
+    max_states: usize,
+) -> (Search, usize) {
+    let found = |s: &RaftState| {
+        props
+            .iter()
+            .find(|p| is_discovery(model, p, s))
+            .map(|p| p.name)
+    };
     let init = model.init_state();
     let init_fp = fingerprint(&init);
     // Fingerprint of a visited state -> (parent fingerprint, index of the action taken).
     let mut parents: HashMap<u64, (u64, u32)> = HashMap::new();
     parents.insert(init_fp, (init_fp, u32::MAX));
-    if is_discovery(model, &prop, &init) {
-        return Some(Search::Found(rebuild(model, property, &parents, init_fp)?));
+    let rebuilt = |parents: &HashMap<u64, (u64, u32)>, name, fp| {
+        let search = match rebuild(model, name, parents, fp) {
+            Some(t) => Search::Found(Box::new(t)),
+            None => Search::Cut,
+        };
+        (search, parents.len())
+    };
+    if let Some(name) = found(&init) {
+        return rebuilt(&parents, name, init_fp);
     }
     let mut frontier = vec![(init, init_fp)];
     let mut actions = Vec::new();
@@ -167,22 +203,18 @@ pub fn shortest(model: &RaftModel, property: &'static str, max_states: usize) ->
                     continue;
                 }
                 parents.insert(succ_fp, (fp, index as u32));
-                if is_discovery(model, &prop, &succ) {
-                    return Some(Search::Found(rebuild(model, property, &parents, succ_fp)?));
+                if let Some(name) = found(&succ) {
+                    return rebuilt(&parents, name, succ_fp);
                 }
                 if parents.len() >= max_states {
-                    return Some(Search::Cut {
-                        states: parents.len(),
-                    });
+                    return (Search::Cut, parents.len());
                 }
                 next.push((succ, succ_fp));
             }
         }
         frontier = next;
     }
-    Some(Search::Exhausted {
-        states: parents.len(),
-    })
+    (Search::Exhausted, parents.len())
 }
 
 /// Follows parent links back to the root and re-executes the action indices forward. The
@@ -223,6 +255,70 @@ fn rebuild(
         init,
         steps,
     })
+}
+
+/// Executes `actions` from the initial state, stopping at the first discovery of `property`;
+/// `None` if an action is not enabled, changes nothing, or no discovery happens.
+pub fn from_actions(
+    model: &RaftModel,
+    property: &'static str,
+    actions: &[Action],
+) -> Option<Trace> {
+    let prop = properties::by_name(property)?;
+    let init = model.init_state();
+    let mut state = init.clone();
+    let mut steps = Vec::new();
+    let mut enabled = Vec::new();
+    if is_discovery(model, &prop, &state) {
+        return Some(Trace {
+            property,
+            init,
+            steps,
+        });
+    }
+    for &action in actions {
+        enabled.clear();
+        model.enabled(&state, &mut enabled);
+        if !enabled.contains(&action) {
+            return None;
+        }
+        state = model.step(&state, action)?;
+        steps.push(Step {
+            action,
+            state: state.clone(),
+        });
+        if is_discovery(model, &prop, &state) {
+            return Some(Trace {
+                property,
+                init,
+                steps,
+            });
+        }
+    }
+    None
+}
+
+/// Shortens a trace greedily: drops any single step whose removal still leads to a discovery,
+/// until no step can go. The result is locally minimal, not necessarily shortest; it is used
+/// when the breadth-first search runs out of budget.
+pub fn shrink(model: &RaftModel, trace: Trace) -> Trace {
+    let mut best = trace;
+    'outer: loop {
+        let actions: Vec<Action> = best.steps.iter().map(|s| s.action).collect();
+        for skip in 0..actions.len() {
+            let fewer: Vec<Action> = actions
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, a)| *a)
+                .collect();
+            if let Some(t) = from_actions(model, best.property, &fewer) {
+                best = t;
+                continue 'outer;
+            }
+        }
+        return best;
+    }
 }
 
 /// Checks `trace` against the model step by step: it starts in the initial state, every
