@@ -2,7 +2,7 @@
 //! and prints unique states, states per second and peak memory per unique state.
 //!
 //! `cargo run --release --bin raft-bench -- [managers] [max_term] [max_log] [max_crashes]
-//! [threads] [--no-symmetry] [--variant NAME]`; defaults are the documented bounds (a
+//! [threads] [--no-symmetry] [--variant NAME] [--max-states GENERATED]`; defaults are the documented bounds (a
 //! variant's own bounds with `--variant`).
 
 use std::time::Instant;
@@ -24,7 +24,17 @@ fn main() {
         .position(|a| a == "--variant")
         .and_then(|i| args.get(i + 1))
         .map(|v| v.parse().unwrap_or_else(|e| panic!("{e}")));
-    let nums: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let max_states: Option<usize> = args
+        .iter()
+        .position(|a| a == "--max-states")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok());
+    let nums: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || args[i - 1] != "--max-states")
+        .filter_map(|(_, a)| a.parse().ok())
+        .collect();
     // A variant defaults to the bounds under which its counterexample exists.
     let d = variant.map_or_else(Bounds::default, Variant::bounds);
     let get = |i: usize, default: usize| nums.get(i).copied().unwrap_or(default);
@@ -36,10 +46,12 @@ fn main() {
     };
     let threads = get(4, 2);
     let model = RaftModel::new(managers, bounds, variant).unwrap_or_else(|e| panic!("{e}"));
+    let defaults = CheckOptions::default();
     let options = CheckOptions {
         threads,
         symmetry,
-        ..CheckOptions::default()
+        max_states: max_states.unwrap_or(defaults.max_states),
+        ..defaults
     };
     let start = Instant::now();
     let (result, _) = check(&model, &options);

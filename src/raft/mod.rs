@@ -19,7 +19,9 @@ pub mod variant;
 pub use check::{check, shortest_counterexample, CheckOptions, PropertyVerdict, RaftCheck};
 pub use explore::{serve_explorer, ExploreError};
 pub use model::{Action, Bounds, BoundsError, RaftModel, RaftState};
-pub use quorum::{analyze, render_quorum, QuorumAnalysis, WhatIf, WhatIfOutcome};
+pub use quorum::{
+    analyze, render_quorum, verdict as quorum_verdict, QuorumAnalysis, WhatIf, WhatIfOutcome,
+};
 pub use render::{render_check, render_mermaid, render_timeline};
 pub use trace::{replay, ReplayError, Trace};
 pub use variant::Variant;

@@ -348,3 +348,32 @@ fn variants_parse_by_name() {
     }
     assert!("nope".parse::<Variant>().is_err());
 }
+
+#[test]
+fn verdict_json_carries_the_counterexample() {
+    let (_, r) = variant_counterexample(Variant::NoPersistence, 1_000_000);
+    let v = r.verdict();
+    let es = &v.details["properties"][0];
+    assert_eq!(es["name"], ELECTION_SAFETY);
+    assert_eq!(es["status"], "violated");
+    let steps = es["counterexample"]["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 7);
+    assert_eq!(steps[0]["action"]["action"], "timeout");
+    assert!(render_check(&r).contains("violated  Election Safety"));
+}
+
+#[test]
+fn explorer_refuses_non_loopback_and_busy_addresses() {
+    let m = model(3, 1, 0, 0);
+    let public: std::net::SocketAddr = "192.0.2.1:3000".parse().expect("addr");
+    assert!(matches!(
+        serve_explorer(m.clone(), public),
+        Err(ExploreError::NotLoopback(_))
+    ));
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = busy.local_addr().expect("addr");
+    assert!(matches!(
+        serve_explorer(m, addr),
+        Err(ExploreError::Bind { .. })
+    ));
+}
