@@ -2,7 +2,8 @@
 //! the same situation. The representative is the smallest renaming (in the derived order of
 //! `RaftState`) among those that list servers by their id-free local state; only servers tied
 //! on that state are permuted, so the candidates are few except in near-initial states. Every
-//! candidate is a renaming of the state, so the reduction is sound whatever the tie-breaking.
+//! candidate is a renaming of the state (so the reduction is sound), and a renamed state has
+//! the same set of candidates (so the representative is canonical).
 
 use super::message::Packed;
 use super::model::{elected_bit, RaftState, MAX_MANAGERS, MAX_TERM};
