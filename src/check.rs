@@ -167,6 +167,17 @@ pub fn run(
             },
         );
     let rollout = check_rollouts(&loaded, exact_plan, check.rollout.as_ref(), &mut report);
+    if let Some(cluster) = loaded
+        .cluster
+        .as_ref()
+        .filter(|c| c.managers().next().is_some())
+    {
+        let (analysis, diags) = crate::raft::analyze(cluster, &[]);
+        report.findings.extend(diags);
+        report
+            .verdicts
+            .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
+    }
     drop_repeated_causes(&mut report.findings);
     Checked {
         loaded,

@@ -11,6 +11,7 @@ pub mod graph;
 pub mod loading;
 pub mod model;
 pub mod placement;
+pub mod raft;
 pub mod report;
 pub mod rollout;
 pub mod scheduler;

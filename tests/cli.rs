@@ -273,3 +273,69 @@ fn simulate_and_graph_commands() {
         .unwrap();
     assert!(String::from_utf8_lossy(&mermaid.stdout).starts_with("flowchart"));
 }
+
+// Issue 6: the quorum of the inventory's managers, with what-ifs, and a Raft teaching variant.
+#[test]
+fn quorum_and_raft_commands() {
+    let out = swarmproof()
+        .args(["quorum", "models/ha-web", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["verdicts"]["quorum"]["status"], "holds");
+    let demote = swarmproof()
+        .args(["quorum", "models/ha-web", "--demote", "manager-a"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&demote.stdout);
+    assert!(text.contains("demote manager-a"), "{text}");
+    let raft = swarmproof()
+        .args([
+            "raft",
+            "--managers",
+            "3",
+            "--variant",
+            "no-persistence",
+            "--mermaid",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(raft.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&raft.stdout);
+    assert!(
+        text.contains("Election Safety violated") && text.contains("sequenceDiagram"),
+        "{text}"
+    );
+    let bad = swarmproof()
+        .args(["raft", "--managers", "40"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let not_loopback = swarmproof()
+        .args(["explore", "raft", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(not_loopback.status.code(), Some(2));
+}
+
+// Issue 5: `update` prints per-service verdicts and timelines.
+#[test]
+fn update_command() {
+    let out = swarmproof()
+        .args(["update", "models/ha-web", "--service", "db"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("db: unsafe"), "{text}");
+    assert!(
+        text.contains("no-full-outage") && text.contains("t1:"),
+        "{text}"
+    );
+    let missing = swarmproof()
+        .args(["update", "models/ha-web", "--service", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}

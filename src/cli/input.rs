@@ -162,3 +162,20 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs, InputError> {
         diagnostics,
     })
 }
+
+/// Reads an inventory alone (`quorum`): a file, or a folder holding nodes.yml.
+pub fn read_inventory(path: &Path) -> Result<(SourceMap, FileId), InputError> {
+    let file = if path.is_dir() {
+        first_existing(path, NODES_NAMES).ok_or_else(|| {
+            unreadable(
+                path,
+                format!("the folder has none of {}", NODES_NAMES.join(", ")),
+            )
+        })?
+    } else {
+        path.to_path_buf()
+    };
+    let mut sources = SourceMap::new();
+    let id = sources.add(file.display().to_string(), read_text(&file)?);
+    Ok((sources, id))
+}

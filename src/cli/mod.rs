@@ -36,6 +36,10 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Model-check each service's rolling update and rollback; print verdicts and shortest counterexamples.
     Update(UpdateArgs),
+    /// The managers' Raft quorum: fault tolerance, failure sets that lose it, promote/demote/remove what-ifs.
+    Quorum(QuorumArgs),
+    /// Model-check Raft as Swarm's managers run it, or a teaching variant that breaks one rule.
+    Raft(RaftArgs),
     /// Serve stateright's Explorer on a model, to step through it in a browser.
     #[command(subcommand)]
     Explore(ExploreCommand),
@@ -251,8 +255,93 @@ pub struct UpdateArgs {
     pub mermaid: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct QuorumArgs {
+    /// The node inventory (swarmproof's format or `docker node inspect` JSON), or a folder with nodes.yml.
+    pub nodes: PathBuf,
+    /// What if NODE were promoted to manager (repeatable; applied in order).
+    #[arg(long)]
+    pub promote: Vec<String>,
+    /// What if manager NODE were demoted.
+    #[arg(long)]
+    pub demote: Vec<String>,
+    /// What if NODE were removed from the swarm.
+    #[arg(long)]
+    pub remove: Vec<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PlanFormat,
+}
+
+/// The Raft model and its bounds.
+#[derive(Args, Debug, Clone)]
+pub struct RaftModelFlags {
+    /// Number of managers.
+    #[arg(long, default_value_t = 3)]
+    pub managers: usize,
+    /// Remove one rule of Raft, to see what breaks: no-persistence, no-log-check, commit-old-terms, accept-stale-term.
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// No server times out beyond this term.
+    #[arg(long)]
+    pub max_term: Option<u8>,
+    /// No leader appends beyond this many entries.
+    #[arg(long)]
+    pub max_log: Option<u8>,
+    /// Crash-restarts over a run.
+    #[arg(long)]
+    pub max_crashes: Option<u8>,
+}
+
+impl RaftModelFlags {
+    fn model(&self) -> Result<crate::raft::RaftModel, String> {
+        let variant = self
+            .variant
+            .as_deref()
+            .map(str::parse::<crate::raft::Variant>)
+            .transpose()?;
+        let mut bounds =
+            variant.map_or_else(crate::raft::Bounds::default, crate::raft::Variant::bounds);
+        if let Some(t) = self.max_term {
+            bounds.max_term = t;
+        }
+        if let Some(l) = self.max_log {
+            bounds.max_log = l;
+        }
+        if let Some(c) = self.max_crashes {
+            bounds.max_crashes = c;
+        }
+        crate::raft::RaftModel::new(self.managers, bounds, variant)
+            .map_err(|e| format!("{} ({})", e.0, crate::raft::codes::RAFT_BAD_BOUNDS.id))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RaftArgs {
+    #[command(flatten)]
+    pub model: RaftModelFlags,
+    /// Worker threads of the checker.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Stop after this many seconds (the verdict is then `unknown`).
+    #[arg(long)]
+    pub timeout: Option<u64>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PlanFormat,
+    /// Also print each counterexample as a Mermaid sequence diagram.
+    #[arg(long)]
+    pub mermaid: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ExploreCommand {
+    /// The Raft model of the managers.
+    Raft {
+        #[command(flatten)]
+        model: RaftModelFlags,
+        /// Address to serve on (loopback only).
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        listen: std::net::SocketAddr,
+    },
     /// The rolling update of one service, from the stack's placement.
     Update {
         /// The service whose update to explore.
@@ -301,6 +390,8 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => run_graph(&args),
         Command::Simulate(args) => run_simulate(&args),
         Command::Update(args) => run_update(&args),
+        Command::Quorum(args) => run_quorum(&args),
+        Command::Raft(args) => run_raft(&args),
         Command::Explore(cmd) => run_explore(&cmd),
         Command::Explain { code } => run_explain(code.as_deref()),
     }
@@ -578,8 +669,116 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     ))
 }
 
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+    ExitCode::from(2)
+}
+
+fn run_quorum(args: &QuorumArgs) -> ExitCode {
+    let (sources, id) = match input::read_inventory(&args.nodes) {
+        Ok(i) => i,
+        Err(e) => return fail(&e.0.message),
+    };
+    let (cluster, mut diags) = crate::loading::inventory::load_inventory(&sources, id);
+    let changes: Vec<crate::raft::WhatIf> = args
+        .promote
+        .iter()
+        .map(|n| crate::raft::WhatIf::Promote(n.clone()))
+        .chain(
+            args.demote
+                .iter()
+                .map(|n| crate::raft::WhatIf::Demote(n.clone())),
+        )
+        .chain(
+            args.remove
+                .iter()
+                .map(|n| crate::raft::WhatIf::Remove(n.clone())),
+        )
+        .collect();
+    let (analysis, quorum_diags) = crate::raft::analyze(&cluster, &changes);
+    diags.extend(quorum_diags);
+    let mut report = Report {
+        findings: diags,
+        ..Report::default()
+    };
+    report
+        .verdicts
+        .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
+    let text = match args.format {
+        PlanFormat::Json => render::render_json(&report, &sources),
+        PlanFormat::Text => {
+            use std::io::IsTerminal;
+            crate::raft::render_quorum(&analysis)
+                + "\n"
+                + &render::render_human(&report, &sources, std::io::stdout().is_terminal())
+        }
+    };
+    let written = write_stdout(&text);
+    if written != ExitCode::SUCCESS {
+        return written;
+    }
+    ExitCode::from(u8::from(
+        !analysis.is_safe() || exit_status(&report, false) != 0,
+    ))
+}
+
+fn run_raft(args: &RaftArgs) -> ExitCode {
+    let model = match args.model.model() {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let options = crate::raft::CheckOptions {
+        threads: args.threads.max(1),
+        timeout: args.timeout.map(std::time::Duration::from_secs),
+        ..Default::default()
+    };
+    let (result, diags) = crate::raft::check(&model, &options);
+    let verdict = result.verdict();
+    let text = match args.format {
+        PlanFormat::Json => serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n",
+        PlanFormat::Text => {
+            let mut out = crate::raft::render_check(&result);
+            if args.mermaid {
+                for trace in result
+                    .properties
+                    .iter()
+                    .filter_map(|p| p.counterexample.as_ref())
+                {
+                    out.push_str(&crate::raft::render_mermaid(&result.model, trace));
+                    out.push('\n');
+                }
+            }
+            let report = Report {
+                findings: diags,
+                ..Report::default()
+            };
+            out + "\n"
+                + &render::render_human(&report, &crate::diagnostics::SourceMap::new(), false)
+        }
+    };
+    let written = write_stdout(&text);
+    if written != ExitCode::SUCCESS {
+        return written;
+    }
+    ExitCode::from(u8::from(verdict.status != crate::report::Status::Holds))
+}
+
 fn run_explore(cmd: &ExploreCommand) -> ExitCode {
     match cmd {
+        ExploreCommand::Raft { model, listen } => {
+            let model = match model.model() {
+                Ok(m) => m,
+                Err(e) => return fail(e),
+            };
+            let _ = writeln!(
+                std::io::stderr(),
+                "Explorer for the Raft model: http://{listen}/ (Ctrl-C to stop)"
+            );
+            match crate::raft::serve_explorer(model, *listen) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
         ExploreCommand::Update {
             service,
             input,

@@ -44,6 +44,7 @@ pub fn all() -> Vec<&'static Code> {
         crate::placement::codes::ALL,
         crate::scheduler::codes::ALL,
         crate::rollout::codes::ALL,
+        crate::raft::codes::ALL,
         crate::graph::codes::ALL,
     ]
     .into_iter()
