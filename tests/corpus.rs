@@ -204,3 +204,163 @@ fn clean_files_have_no_load_errors() {
         assert!(errors.is_empty(), "{name}: {:?}", summary(&l));
     }
 }
+
+/// The dependency, network and storage findings (SP50xx) of each corpus file, read in place,
+/// with no inventory. Each row is what INDEX.md says a checker should see for that file.
+#[test]
+fn graph_findings_match_the_index() {
+    let expected: &[(&str, &[&str])] = &[
+        // #10: the rexray volumes are plugin-backed, not node-local; `proxy` is external.
+        ("BretFisher__dogvscat__stack-ghost.yml", &["SP5015:"]),
+        // #8: consul's local volume follows the scheduler; traefik-init names dockersocket
+        // (`--docker.endPoint`) without sharing a network with it.
+        (
+            "BretFisher__dogvscat__stack-proxy-global.yml",
+            &["SP5010:traefik-init", "SP5020:consul"],
+        ),
+        // #12: the external network `bridge`.
+        ("BretFisher__dogvscat__stack-prune.yml", &["SP5015:"]),
+        // #11: the external secret.
+        ("BretFisher__dogvscat__stack-rexray.yml", &["SP5015:"]),
+        // #9: local volumes of db and redis; dnsrr without published ports is fine.
+        (
+            "BretFisher__dogvscat__stack-voting.yml",
+            &["SP5015:", "SP5020:db", "SP5020:redis"],
+        ),
+        (
+            "BretFisher__udemy-docker-mastery__swarm-stack-4__answer__voting-app-placement.yml",
+            &[],
+        ),
+        // #28: dnsrr with host-mode ports is legal; NFS through the local driver is shared.
+        (
+            "Mailu__Mailu__docs__swarm__1.5__docker-compose-stack-simple.yml",
+            &[],
+        ),
+        // #22: the seed's local volume.
+        (
+            "colinmollenhour__mariadb-galera-swarm__examples__swarm__docker-compose.yml",
+            &["SP5020:seed"],
+        ),
+        (
+            "crazy-max__swarm-cronjob__test__replicated-job-basic.yml",
+            &[],
+        ),
+        // #33: dependencies outside the stack, dnsrr with ingress ports, external objects,
+        // relative binds, replicas sharing host paths.
+        (
+            "docker__cli__cli__compose__loader__full-example.yml",
+            &[
+                "SP5004:foo",
+                "SP5004:foo",
+                "SP5013:foo",
+                "SP5015:",
+                "SP5015:",
+                "SP5021:foo",
+                "SP5021:foo",
+                "SP5021:foo",
+                "SP5021:foo",
+                "SP5022:foo",
+                "SP5022:foo",
+                "SP5022:foo",
+                "SP5022:foo",
+            ],
+        ),
+        // #1: db's local volume on whichever manager ran it first.
+        (
+            "dockersamples__example-voting-app__docker-stack.legacy-f0fb81f.yml",
+            &["SP5020:db"],
+        ),
+        // #17: the two external basic-auth secrets.
+        (
+            "openfaas__faas__docker-compose.yml",
+            &["SP5015:", "SP5015:"],
+        ),
+        // #38: no placement, absolute binds on random nodes.
+        (
+            "sameersbn__docker-gitlab__contrib__docker-swarm__docker-compose.yml",
+            &["SP5020:gitlab", "SP5020:postgresql", "SP5020:redis"],
+        ),
+        // #2: named volumes on managers; the hard-coded docker_gwbridge address.
+        (
+            "stefanprodan__swarmprom__docker-compose.yml",
+            &[
+                "SP5016:dockerd-exporter",
+                "SP5020:alertmanager",
+                "SP5020:grafana",
+                "SP5020:prometheus",
+            ],
+        ),
+        // #15: couchdb and influxdb on local volumes with no constraint (swarmpit#559).
+        (
+            "swarmpit__swarmpit__docker-compose.yml",
+            &["SP5020:db", "SP5020:influxdb"],
+        ),
+        (
+            "tiangolo__dockerswarm.rocks__docs__portainer.yml",
+            &["SP5015:"],
+        ),
+        // #7: the label-pinned fix of #15: only the external network remains.
+        (
+            "tiangolo__dockerswarm.rocks__docs__swarmpit.yml",
+            &["SP5015:"],
+        ),
+        // #19 and #20: relative bind mounts pinned only to managers.
+        (
+            "vegasbrianc__prometheus__docker-stack.yml",
+            &[
+                "SP5020:grafana",
+                "SP5020:prometheus",
+                "SP5021:alertmanager",
+                "SP5021:grafana",
+                "SP5021:prometheus",
+            ],
+        ),
+        (
+            "vegasbrianc__prometheus__docker-traefik-stack.yml",
+            &[
+                "SP5020:grafana",
+                "SP5020:prometheus",
+                "SP5021:alertmanager",
+                "SP5021:grafana",
+                "SP5021:prometheus",
+            ],
+        ),
+        ("wurstmeister__kafka-docker__docker-compose-swarm.yml", &[]),
+    ];
+    assert_eq!(expected.len(), corpus_files().len());
+    for (name, want) in expected {
+        let text = std::fs::read_to_string(corpus_dir().join(name)).unwrap();
+        let l = load_texts(&[&text], None, &[("DOMAIN", "example.com")]);
+        let g = swarmproof::graph::check(&l.loaded.stack, None);
+        let mut got: Vec<String> = g
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}:{}", d.code.id, d.service.clone().unwrap_or_default()))
+            .collect();
+        got.sort();
+        assert_eq!(got, *want, "{name}");
+    }
+}
+
+// INDEX #8, #9: `local` driver with `size: 1`; #11: a global "job" written with restart none.
+#[test]
+fn local_size_option_and_global_run_once() {
+    for (name, want) in [
+        (
+            "BretFisher__dogvscat__stack-proxy-global.yml",
+            vec!["SP0117"],
+        ),
+        (
+            "BretFisher__dogvscat__stack-voting.yml",
+            vec!["SP0117", "SP0117"],
+        ),
+        ("BretFisher__dogvscat__stack-rexray.yml", vec!["SP0116"]),
+    ] {
+        let l = load(name);
+        let got: Vec<&str> = codes(&l)
+            .into_iter()
+            .filter(|c| *c == "SP0116" || *c == "SP0117")
+            .collect();
+        assert_eq!(got, want, "{name}: {:?}", summary(&l));
+    }
+}

@@ -7,6 +7,7 @@ mod cx;
 mod depends_on;
 mod deploy;
 pub mod interpolate;
+mod lints;
 mod merge;
 mod ports;
 pub mod schema;
@@ -315,6 +316,7 @@ fn lower(tree: &Yaml, minor: u32, name: &str) -> (Stack, Vec<Diagnostic>) {
     add_default_network(&mut stack);
     check_references(&mut cx, &stack);
     cx.diags.extend(depends_on::depends_on_findings(&stack));
+    cx.diags.extend(lints::lints(&stack));
     (stack, cx.diags)
 }
 

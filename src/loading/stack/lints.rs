@@ -1,0 +1,35 @@
+//! Stack-level findings that need more than one key: patterns that load fine but do not do
+//! what their authors meant (corpus INDEX #8, #9, #11).
+
+use crate::diagnostics::Diagnostic;
+use crate::loading::codes;
+use crate::model::{Mode, RestartCondition, Stack};
+
+pub fn lints(stack: &Stack) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for s in &stack.services {
+        if s.mode.value == Mode::Global && *s.restart_policy.condition == RestartCondition::None {
+            out.push(
+                Diagnostic::info(&codes::GLOBAL_RUN_ONCE, format!("{} is global with restart condition none: it runs once per node and then shows 0/N", s.name))
+                    .with_service(&s.name)
+                    .with_primary(s.restart_policy.condition.span, "tasks are not replaced when they exit")
+                    .with_help("use `mode: global-job` for a one-off task on every node"),
+            );
+        }
+    }
+    for v in stack
+        .volumes
+        .iter()
+        .filter(|v| v.driver == "local" && !v.external)
+    {
+        if let Some(size) = v.driver_opts.get("size") {
+            out.push(
+                Diagnostic::warning(&codes::LOCAL_VOLUME_SIZE, format!("volume {} asks the local driver for size {size:?}", v.name))
+                    .with_primary(v.span, "\"quota size requested but no quota support\" unless the node uses XFS project quotas")
+                    .with_note(if size.bytes().all(|b| b.is_ascii_digit()) { format!("{size} without a unit is {size} bytes") } else { "the size applies only where project quotas are enabled".to_string() })
+                    .with_help("remove `size`, or use a volume plugin that supports sizes"),
+            );
+        }
+    }
+    out
+}
