@@ -34,18 +34,7 @@ pub fn stack(services: Vec<Service>) -> Stack {
 }
 
 pub fn network(name: &str) -> Network {
-    Network {
-        name: name.into(),
-        full_name: format!("st_{name}"),
-        driver: "overlay".into(),
-        external: false,
-        attachable: false,
-        internal: false,
-        encrypted: false,
-        subnets: Vec::new(),
-        driver_opts: Default::default(),
-        span: None,
-    }
+    Network::overlay(name, format!("st_{name}"), None)
 }
 
 pub fn volume(name: &str, driver: &str) -> Volume {

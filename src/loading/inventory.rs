@@ -23,12 +23,7 @@ pub fn load_inventory(sources: &SourceMap, file: FileId) -> (Cluster, Vec<Diagno
     let tree = match yaml::parse(file, source) {
         Ok(t) => t,
         Err(e) => {
-            let code = if e.budget {
-                &codes::YAML_BUDGET
-            } else {
-                &codes::YAML_SYNTAX
-            };
-            diags.push(Diagnostic::error(code, e.message).with_primary(Some(e.span), "here"));
+            diags.push(e.diagnostic());
             return (cluster, diags);
         }
     };

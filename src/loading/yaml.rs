@@ -174,6 +174,19 @@ pub struct YamlError {
     pub budget: bool,
 }
 
+impl YamlError {
+    /// The finding: a syntax error, or a document the budget refused.
+    pub fn diagnostic(&self) -> crate::diagnostics::Diagnostic {
+        let code = if self.budget {
+            &crate::loading::codes::YAML_BUDGET
+        } else {
+            &crate::loading::codes::YAML_SYNTAX
+        };
+        crate::diagnostics::Diagnostic::error(code, self.message.clone())
+            .with_primary(Some(self.span), "here")
+    }
+}
+
 fn span_of(file: FileId, source: &SourceFile, loc: &Location) -> Span {
     let line = loc.line() as usize;
     let column = loc.column() as usize;

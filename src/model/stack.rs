@@ -22,6 +22,28 @@ pub struct Network {
     pub span: Option<Span>,
 }
 
+impl Network {
+    /// An overlay network with no options: what a bare `networks: {name: }` entry creates.
+    pub fn overlay(
+        name: impl Into<String>,
+        full_name: impl Into<String>,
+        span: Option<Span>,
+    ) -> Self {
+        Network {
+            name: name.into(),
+            full_name: full_name.into(),
+            driver: "overlay".to_string(),
+            external: false,
+            attachable: false,
+            internal: false,
+            encrypted: false,
+            subnets: Vec::new(),
+            driver_opts: BTreeMap::new(),
+            span,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Volume {
     pub name: String,

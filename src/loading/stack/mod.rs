@@ -51,14 +51,7 @@ pub fn load_stack(
         let mut tree = match yaml::parse(file, source) {
             Ok(t) => t,
             Err(e) => {
-                let code = if e.budget {
-                    &codes::YAML_BUDGET
-                } else {
-                    &codes::YAML_SYNTAX
-                };
-                diags.push(
-                    Diagnostic::error(code, e.message.clone()).with_primary(Some(e.span), "here"),
-                );
+                diags.push(e.diagnostic());
                 continue;
             }
         };
@@ -327,18 +320,10 @@ fn add_default_network(stack: &mut Stack) {
         .iter()
         .any(|s| s.networks.iter().any(|n| n.name == "default"));
     if used && stack.network("default").is_none() {
-        stack.networks.push(crate::model::Network {
-            name: "default".to_string(),
-            full_name: format!("{}_default", stack.name),
-            driver: "overlay".to_string(),
-            external: false,
-            attachable: false,
-            internal: false,
-            encrypted: false,
-            subnets: Vec::new(),
-            driver_opts: Default::default(),
-            span: None,
-        });
+        let full_name = format!("{}_default", stack.name);
+        stack
+            .networks
+            .push(crate::model::Network::overlay("default", full_name, None));
     }
 }
 

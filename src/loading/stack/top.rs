@@ -27,18 +27,7 @@ pub fn lower_networks(cx: &mut Cx, y: &Yaml, stack: &str) -> Vec<Network> {
     let mut out = Vec::new();
     for (name, v, span) in entries(cx, y, "networks") {
         let what = format!("networks.{name}");
-        let mut n = Network {
-            full_name: format!("{stack}_{name}"),
-            name: name.clone(),
-            driver: "overlay".to_string(),
-            external: false,
-            attachable: false,
-            internal: false,
-            encrypted: false,
-            subnets: Vec::new(),
-            driver_opts: BTreeMap::new(),
-            span: Some(span),
-        };
+        let mut n = Network::overlay(name.clone(), format!("{stack}_{name}"), Some(span));
         let mut explicit_name = None;
         for (key, val, _) in cx.object(v, &what, "network", schema::NETWORK) {
             let w = format!("{what}.{key}");
