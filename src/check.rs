@@ -190,8 +190,7 @@ pub fn run(
     }
 }
 
-/// The rolling update of every service, started from the validated placement plan. Without an
-/// inventory or a plan there is no starting point, and the verdict says so.
+/// The rolling update of every service, started from the validated placement plan.
 fn check_rollouts(
     loaded: &Loaded,
     plan: Option<&crate::placement::Plan>,
@@ -201,13 +200,16 @@ fn check_rollouts(
     let Some(options) = options else {
         return Vec::new();
     };
-    let (Some(cluster), Some(plan)) = (&loaded.cluster, plan) else {
-        let why = if loaded.cluster.is_none() {
-            "no inventory to start the update from"
-        } else {
-            "no placement plan to start the update from"
-        };
-        report.verdicts.insert("rollout".to_string(), not_run(why));
+    // Like placement and the scheduler, the update check needs an inventory; with one but no
+    // placement there is no state to start the update from.
+    let Some(cluster) = &loaded.cluster else {
+        return Vec::new();
+    };
+    let Some(plan) = plan else {
+        report.verdicts.insert(
+            "rollout".to_string(),
+            not_run("no placement plan to start the update from"),
+        );
         return Vec::new();
     };
     let results: Vec<_> = crate::rollout::inputs_from_plan(&loaded.stack, cluster, plan)
