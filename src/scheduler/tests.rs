@@ -818,11 +818,55 @@ proptest! {
             if s.is_complete() {
                 prop_assert_eq!(validate(&st, &cl, &s.plan()), Ok(()));
                 prop_assert!(brute_force(&st, &cl).is_some());
+                // The exact placement check (SMT path included) agrees.
+                let exact = crate::placement::check_placement(&st, &cl, &crate::placement::PlacementOptions { suggest: false, ..Default::default() });
+                prop_assert_eq!(exact.status, Status::Holds);
                 prop_assert_eq!(compare(&st, &cl, &s, None).verdict, ComparisonVerdict::Agree);
             } else if brute_force(&st, &cl).is_none() {
                 prop_assert!(!s.pending.is_empty());
             }
         }
+    }
+}
+
+// Issue 4 acceptance with the real exact solver: for each hand-made stack the placement check
+// finds a validated plan, and `check` reports the feasible-but-Pending finding with a remedy.
+#[test]
+fn feasible_but_pending_against_the_placement_check() {
+    for (name, (st, cl)) in [
+        ("fragmentation", fragmentation()),
+        ("port collision", port_collision()),
+        ("global squeezed", global_squeezed()),
+    ] {
+        let exact = crate::placement::check_placement(
+            &st,
+            &cl,
+            &crate::placement::PlacementOptions {
+                suggest: false,
+                ..Default::default()
+            },
+        );
+        assert_eq!(exact.status, Status::Holds, "{name}: {}", exact.summary);
+        let plan = exact.plan.as_ref().expect("a validated plan");
+        let c = crate::scheduler::check(&st, &cl, Some(plan)).unwrap();
+        assert_eq!(c.verdict().status, Status::Violated, "{name}");
+        assert_eq!(
+            c.comparison.verdict,
+            ComparisonVerdict::FeasibleButPending,
+            "{name}"
+        );
+        let f = &c.comparison.findings[0];
+        assert!(
+            !f.remedies.is_empty() && f.remedies.iter().all(|r| r.verified == Status::Holds),
+            "{name}: {:?}",
+            f.remedies
+        );
+        assert!(
+            c.diagnostics.iter().any(|d| d.code.id == "SP2001"
+                && d.message
+                    .starts_with("feasible, but Swarm's scheduler leaves")),
+            "{name}"
+        );
     }
 }
 
