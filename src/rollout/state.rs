@@ -308,15 +308,14 @@ impl RolloutState {
     /// Clears node fields that no longer mean anything (the node of a task that holds none), so
     /// that states differing only there are one state.
     pub fn normalize(&mut self) {
-        for i in 0..self.slot_count() {
-            let mut s = self.slot(i);
-            if !s.cur.state.holds_node() {
-                s.cur_node = 0;
+        let slots = self.slot_count();
+        for b in self.0[HEADER..HEADER + SLOT * slots].chunks_exact_mut(SLOT) {
+            if !TaskState::from_bits(b[0]).holds_node() {
+                b[3] = 0;
             }
-            if !s.rep.state.holds_node() {
-                s.rep_node = 0;
+            if !TaskState::from_bits(b[1]).holds_node() {
+                b[4] = 0;
             }
-            self.set_slot(i, s);
         }
     }
 
@@ -350,9 +349,19 @@ impl RolloutState {
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29)
         };
-        let mut sig: Vec<(u8, u8, u64, usize)> = (0..nodes)
-            .map(|n| (node_class[n], self.draining(n), 0, n))
-            .collect();
+        // Per node: (class, draining, signature of the tasks it holds, index); on the stack for
+        // the usual small clusters (this runs on every successor of the search).
+        let mut small = [(0u8, 0u8, 0u64, 0usize); 16];
+        let mut large = Vec::new();
+        let sig: &mut [(u8, u8, u64, usize)] = if nodes <= small.len() {
+            &mut small[..nodes]
+        } else {
+            large.resize(nodes, (0, 0, 0, 0));
+            &mut large
+        };
+        for (n, e) in sig.iter_mut().enumerate() {
+            *e = (node_class[n], self.draining(n), 0, n);
+        }
         for i in 0..slots {
             let b = self.slot_bytes(i);
             if TaskState::from_bits(b[0]).holds_node() {
@@ -425,27 +434,24 @@ impl fmt::Debug for RolloutState {
     }
 }
 
-/// Sorts the 5-byte slot records of an encoded state in place.
+/// Sorts the 5-byte slot records of an encoded state in place (byte-wise order).
 fn sort_slots(buf: &mut [u8], n: usize) {
     let slots = &mut buf[HEADER..HEADER + SLOT * n];
-    if n <= 16 {
-        // Insertion sort: no allocation, and states differ from a sorted one in few slots.
-        for i in 1..n {
-            let mut j = i;
-            while j > 0 && slots[SLOT * (j - 1)..SLOT * j] > slots[SLOT * j..SLOT * (j + 1)] {
-                let (a, b) = slots.split_at_mut(SLOT * j);
-                a[SLOT * (j - 1)..].swap_with_slice(&mut b[..SLOT]);
-                j -= 1;
-            }
-        }
-        return;
+    // A record read big-endian into a u64 orders like its bytes.
+    let word = |c: &[u8]| u64::from_be_bytes([0, 0, 0, c[0], c[1], c[2], c[3], c[4]]);
+    let mut small = [0u64; 32];
+    let mut large = Vec::new();
+    let words: &mut [u64] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        large.resize(n, 0);
+        &mut large
+    };
+    for (w, c) in words.iter_mut().zip(slots.chunks_exact(SLOT)) {
+        *w = word(c);
     }
-    let mut records: Vec<[u8; SLOT]> = slots
-        .chunks_exact(SLOT)
-        .map(|c| [c[0], c[1], c[2], c[3], c[4]])
-        .collect();
-    records.sort_unstable();
-    for (dst, r) in slots.chunks_exact_mut(SLOT).zip(records) {
-        dst.copy_from_slice(&r);
+    words.sort_unstable();
+    for (dst, w) in slots.chunks_exact_mut(SLOT).zip(words.iter()) {
+        dst.copy_from_slice(&w.to_be_bytes()[3..]);
     }
 }

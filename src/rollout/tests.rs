@@ -457,7 +457,7 @@ fn check_model(m: &RolloutModel, symmetric: Symmetry) -> search::SearchResult {
         Symmetry::Slots => &slots_only,
         Symmetry::SlotsAndNodes => &full,
     };
-    search::bfs(m, bounds, key, &mut |_| {})
+    search::bfs(m, bounds, key, &[PropertyId::Progress.name()], &mut |_| {})
 }
 
 #[test]
