@@ -338,9 +338,10 @@ impl RolloutState {
 
     /// Like `write_canonical`, and also renames nodes within each class of `node_class` (nodes
     /// the filters and the scheduler's ranking cannot tell apart): nodes are ordered by class,
-    /// then by a signature of what they hold. Equal keys mean the states differ by a renaming
-    /// of slots and of equivalent nodes, which is all soundness needs; symmetric states with
-    /// tied signatures may keep different keys (less reduction, never a wrong one).
+    /// then by a signature of what they hold, and nodes tied on that are tried in every order,
+    /// keeping the smallest key. Equal keys mean the states differ by a renaming of slots and
+    /// of equivalent nodes, which is all soundness needs; states of one orbit get one key unless
+    /// a tie has more than `MAX_TIE_ORDERS` orders (less reduction then, never a wrong one).
     pub fn write_symmetric(&self, node_class: &[u8], buf: &mut Vec<u8>) {
         let slots = self.slot_count();
         let nodes = node_class.len();
@@ -349,11 +350,10 @@ impl RolloutState {
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29)
         };
-        // Per node: (class, draining, signature of the tasks it holds, index); on the stack for
-        // the usual small clusters (this runs on every successor of the search).
-        let mut small = [(0u8, 0u8, 0u64, 0usize); 16];
+        // On the stack for the usual small clusters (this runs on every successor of the search).
+        let mut small: [Sig; 16] = [(0, 0, 0, 0); 16];
         let mut large = Vec::new();
-        let sig: &mut [(u8, u8, u64, usize)] = if nodes <= small.len() {
+        let sig: &mut [Sig] = if nodes <= small.len() {
             &mut small[..nodes]
         } else {
             large.resize(nodes, (0, 0, 0, 0));
@@ -374,9 +374,40 @@ impl RolloutState {
             }
         }
         sig.sort_unstable();
+        self.write_relabelled(sig, buf);
+        // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
+        // a renaming of equivalent nodes, and the smallest key over all of them makes the key
+        // the same for every state of an orbit. Past `MAX_TIE_ORDERS` the first order is kept
+        // (still a renaming: less reduction, never a wrong one).
+        let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
+        if !sig.windows(2).any(|w| tied(&w[0], &w[1])) {
+            return;
+        }
+        let runs = tied_runs(sig, tied);
+        let orders = runs.iter().try_fold(1usize, |acc, r| {
+            (1..=r.len())
+                .try_fold(acc, |f, k| f.checked_mul(k))
+                .filter(|&f| f <= MAX_TIE_ORDERS)
+        });
+        if orders.is_none() {
+            return;
+        }
+        let mut candidate = Vec::with_capacity(buf.len());
+        permute_runs(sig, &runs, &mut |sig| {
+            self.write_relabelled(sig, &mut candidate);
+            if candidate < *buf {
+                std::mem::swap(buf, &mut candidate);
+            }
+        });
+    }
+
+    /// Writes the state with node `sig[k].3` renamed `k` (slots sorted), then the draining
+    /// counts in that order.
+    fn write_relabelled(&self, sig: &[Sig], buf: &mut Vec<u8>) {
+        let slots = self.slot_count();
         let mut label = [0u8; 256];
-        for (k, &(_, _, _, n)) in sig.iter().enumerate() {
-            label[n] = k as u8;
+        for (k, e) in sig.iter().enumerate() {
+            label[e.3] = k as u8;
         }
         buf.clear();
         buf.extend_from_slice(&self.0[..HEADER + SLOT * slots]);
@@ -390,7 +421,7 @@ impl RolloutState {
                 b[4] = label[usize::from(b[4])];
             }
         }
-        buf.extend(sig.iter().map(|&(_, d, _, _)| d));
+        buf.extend(sig.iter().map(|e| e.1));
         sort_slots(buf, slots);
     }
 
@@ -432,6 +463,55 @@ impl fmt::Debug for RolloutState {
         write!(f, "\n  draining per node: {draining:?}")?;
         Ok(())
     }
+}
+
+/// Orders of tied nodes tried per key at most (4 interchangeable nodes: 24).
+const MAX_TIE_ORDERS: usize = 24;
+
+/// Per node: class, draining count, signature of the tasks it holds, index.
+type Sig = (u8, u8, u64, usize);
+
+/// Position ranges of runs of ≥ 2 tied nodes.
+fn tied_runs(sig: &[Sig], tied: impl Fn(&Sig, &Sig) -> bool) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for k in 1..=sig.len() {
+        if k == sig.len() || !tied(&sig[k], &sig[start]) {
+            if k - start >= 2 {
+                runs.push(start..k);
+            }
+            start = k;
+        }
+    }
+    runs
+}
+
+/// Calls `visit` with every order obtained by permuting the nodes within each run (each run
+/// starts sorted, as the signature sort leaves it, and is sorted again after).
+fn permute_runs(sig: &mut [Sig], runs: &[std::ops::Range<usize>], visit: &mut dyn FnMut(&[Sig])) {
+    let Some((run, rest)) = runs.split_first() else {
+        visit(sig);
+        return;
+    };
+    loop {
+        permute_runs(sig, rest, visit);
+        if !next_permutation(&mut sig[run.clone()]) {
+            return;
+        }
+    }
+}
+
+/// Rearranges `v` into the next permutation in lexicographic order; false (and `v` sorted
+/// ascending again) after the last.
+fn next_permutation<T: Ord>(v: &mut [T]) -> bool {
+    let Some(i) = (1..v.len()).rev().find(|&i| v[i - 1] < v[i]) else {
+        v.reverse();
+        return false;
+    };
+    let j = (i..v.len()).rev().find(|&j| v[j] > v[i - 1]).unwrap_or(i);
+    v.swap(i - 1, j);
+    v[i..].reverse();
+    true
 }
 
 /// Sorts the 5-byte slot records of an encoded state in place (byte-wise order).
