@@ -373,7 +373,7 @@ impl RolloutState {
                 *e = e.wrapping_add(mix(b[1], (u64::from(b[2]) << 8) | 1 << 20));
             }
         }
-        sig.sort_unstable();
+        sort_small(sig);
         self.write_relabelled(sig, buf);
         // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
         // a renaming of equivalent nodes, and the smallest key over all of them makes the key
@@ -514,6 +514,24 @@ fn next_permutation<T: Ord>(v: &mut [T]) -> bool {
     true
 }
 
+/// Insertion sort for the few slots and nodes of a usual service (no dispatch, no allocation;
+/// a successor's records are nearly in order), the standard sort beyond.
+fn sort_small<T: Ord + Copy>(v: &mut [T]) {
+    if v.len() > 32 {
+        v.sort_unstable();
+        return;
+    }
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+}
+
 /// Sorts the 5-byte slot records of an encoded state in place (byte-wise order).
 fn sort_slots(buf: &mut [u8], n: usize) {
     let slots = &mut buf[HEADER..HEADER + SLOT * n];
@@ -530,7 +548,7 @@ fn sort_slots(buf: &mut [u8], n: usize) {
     for (w, c) in words.iter_mut().zip(slots.chunks_exact(SLOT)) {
         *w = word(c);
     }
-    words.sort_unstable();
+    sort_small(words);
     for (dst, w) in slots.chunks_exact_mut(SLOT).zip(words.iter()) {
         dst.copy_from_slice(&w.to_be_bytes()[3..]);
     }
