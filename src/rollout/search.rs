@@ -43,7 +43,7 @@ pub struct SearchResult {
     /// `None` when every reachable state was visited.
     pub cutoff: Option<Cutoff>,
     pub discoveries: Vec<(&'static str, Vec<usize>)>,
-    /// Bytes held per visited state (key bytes + table entry and parent link), estimated.
+    /// Bytes held per visited state: key chunks, hash table and parent links, ÷ states.
     pub bytes_per_state: usize,
 }
 
@@ -60,13 +60,14 @@ impl SearchResult {
     }
 }
 
-/// The visited set: every key once, in one contiguous arena (key `i` belongs to state `i`, so
-/// a key costs its bytes and nothing else), and an open-addressing table of state indices with
+/// The visited set: every key once, in fixed-size chunks (key `i` belongs to state `i`, so a key
+/// costs its bytes and nothing else, and growing never copies keys), and an open-addressing table of state indices with
 /// 32 bits of each key's hash beside it, so that a probe compares key bytes only when the hashes
 /// agree. Exact: a state is "seen" only when its whole key is equal.
 struct Visited {
     stride: usize,
-    keys: Vec<u8>,
+    /// `CHUNK` keys per chunk, allocated at full size.
+    chunks: Vec<Vec<u8>>,
     /// `(hash tag << 32) | (index + 1)`; 0 is an empty slot. At most half full.
     table: Vec<u64>,
     len: usize,
@@ -76,7 +77,7 @@ impl Visited {
     fn new() -> Visited {
         Visited {
             stride: usize::MAX,
-            keys: Vec::new(),
+            chunks: Vec::new(),
             table: vec![0; 1 << 10],
             len: 0,
         }
@@ -99,7 +100,8 @@ impl Visited {
     }
 
     fn key(&self, idx: usize) -> &[u8] {
-        &self.keys[idx * self.stride..(idx + 1) * self.stride]
+        let at = (idx % CHUNK) * self.stride;
+        &self.chunks[idx / CHUNK][at..at + self.stride]
     }
 
     /// The table slot holding `key`, or the empty slot where it belongs.
@@ -136,7 +138,12 @@ impl Visited {
             return false;
         }
         self.table[pos] = (u64::from(tag) << 32) | u64::from(idx + 1);
-        self.keys.extend_from_slice(key);
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK * self.stride));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.extend_from_slice(key);
+        }
         self.len += 1;
         if self.len * 2 > self.table.len() {
             self.grow();
@@ -157,12 +164,28 @@ impl Visited {
         }
     }
 
-    /// Bytes held per state with keys of `key_len` bytes: the key, table slots (8 bytes each,
-    /// at most half full: 16 to 32 bytes per state) and the parent link.
-    fn cost(key_len: usize) -> usize {
-        key_len + 24 + std::mem::size_of::<Link>()
+    /// Bytes the set holds (chunks at full size, the table), and how many more one more key
+    /// of `key_len` bytes makes (a new chunk, a doubled table).
+    fn bytes(&self, key_len: usize) -> (usize, usize) {
+        let stride = if self.chunks.is_empty() {
+            0
+        } else {
+            self.stride
+        };
+        let held = self.chunks.len() * CHUNK * stride + self.table.len() * 8;
+        let mut more = 0;
+        if self.len.is_multiple_of(CHUNK) {
+            more += CHUNK * key_len;
+        }
+        if (self.len + 1) * 2 > self.table.len() {
+            more += self.table.len() * 16;
+        }
+        (held, more)
     }
 }
+
+/// Keys per chunk of the visited set.
+const CHUNK: usize = 1 << 12;
 
 /// Parent index, action index and depth of a visited state.
 type Link = (u32, u32, u32);
@@ -198,7 +221,6 @@ where
     let mut visited = Visited::new();
     let mut buf = Vec::new();
     let mut queue: VecDeque<(M::State, u32)> = VecDeque::new();
-    let mut bytes = 0usize;
     let mut cutoff = None;
     for (pos, s) in model.init_states().into_iter().enumerate() {
         key(&s, &mut buf);
@@ -206,7 +228,6 @@ where
         if !visited.insert(&buf, idx) {
             continue;
         }
-        bytes += Visited::cost(buf.len());
         links.push((u32::MAX, pos as u32, 0));
         queue.push_back((s, idx));
     }
@@ -256,8 +277,11 @@ where
                 continue;
             }
             key(&next, &mut buf);
-            let cost = Visited::cost(buf.len());
-            let over_memory = bytes.saturating_add(cost.saturating_mul(2)) > bounds.max_bytes;
+            // Table, keys and links after this state and one more (growth included).
+            let (held, more) = visited.bytes(buf.len());
+            let link = std::mem::size_of::<Link>();
+            let after = held + more + (links.len() + 2) * link + buf.len();
+            let over_memory = after > bounds.max_bytes;
             if links.len() >= bounds.max_states || over_memory {
                 // Only a state not seen yet would exceed a bound.
                 if visited.contains(&buf) {
@@ -274,7 +298,6 @@ where
             if !visited.insert(&buf, n) {
                 continue;
             }
-            bytes += cost;
             links.push((idx, a as u32, d as u32 + 1));
             queue.push_back((next, n));
         }
@@ -292,7 +315,8 @@ where
             .zip(found)
             .filter_map(|(p, f)| f.map(|f| (p.name, f)))
             .collect(),
-        bytes_per_state: bytes / states.max(1),
+        bytes_per_state: (visited.bytes(0).0 + states * std::mem::size_of::<Link>())
+            / states.max(1),
     }
 }
 
