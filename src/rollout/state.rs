@@ -333,7 +333,7 @@ impl RolloutState {
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
         buf.clear();
         buf.extend_from_slice(&self.0);
-        sort_slots(buf, self.slot_count());
+        sort_slots(buf, self.slot_count(), None);
     }
 
     /// Like `write_canonical`, and also renames nodes within each class of `node_class` (nodes
@@ -411,18 +411,8 @@ impl RolloutState {
         }
         buf.clear();
         buf.extend_from_slice(&self.0[..HEADER + SLOT * slots]);
-        for i in 0..slots {
-            let b = &mut buf[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
-            // Node fields of tasks holding no node are 0 (`normalize`) and stay 0.
-            if TaskState::from_bits(b[0]).holds_node() {
-                b[3] = label[usize::from(b[3])];
-            }
-            if TaskState::from_bits(b[1]).holds_node() {
-                b[4] = label[usize::from(b[4])];
-            }
-        }
         buf.extend(sig.iter().map(|e| e.1));
-        sort_slots(buf, slots);
+        sort_slots(buf, slots, Some(&label));
     }
 
     /// Writes the state's bytes into `buf` (cleared first).
@@ -532,11 +522,28 @@ fn sort_small<T: Ord + Copy>(v: &mut [T]) {
     }
 }
 
-/// Sorts the 5-byte slot records of an encoded state in place (byte-wise order).
-fn sort_slots(buf: &mut [u8], n: usize) {
+/// Sorts the 5-byte slot records of an encoded state in place (byte-wise order), renaming the
+/// nodes of tasks that hold one by `label` first.
+fn sort_slots(buf: &mut [u8], n: usize, label: Option<&[u8; 256]>) {
     let slots = &mut buf[HEADER..HEADER + SLOT * n];
+    // Node fields of tasks holding no node are 0 (`normalize`) and stay 0.
+    let rename = |state: u8, node: u8| match label {
+        Some(l) if TaskState::from_bits(state).holds_node() => l[usize::from(node)],
+        _ => node,
+    };
     // A record read big-endian into a u64 orders like its bytes.
-    let word = |c: &[u8]| u64::from_be_bytes([0, 0, 0, c[0], c[1], c[2], c[3], c[4]]);
+    let word = |c: &[u8]| {
+        u64::from_be_bytes([
+            0,
+            0,
+            0,
+            c[0],
+            c[1],
+            c[2],
+            rename(c[0], c[3]),
+            rename(c[1], c[4]),
+        ])
+    };
     let mut small = [0u64; 32];
     let mut large = Vec::new();
     let words: &mut [u64] = if n <= small.len() {
