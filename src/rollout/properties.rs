@@ -151,7 +151,7 @@ fn progress(m: &RolloutModel, s: &RolloutState) -> bool {
         return true;
     }
     thread_local! {
-        // Reused: this runs on every state of a search.
+        // Reused: replays and stateright's checkers run this on every state.
         static ACTIONS: std::cell::RefCell<Vec<super::Action>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     ACTIONS.with(|a| {

@@ -153,7 +153,10 @@ pub fn check_update_with_progress(
         max_bytes: opts.max_memory_bytes,
         timeout: opts.timeout,
     };
-    let found = search::bfs(&model, bounds, &|s, b| model.search_key(s, b), progress);
+    // `progress` fails only on a state without actions, which the search sees anyway.
+    let stuck_only = [PropertyId::Progress.name()];
+    let key = |s: &_, b: &mut Vec<u8>| model.search_key(s, b);
+    let found = search::bfs(&model, bounds, &key, &stuck_only, progress);
     let complete = found.complete();
 
     let counterexample = |p: PropertyId| -> Option<Counterexample> {

@@ -5,8 +5,7 @@
 //! single-threaded, bounded by a state count, a memory budget and a timeout, and never claims
 //! completeness when a bound stopped it.
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use stateright::{Expectation, Model};
@@ -44,7 +43,7 @@ pub struct SearchResult {
     /// `None` when every reachable state was visited.
     pub cutoff: Option<Cutoff>,
     pub discoveries: Vec<(&'static str, Vec<usize>)>,
-    /// Bytes held per visited state (key bytes + table entry and parent link), estimated.
+    /// Bytes held per visited state: key chunks, hash table and parent links, ÷ states.
     pub bytes_per_state: usize,
 }
 
@@ -61,41 +60,149 @@ impl SearchResult {
     }
 }
 
-/// FxHash: the states are our own byte strings, so a fast non-keyed hash is enough.
-#[derive(Default)]
-pub struct FxHasher(u64);
+/// The visited set: every key once, in fixed-size chunks (key `i` belongs to state `i`, so a key
+/// costs its bytes and nothing else, and growing never copies keys), and an open-addressing table of state indices with
+/// 32 bits of each key's hash beside it, so that a probe compares key bytes only when the hashes
+/// agree. Exact: a state is "seen" only when its whole key is equal.
+struct Visited {
+    stride: usize,
+    /// `CHUNK` keys per chunk, allocated at full size.
+    chunks: Vec<Vec<u8>>,
+    /// `(hash tag << 32) | (index + 1)`; 0 is an empty slot. At most half full.
+    table: Vec<u64>,
+    len: usize,
+}
 
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+impl Visited {
+    fn new() -> Visited {
+        Visited {
+            stride: usize::MAX,
+            chunks: Vec::new(),
+            table: vec![0; 1 << 10],
+            len: 0,
         }
     }
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
+
+    /// A 32-bit tag from the key's bytes (a multiply–rotate hash over 8-byte words).
+    fn tag(key: &[u8]) -> u32 {
+        let mut h = key.len() as u64;
+        let mut words = key.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+        for &b in words.remainder() {
+            h = (h.rotate_left(23) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+        (h ^ (h >> 29))
+            .wrapping_mul(0xbf58_476d_1ce4_e5b9)
+            .rotate_left(32) as u32
     }
-    fn write_usize(&mut self, i: usize) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+
+    fn key(&self, idx: usize) -> &[u8] {
+        let at = (idx % CHUNK) * self.stride;
+        &self.chunks[idx / CHUNK][at..at + self.stride]
     }
-    fn finish(&self) -> u64 {
-        self.0
+
+    /// The table slot holding `key`, or the empty slot where it belongs.
+    fn probe(&self, key: &[u8], tag: u32) -> (usize, bool) {
+        let mask = self.table.len() - 1;
+        let mut pos = tag as usize & mask;
+        loop {
+            let e = self.table[pos];
+            if e == 0 {
+                return (pos, false);
+            }
+            if (e >> 32) as u32 == tag && self.key((e as u32 - 1) as usize) == key {
+                return (pos, true);
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    fn contains(&self, key: &[u8]) -> bool {
+        self.len > 0 && self.probe(key, Visited::tag(key)).1
+    }
+
+    /// Inserts `key` as state `idx` (the next index) unless an equal key is present; true if
+    /// inserted.
+    fn insert(&mut self, key: &[u8], idx: u32) -> bool {
+        if self.len == 0 {
+            self.stride = key.len();
+        }
+        // Every key of a model has the state's length (the search's contract with `key`).
+        assert_eq!(key.len(), self.stride, "visited-set keys of one length");
+        let tag = Visited::tag(key);
+        let (pos, present) = self.probe(key, tag);
+        if present {
+            return false;
+        }
+        self.table[pos] = (u64::from(tag) << 32) | u64::from(idx + 1);
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK * self.stride));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.extend_from_slice(key);
+        }
+        self.len += 1;
+        if self.len * 2 > self.table.len() {
+            self.grow();
+        }
+        true
+    }
+
+    fn grow(&mut self) {
+        let doubled = vec![0; self.table.len() * 2];
+        let old = std::mem::replace(&mut self.table, doubled);
+        let mask = self.table.len() - 1;
+        for e in old.into_iter().filter(|&e| e != 0) {
+            let mut pos = (e >> 32) as usize & mask;
+            while self.table[pos] != 0 {
+                pos = (pos + 1) & mask;
+            }
+            self.table[pos] = e;
+        }
+    }
+
+    /// Bytes the set holds (chunks at full size, the table), and how many more one more key
+    /// of `key_len` bytes makes (a new chunk, a doubled table).
+    fn bytes(&self, key_len: usize) -> (usize, usize) {
+        let stride = if self.chunks.is_empty() {
+            0
+        } else {
+            self.stride
+        };
+        let held = self.chunks.len() * CHUNK * stride + self.table.len() * 8;
+        let mut more = 0;
+        if self.len.is_multiple_of(CHUNK) {
+            more += CHUNK * key_len;
+        }
+        if (self.len + 1) * 2 > self.table.len() {
+            more += self.table.len() * 16;
+        }
+        (held, more)
     }
 }
 
-type Visited = HashMap<Box<[u8]>, u32, BuildHasherDefault<FxHasher>>;
+/// Keys per chunk of the visited set.
+const CHUNK: usize = 1 << 12;
+
+/// Parent index, action index and depth of a visited state.
+type Link = (u32, u32, u32);
 
 /// Breadth-first search from the model's initial states. `key` writes a state's visited-set key
 /// (its bytes, or a canonical form for symmetry reduction: a state is then skipped when a state
 /// with the same key was seen, and the properties must be invariant under the reduction; paths
-/// continue with the states actually reached, so they stay real). The key's length is what the
-/// memory bound counts per state. `progress` is called about every 64k states.
+/// continue with the states actually reached, so they stay real). Every key of a model must have
+/// the same length; it is what the memory bound counts per state. Properties named in
+/// `stuck_only` hold on every state with an enabled action, so they are evaluated only on states
+/// without one (the actions the search enumerates anyway decide them elsewhere). `progress` is
+/// called about every 64k states.
 pub fn bfs<M>(
     model: &M,
     bounds: Bounds,
     key: &dyn Fn(&M::State, &mut Vec<u8>),
+    stuck_only: &[&str],
     progress: &mut dyn FnMut(Progress),
 ) -> SearchResult
 where
@@ -104,26 +211,24 @@ where
 {
     let start = Instant::now();
     let properties = model.properties();
+    let stuck_only: Vec<bool> = properties
+        .iter()
+        .map(|p| stuck_only.contains(&p.name))
+        .collect();
     let mut found: Vec<Option<Vec<usize>>> = vec![None; properties.len()];
     // Parent index and action index per visited state, in discovery (= BFS) order.
-    let mut links: Vec<(u32, u32, u32)> = Vec::new();
-    let mut visited: Visited = HashMap::default();
+    let mut links: Vec<Link> = Vec::new();
+    let mut visited = Visited::new();
     let mut buf = Vec::new();
     let mut queue: VecDeque<(M::State, u32)> = VecDeque::new();
-    // Per entry: the key's inline size, its heap bytes, the index, a parent link and the
-    // table's control byte and load slack (hashbrown keeps it ≤ 7/8 full).
-    let fixed = std::mem::size_of::<Box<[u8]>>() + std::mem::size_of::<u32>() * 4 + 2;
-    let mut bytes = 0usize;
     let mut cutoff = None;
     for (pos, s) in model.init_states().into_iter().enumerate() {
         key(&s, &mut buf);
-        if visited.contains_key(buf.as_slice()) {
+        let idx = links.len() as u32;
+        if !visited.insert(&buf, idx) {
             continue;
         }
-        let idx = links.len() as u32;
-        bytes += fixed + buf.len();
         links.push((u32::MAX, pos as u32, 0));
-        visited.insert(buf.as_slice().into(), idx);
         queue.push_back((s, idx));
     }
     let mut actions = Vec::new();
@@ -132,8 +237,10 @@ where
     'search: while let Some((state, idx)) = queue.pop_front() {
         let d = links[idx as usize].2 as usize;
         depth = depth.max(d);
+        actions.clear();
+        model.actions(&state, &mut actions);
         for (p, prop) in properties.iter().enumerate() {
-            if found[p].is_some() {
+            if found[p].is_some() || (stuck_only[p] && !actions.is_empty()) {
                 continue;
             }
             let hit = match prop.expectation {
@@ -162,7 +269,6 @@ where
                 });
             }
         }
-        model.actions(&state, &mut actions);
         for (a, action) in actions.drain(..).enumerate() {
             let Some(next) = model.next_state(&state, action) else {
                 continue;
@@ -171,22 +277,28 @@ where
                 continue;
             }
             key(&next, &mut buf);
-            if visited.contains_key(buf.as_slice()) {
+            // Table, keys and links after this state and one more (growth included).
+            let (held, more) = visited.bytes(buf.len());
+            let link = std::mem::size_of::<Link>();
+            let after = held + more + (links.len() + 2) * link + buf.len();
+            let over_memory = after > bounds.max_bytes;
+            if links.len() >= bounds.max_states || over_memory {
+                // Only a state not seen yet would exceed a bound.
+                if visited.contains(&buf) {
+                    continue;
+                }
+                cutoff = Some(if links.len() >= bounds.max_states {
+                    Cutoff::MaxStates
+                } else {
+                    Cutoff::Memory
+                });
+                break 'search;
+            }
+            let n = links.len() as u32;
+            if !visited.insert(&buf, n) {
                 continue;
             }
-            if links.len() >= bounds.max_states {
-                cutoff = Some(Cutoff::MaxStates);
-                break 'search;
-            }
-            let cost = fixed + buf.len();
-            if bytes.saturating_add(cost.saturating_mul(2)) > bounds.max_bytes {
-                cutoff = Some(Cutoff::Memory);
-                break 'search;
-            }
-            bytes += cost;
-            let n = links.len() as u32;
             links.push((idx, a as u32, d as u32 + 1));
-            visited.insert(buf.as_slice().into(), n);
             queue.push_back((next, n));
         }
     }
@@ -203,13 +315,14 @@ where
             .zip(found)
             .filter_map(|(p, f)| f.map(|f| (p.name, f)))
             .collect(),
-        bytes_per_state: bytes / states.max(1),
+        bytes_per_state: (visited.bytes(0).0 + states * std::mem::size_of::<Link>())
+            / states.max(1),
     }
 }
 
 /// Action indices from the initial state to state `idx`. The first element is the index of the
 /// initial state among `init_states`, as in stateright's path encoding.
-fn path_to(links: &[(u32, u32, u32)], mut idx: u32) -> Vec<usize> {
+fn path_to(links: &[Link], mut idx: u32) -> Vec<usize> {
     let mut path = Vec::new();
     loop {
         let (parent, action, _) = links[idx as usize];

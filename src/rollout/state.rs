@@ -308,15 +308,14 @@ impl RolloutState {
     /// Clears node fields that no longer mean anything (the node of a task that holds none), so
     /// that states differing only there are one state.
     pub fn normalize(&mut self) {
-        for i in 0..self.slot_count() {
-            let mut s = self.slot(i);
-            if !s.cur.state.holds_node() {
-                s.cur_node = 0;
+        let slots = self.slot_count();
+        for b in self.0[HEADER..HEADER + SLOT * slots].chunks_exact_mut(SLOT) {
+            if !TaskState::from_bits(b[0]).holds_node() {
+                b[3] = 0;
             }
-            if !s.rep.state.holds_node() {
-                s.rep_node = 0;
+            if !TaskState::from_bits(b[1]).holds_node() {
+                b[4] = 0;
             }
-            self.set_slot(i, s);
         }
     }
 
@@ -334,14 +333,15 @@ impl RolloutState {
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
         buf.clear();
         buf.extend_from_slice(&self.0);
-        sort_slots(buf, self.slot_count());
+        sort_slots(buf, self.slot_count(), None);
     }
 
     /// Like `write_canonical`, and also renames nodes within each class of `node_class` (nodes
     /// the filters and the scheduler's ranking cannot tell apart): nodes are ordered by class,
-    /// then by a signature of what they hold. Equal keys mean the states differ by a renaming
-    /// of slots and of equivalent nodes, which is all soundness needs; symmetric states with
-    /// tied signatures may keep different keys (less reduction, never a wrong one).
+    /// then by a signature of what they hold, and nodes tied on that are tried in every order,
+    /// keeping the smallest key. Equal keys mean the states differ by a renaming of slots and
+    /// of equivalent nodes, which is all soundness needs; states of one orbit get one key unless
+    /// a tie has more than `MAX_TIE_ORDERS` orders (less reduction then, never a wrong one).
     pub fn write_symmetric(&self, node_class: &[u8], buf: &mut Vec<u8>) {
         let slots = self.slot_count();
         let nodes = node_class.len();
@@ -350,9 +350,18 @@ impl RolloutState {
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29)
         };
-        let mut sig: Vec<(u8, u8, u64, usize)> = (0..nodes)
-            .map(|n| (node_class[n], self.draining(n), 0, n))
-            .collect();
+        // On the stack for the usual small clusters (this runs on every successor of the search).
+        let mut small: [Sig; 16] = [(0, 0, 0, 0); 16];
+        let mut large = Vec::new();
+        let sig: &mut [Sig] = if nodes <= small.len() {
+            &mut small[..nodes]
+        } else {
+            large.resize(nodes, (0, 0, 0, 0));
+            &mut large
+        };
+        for (n, e) in sig.iter_mut().enumerate() {
+            *e = (node_class[n], self.draining(n), 0, n);
+        }
         for i in 0..slots {
             let b = self.slot_bytes(i);
             if TaskState::from_bits(b[0]).holds_node() {
@@ -364,25 +373,46 @@ impl RolloutState {
                 *e = e.wrapping_add(mix(b[1], (u64::from(b[2]) << 8) | 1 << 20));
             }
         }
-        sig.sort_unstable();
+        sort_small(sig);
+        self.write_relabelled(sig, buf);
+        // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
+        // a renaming of equivalent nodes, and the smallest key over all of them makes the key
+        // the same for every state of an orbit. Past `MAX_TIE_ORDERS` the first order is kept
+        // (still a renaming: less reduction, never a wrong one).
+        let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
+        if !sig.windows(2).any(|w| tied(&w[0], &w[1])) {
+            return;
+        }
+        let runs = tied_runs(sig, tied);
+        let orders = runs.iter().try_fold(1usize, |acc, r| {
+            (1..=r.len())
+                .try_fold(acc, |f, k| f.checked_mul(k))
+                .filter(|&f| f <= MAX_TIE_ORDERS)
+        });
+        if orders.is_none() {
+            return;
+        }
+        let mut candidate = Vec::with_capacity(buf.len());
+        permute_runs(sig, &runs, &mut |sig| {
+            self.write_relabelled(sig, &mut candidate);
+            if candidate < *buf {
+                std::mem::swap(buf, &mut candidate);
+            }
+        });
+    }
+
+    /// Writes the state with node `sig[k].3` renamed `k` (slots sorted), then the draining
+    /// counts in that order.
+    fn write_relabelled(&self, sig: &[Sig], buf: &mut Vec<u8>) {
+        let slots = self.slot_count();
         let mut label = [0u8; 256];
-        for (k, &(_, _, _, n)) in sig.iter().enumerate() {
-            label[n] = k as u8;
+        for (k, e) in sig.iter().enumerate() {
+            label[e.3] = k as u8;
         }
         buf.clear();
         buf.extend_from_slice(&self.0[..HEADER + SLOT * slots]);
-        for i in 0..slots {
-            let b = &mut buf[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
-            // Node fields of tasks holding no node are 0 (`normalize`) and stay 0.
-            if TaskState::from_bits(b[0]).holds_node() {
-                b[3] = label[usize::from(b[3])];
-            }
-            if TaskState::from_bits(b[1]).holds_node() {
-                b[4] = label[usize::from(b[4])];
-            }
-        }
-        buf.extend(sig.iter().map(|&(_, d, _, _)| d));
-        sort_slots(buf, slots);
+        buf.extend(sig.iter().map(|e| e.1));
+        sort_slots(buf, slots, Some(&label));
     }
 
     /// Writes the state's bytes into `buf` (cleared first).
@@ -425,27 +455,108 @@ impl fmt::Debug for RolloutState {
     }
 }
 
-/// Sorts the 5-byte slot records of an encoded state in place.
-fn sort_slots(buf: &mut [u8], n: usize) {
-    let slots = &mut buf[HEADER..HEADER + SLOT * n];
-    if n <= 16 {
-        // Insertion sort: no allocation, and states differ from a sorted one in few slots.
-        for i in 1..n {
-            let mut j = i;
-            while j > 0 && slots[SLOT * (j - 1)..SLOT * j] > slots[SLOT * j..SLOT * (j + 1)] {
-                let (a, b) = slots.split_at_mut(SLOT * j);
-                a[SLOT * (j - 1)..].swap_with_slice(&mut b[..SLOT]);
-                j -= 1;
+/// Orders of tied nodes tried per key at most (4 interchangeable nodes: 24).
+const MAX_TIE_ORDERS: usize = 24;
+
+/// Per node: class, draining count, signature of the tasks it holds, index.
+type Sig = (u8, u8, u64, usize);
+
+/// Position ranges of runs of ≥ 2 tied nodes.
+fn tied_runs(sig: &[Sig], tied: impl Fn(&Sig, &Sig) -> bool) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for k in 1..=sig.len() {
+        if k == sig.len() || !tied(&sig[k], &sig[start]) {
+            if k - start >= 2 {
+                runs.push(start..k);
             }
+            start = k;
         }
+    }
+    runs
+}
+
+/// Calls `visit` with every order obtained by permuting the nodes within each run (each run
+/// starts sorted, as the signature sort leaves it, and is sorted again after).
+fn permute_runs(sig: &mut [Sig], runs: &[std::ops::Range<usize>], visit: &mut dyn FnMut(&[Sig])) {
+    let Some((run, rest)) = runs.split_first() else {
+        visit(sig);
+        return;
+    };
+    loop {
+        permute_runs(sig, rest, visit);
+        if !next_permutation(&mut sig[run.clone()]) {
+            return;
+        }
+    }
+}
+
+/// Rearranges `v` into the next permutation in lexicographic order; false (and `v` sorted
+/// ascending again) after the last.
+fn next_permutation<T: Ord>(v: &mut [T]) -> bool {
+    let Some(i) = (1..v.len()).rev().find(|&i| v[i - 1] < v[i]) else {
+        v.reverse();
+        return false;
+    };
+    let j = (i..v.len()).rev().find(|&j| v[j] > v[i - 1]).unwrap_or(i);
+    v.swap(i - 1, j);
+    v[i..].reverse();
+    true
+}
+
+/// Insertion sort for the few slots and nodes of a usual service (no dispatch, no allocation;
+/// a successor's records are nearly in order), the standard sort beyond.
+fn sort_small<T: Ord + Copy>(v: &mut [T]) {
+    if v.len() > 32 {
+        v.sort_unstable();
         return;
     }
-    let mut records: Vec<[u8; SLOT]> = slots
-        .chunks_exact(SLOT)
-        .map(|c| [c[0], c[1], c[2], c[3], c[4]])
-        .collect();
-    records.sort_unstable();
-    for (dst, r) in slots.chunks_exact_mut(SLOT).zip(records) {
-        dst.copy_from_slice(&r);
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+}
+
+/// Sorts the 5-byte slot records of an encoded state in place (byte-wise order), renaming the
+/// nodes of tasks that hold one by `label` first.
+fn sort_slots(buf: &mut [u8], n: usize, label: Option<&[u8; 256]>) {
+    let slots = &mut buf[HEADER..HEADER + SLOT * n];
+    // Node fields of tasks holding no node are 0 (`normalize`) and stay 0.
+    let rename = |state: u8, node: u8| match label {
+        Some(l) if TaskState::from_bits(state).holds_node() => l[usize::from(node)],
+        _ => node,
+    };
+    // A record read big-endian into a u64 orders like its bytes.
+    let word = |c: &[u8]| {
+        u64::from_be_bytes([
+            0,
+            0,
+            0,
+            c[0],
+            c[1],
+            c[2],
+            rename(c[0], c[3]),
+            rename(c[1], c[4]),
+        ])
+    };
+    let mut small = [0u64; 32];
+    let mut large = Vec::new();
+    let words: &mut [u64] = if n <= small.len() {
+        &mut small[..n]
+    } else {
+        large.resize(n, 0);
+        &mut large
+    };
+    for (w, c) in words.iter_mut().zip(slots.chunks_exact(SLOT)) {
+        *w = word(c);
+    }
+    sort_small(words);
+    for (dst, w) in slots.chunks_exact_mut(SLOT).zip(words.iter()) {
+        dst.copy_from_slice(&w.to_be_bytes()[3..]);
     }
 }
