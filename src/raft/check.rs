@@ -12,7 +12,9 @@ use super::codes;
 use super::model::RaftModel;
 use super::properties;
 use super::symmetry::representative;
-use super::trace::{first_violation, from_actions, replay, shortest, shrink, Search, Trace};
+use super::trace::{
+    directed_violation, first_violation, from_actions, replay, shortest, shrink, Search, Trace,
+};
 use crate::diagnostics::Diagnostic;
 use crate::report::{Status, Verdict};
 
@@ -26,6 +28,9 @@ pub struct CheckOptions {
     /// States the breadth-first search for a shortest counterexample may visit before it
     /// gives way to shrinking the depth-first one.
     pub bfs_states: usize,
+    /// States the directed search for a variant's counterexample may visit after the
+    /// breadth-first budget runs out.
+    pub directed_states: usize,
     /// Symmetry reduction over managers (sound; off only to measure it).
     pub symmetry: bool,
 }
@@ -37,6 +42,7 @@ impl Default for CheckOptions {
             max_states: 100_000_000,
             timeout: None,
             bfs_states: 2_000_000,
+            directed_states: 1_000_000,
             symmetry: true,
         }
     }
@@ -54,7 +60,7 @@ pub struct PropertyVerdict {
     /// The shortest replayed counterexample of a failing safety property.
     pub counterexample: Option<Trace>,
     /// The counterexample is a shortest one (breadth-first); otherwise it is the depth-first
-    /// discovery or the variant's textbook scenario, shrunk until no single step can go.
+    /// or directed search's discovery, shrunk until no single step can go.
     pub shortest: bool,
 }
 
@@ -106,25 +112,28 @@ impl RaftCheck {
 
 /// Checks every property of `model` within `options`. A teaching variant is first searched
 /// breadth-first for its shortest violation (depth-first search wanders far before it meets
-/// one); the correct model, or a variant without a violation in that budget, is checked
-/// exhaustively by stateright's DFS.
+/// one), then, if that budget runs out, by the directed search with the same budget; the
+/// correct model, or a variant without a violation found so, is checked exhaustively by
+/// stateright's DFS.
 pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagnostic>) {
     let start = Instant::now();
-    if let Some(variant) = model.variant {
+    if model.variant.is_some() {
         let (search, states) = first_violation(model, options.bfs_states);
+        let cut = search == Search::Cut;
         if let Search::Found(trace) = search {
             if replay(model, &trace).is_ok() {
                 return first_violation_result(model, *trace, states, true, start);
             }
         }
-        let scripted = variant
-            .scenario()
-            .filter(|_| model.managers == 3)
-            .and_then(|script| from_actions(model, variant.breaks(), &script))
-            .map(|t| shrink(model, t))
-            .filter(|t| replay(model, t).is_ok());
-        if let Some(trace) = scripted {
-            return first_violation_result(model, trace, states, false, start);
+        if cut {
+            let (directed, more) = directed_violation(model, options.directed_states);
+            let states = states.saturating_add(more);
+            if let Search::Found(trace) = directed {
+                let trace = shrink(model, *trace);
+                if replay(model, &trace).is_ok() {
+                    return first_violation_result(model, trace, states, false, start);
+                }
+            }
         }
     }
     let mut builder = model
@@ -226,7 +235,13 @@ fn record_violation(
     shortest: bool,
 ) {
     let why = properties::explain(model, trace.last_state(), trace.property);
-    diags.push(violation(model, trace.property, &why, trace.steps.len()));
+    diags.push(violation(
+        model,
+        trace.property,
+        &why,
+        trace.steps.len(),
+        shortest,
+    ));
     verdict.status = Status::Violated;
     verdict.shortest = shortest;
     verdict.explanation = Some(why);
@@ -234,7 +249,7 @@ fn record_violation(
 }
 
 /// The result when breadth-first search met a violation first (or, past its budget, the
-/// variant's textbook scenario replayed and shrunk): that property is violated,
+/// directed search did, its trace shrunk): that property is violated,
 /// the other safety properties are unknown (the search stopped), and a reachability property
 /// holds if the counterexample passes through a state that shows it.
 fn first_violation_result(
@@ -302,13 +317,20 @@ pub fn shortest_counterexample(
     }
 }
 
-fn violation(model: &RaftModel, property: &str, why: &str, steps: usize) -> Diagnostic {
+fn violation(
+    model: &RaftModel,
+    property: &str,
+    why: &str,
+    steps: usize,
+    shortest: bool,
+) -> Diagnostic {
     let mut d = Diagnostic::error(
         &codes::RAFT_PROPERTY_VIOLATED,
         format!("{property} violated: {why}"),
     )
     .with_note(format!(
-        "shortest counterexample: {steps} steps, replayed on the model"
+        "{}counterexample: {steps} steps, replayed on the model",
+        if shortest { "shortest " } else { "" }
     ));
     if let Some(v) = model.variant {
         d = d.with_note(format!("variant `{v}` breaks the rule: {}", v.rule()));

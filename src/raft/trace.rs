@@ -2,8 +2,9 @@
 //! breadth-first search (stateright's BFS does not keep the shortest discovery, see
 //! rust-stack.md §1e), and an independent replay that every trace passes before it is shown.
 
+use std::cmp::{Ordering, Reverse};
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 
 use serde::{Serialize, Serializer};
@@ -166,6 +167,82 @@ fn breadth_first(
     props: &[stateright::Property<RaftModel>],
     max_states: usize,
 ) -> (Search, usize) {
+    best_first(model, props, max_states, |_| 0, |_| true)
+}
+
+/// A directed search for a violation of any safety property, for when breadth-first search
+/// runs out of budget: states whose logs hold more distinct terms are expanded first (ties
+/// breadth-first), since a lost committed entry needs logs that diverged across terms, and
+/// leaders never step down by CheckQuorum (a step-down is never needed: a higher term deposes
+/// a leader just as well). Both choices only decide which reachable states are visited, so a
+/// trace found is a real run of the full model (and is replayed on it), but it is not known
+/// to be shortest, and finding nothing proves nothing.
+pub fn directed_violation(model: &RaftModel, max_states: usize) -> (Search, usize) {
+    let safety: Vec<_> = properties::all()
+        .into_iter()
+        .filter(properties::is_safety)
+        .collect();
+    let (search, states) = best_first(model, &safety, max_states, distinct_log_terms, |a| {
+        !matches!(a, Action::StepDown { .. })
+    });
+    match search {
+        // The step-downs left out may lead elsewhere.
+        Search::Exhausted => (Search::Cut, states),
+        other => (other, states),
+    }
+}
+
+/// How many distinct terms the managers' log entries carry.
+fn distinct_log_terms(s: &RaftState) -> u32 {
+    let seen = s
+        .servers
+        .iter()
+        .take(usize::from(s.managers))
+        .flat_map(|v| v.log.terms())
+        .fold(0u32, |seen, t| seen | 1 << t);
+    seen.count_ones()
+}
+
+/// A state waiting to be expanded, ordered by priority, then depth, then age (all reversed
+/// but the priority, so that the heap pops the oldest shallowest state of highest priority).
+struct Queued {
+    key: (u32, Reverse<u32>, Reverse<u64>),
+    state: RaftState,
+    fp: u64,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// Search for a discovery of any of `props` that takes only `allowed` actions and expands
+/// states in order of `priority` (highest first), then depth: with a constant priority it is
+/// breadth-first, so the first discovery is at minimal depth. Every state reached (up to
+/// symmetry) is expanded at most once, so with every action allowed an empty queue means there
+/// is no discovery, whatever the priority.
+fn best_first(
+    model: &RaftModel,
+    props: &[stateright::Property<RaftModel>],
+    max_states: usize,
+    priority: fn(&RaftState) -> u32,
+    allowed: fn(&Action) -> bool,
+) -> (Search, usize) {
     let found = |s: &RaftState| {
         props
             .iter()
@@ -187,32 +264,43 @@ fn breadth_first(
     if let Some(name) = found(&init) {
         return rebuilt(&parents, name, init_fp);
     }
-    let mut frontier = vec![(init, init_fp)];
+    let mut queue = BinaryHeap::new();
+    let mut age = 0u64;
+    queue.push(Queued {
+        key: (priority(&init), Reverse(0), Reverse(age)),
+        state: init,
+        fp: init_fp,
+    });
     let mut actions = Vec::new();
-    while !frontier.is_empty() {
-        let mut next = Vec::new();
-        for (state, fp) in frontier {
-            actions.clear();
-            model.enabled(&state, &mut actions);
-            for (index, &action) in actions.iter().enumerate() {
-                let Some(succ) = model.step(&state, action) else {
-                    continue;
-                };
-                let succ_fp = fingerprint(&succ);
-                if parents.contains_key(&succ_fp) {
-                    continue;
-                }
-                parents.insert(succ_fp, (fp, index as u32));
-                if let Some(name) = found(&succ) {
-                    return rebuilt(&parents, name, succ_fp);
-                }
-                if parents.len() >= max_states {
-                    return (Search::Cut, parents.len());
-                }
-                next.push((succ, succ_fp));
+    while let Some(Queued { key, state, fp }) = queue.pop() {
+        let depth = key.1 .0.saturating_add(1);
+        actions.clear();
+        model.enabled(&state, &mut actions);
+        for (index, &action) in actions.iter().enumerate() {
+            if !allowed(&action) {
+                continue;
             }
+            let Some(succ) = model.step(&state, action) else {
+                continue;
+            };
+            let succ_fp = fingerprint(&succ);
+            if parents.contains_key(&succ_fp) {
+                continue;
+            }
+            parents.insert(succ_fp, (fp, index as u32));
+            if let Some(name) = found(&succ) {
+                return rebuilt(&parents, name, succ_fp);
+            }
+            if parents.len() >= max_states {
+                return (Search::Cut, parents.len());
+            }
+            age += 1;
+            queue.push(Queued {
+                key: (priority(&succ), Reverse(depth), Reverse(age)),
+                state: succ,
+                fp: succ_fp,
+            });
         }
-        frontier = next;
     }
     (Search::Exhausted, parents.len())
 }

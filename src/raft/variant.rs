@@ -6,8 +6,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::message::{Kind, Message};
-use super::model::{Action, Bounds};
+use super::model::Bounds;
 use super::properties;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -93,91 +92,6 @@ impl Variant {
                 max_crashes: 0,
             },
         }
-    }
-}
-
-/// Delivery of a message with the given fields (the rest zero) in a scripted scenario.
-fn deliver(kind: Kind, src: u8, dst: u8, term: u8, index: u8, log_term: u8) -> Action {
-    Action::Deliver {
-        message: Message {
-            kind,
-            src,
-            dst,
-            term,
-            index,
-            log_term,
-            entry: None,
-            commit: 0,
-            success: kind == Kind::Vote,
-        },
-    }
-}
-
-impl Variant {
-    /// A textbook scenario for 3 managers, for a variant whose shortest counterexample lies
-    /// deeper than breadth-first search can afford: Figure 8 of the Raft paper, 23 steps at
-    /// term 4. It is only ever used after replay on the model confirms it.
-    pub fn scenario(self) -> Option<Vec<Action>> {
-        use Action::*;
-        use Kind::*;
-        let append = |term, index, log_term, entry, success| Action::Deliver {
-            message: Message {
-                kind: Append,
-                src: 0,
-                dst: 2,
-                term,
-                index,
-                log_term,
-                entry,
-                commit: 0,
-                success,
-            },
-        };
-        let reply = |success, index| Action::Deliver {
-            message: Message {
-                kind: AppendReply,
-                src: 2,
-                dst: 0,
-                term: 3,
-                index,
-                log_term: 0,
-                entry: None,
-                commit: 0,
-                success,
-            },
-        };
-        (self == Variant::CommitOldTerms).then(|| {
-            vec![
-                // m1 leads term 1 with m3's vote and appends an entry nobody else gets.
-                Timeout { server: 0 },
-                deliver(RequestVote, 0, 2, 1, 0, 0),
-                deliver(Vote, 2, 0, 1, 0, 0),
-                ClientRequest { server: 0 },
-                // m2 leads term 2 with m3's vote and appends a conflicting entry.
-                Timeout { server: 1 },
-                Timeout { server: 1 },
-                deliver(RequestVote, 1, 2, 2, 0, 0),
-                deliver(Vote, 2, 1, 2, 0, 0),
-                ClientRequest { server: 1 },
-                // m1 learns term 2, then leads term 3 with m3's vote.
-                deliver(RequestVote, 1, 0, 2, 0, 0),
-                Timeout { server: 0 },
-                deliver(RequestVote, 0, 2, 3, 1, 1),
-                deliver(Vote, 2, 0, 3, 0, 0),
-                // m1 copies its term-1 entry to m3 and commits it by counting replicas.
-                SendAppend { from: 0, to: 2 },
-                append(3, 1, 1, None, false),
-                reply(false, 1),
-                SendAppend { from: 0, to: 2 },
-                append(3, 0, 0, Some(1), false),
-                reply(true, 1),
-                // m2 wins term 4 with its term-2 entry, without the committed one.
-                deliver(RequestVote, 0, 1, 3, 1, 1),
-                Timeout { server: 1 },
-                deliver(RequestVote, 1, 2, 4, 1, 2),
-                deliver(Vote, 2, 1, 4, 0, 0),
-            ]
-        })
     }
 }
 
