@@ -39,7 +39,7 @@ fn correct_model_three_managers_with_a_crash_passes_every_property() {
     assert!(r.unique_states > 1000, "the space is not trivial");
 }
 
-// Five managers at bounds a dev-profile test affords (larger ones: docs/performance-raft.md).
+// Five managers at bounds a dev-profile test affords (larger ones: docs/performance.md).
 // With no log, nothing can be committed, and the sanity check must say so.
 #[test]
 fn correct_model_five_managers_passes_every_safety_property() {
