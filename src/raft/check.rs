@@ -64,6 +64,24 @@ pub struct PropertyVerdict {
     pub shortest: bool,
 }
 
+impl PropertyVerdict {
+    /// A property not decided yet: unknown, with no evidence.
+    fn undecided(prop: &stateright::Property<RaftModel>) -> Self {
+        PropertyVerdict {
+            name: prop.name,
+            kind: if properties::is_safety(prop) {
+                "safety"
+            } else {
+                "reachability"
+            },
+            status: Status::Unknown,
+            explanation: None,
+            counterexample: None,
+            shortest: false,
+        }
+    }
+}
+
 /// The result of `swarmproof raft`.
 #[derive(Clone, Debug, Serialize)]
 pub struct RaftCheck {
@@ -168,14 +186,7 @@ pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagn
     for prop in model.properties() {
         let found = discoveries.get(prop.name).cloned();
         let safety = properties::is_safety(&prop);
-        let mut verdict = PropertyVerdict {
-            name: prop.name,
-            kind: if safety { "safety" } else { "reachability" },
-            status: Status::Unknown,
-            explanation: None,
-            counterexample: None,
-            shortest: false,
-        };
+        let mut verdict = PropertyVerdict::undecided(&prop);
         match (safety, found) {
             (true, Some(path)) => {
                 let trace = shortest_counterexample(model, prop.name, options.bfs_states)
@@ -265,14 +276,7 @@ fn first_violation_result(
     let mut trace = Some(trace);
     for prop in model.properties() {
         let safety = properties::is_safety(&prop);
-        let mut verdict = PropertyVerdict {
-            name: prop.name,
-            kind: if safety { "safety" } else { "reachability" },
-            status: Status::Unknown,
-            explanation: None,
-            counterexample: None,
-            shortest: false,
-        };
+        let mut verdict = PropertyVerdict::undecided(&prop);
         match trace.take_if(|t| t.property == prop.name) {
             Some(t) => record_violation(model, &mut verdict, &mut diags, t, shortest),
             None if !safety => {
