@@ -3,27 +3,14 @@
 //! commands, mounts, ports, constraints, modes); the loader's corpus test will run the real files.
 
 use super::check;
-use super::fixtures::{network, volume};
+use super::fixtures::{network, on_networks as nets, volume};
 use crate::model::{
-    Cluster, Constraint, Dependency, EndpointMode, ExternalRef, Mode, Mount, MountKind,
-    NetworkAttachment, Node, Port, Protocol, PublishMode, RestartCondition, Role, Service, Spanned,
-    Stack, Volume,
+    Cluster, Constraint, Dependency, EndpointMode, ExternalRef, Mode, Mount, MountKind, Node, Port,
+    Protocol, PublishMode, RestartCondition, Role, Service, Spanned, Stack, Volume,
 };
 
 fn service(name: &str) -> Service {
     Service::new(name)
-}
-
-fn nets(mut s: Service, names: &[&str]) -> Service {
-    s.networks = names
-        .iter()
-        .map(|n| NetworkAttachment {
-            name: (*n).into(),
-            aliases: Vec::new(),
-            span: None,
-        })
-        .collect();
-    s
 }
 
 fn deps(mut s: Service, names: &[&str]) -> Service {
