@@ -20,7 +20,7 @@ pub enum Order {
 /// How node maps are iterated in a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NodeOrdering {
-    /// A full shuffle: what a Go map does.
+    /// A full shuffle: what a Go map does (seeded, or every permutation when replaying).
     Shuffle,
     /// Sorted by rank, ties between nodes that differ in any way resolved by a choice. Reaches
     /// every heap content and leaf order a shuffle reaches, up to swapping identical nodes.
@@ -83,6 +83,14 @@ impl Chooser {
         }
     }
 
+    /// Replays choices over every node order (no reduction): the reference enumeration.
+    pub(crate) fn replay_unreduced(prefix: Vec<u32>) -> Self {
+        Chooser {
+            ordering: NodeOrdering::Shuffle,
+            ..Chooser::replay(prefix)
+        }
+    }
+
     /// Random choices with ranked-ties node ordering, so that the run is replayable from its trace.
     pub(crate) fn sampled(seed: u64) -> Self {
         Chooser {
@@ -90,6 +98,12 @@ impl Chooser {
             ordering: NodeOrdering::RankedTies,
             trace: Vec::new(),
         }
+    }
+
+    /// Whether choices given to replay remain: the run is still retracing a prefix an earlier
+    /// run explored.
+    pub(crate) fn replaying(&self) -> bool {
+        matches!(&self.source, Source::Replay(prefix) if self.trace.len() < prefix.len())
     }
 
     /// A number in `0..arity`; arity 0 or 1 is not a choice and is not recorded.
@@ -118,13 +132,21 @@ impl Chooser {
         out
     }
 
-    /// Shuffles in place (Fisher–Yates) when the ordering is a shuffle; no choices are recorded
-    /// for it, since a seeded run is replayed from its seed.
-    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
-        if let Source::Random(rng) = &mut self.source {
-            for i in (1..items.len()).rev() {
-                let j = rng.below(i + 1);
-                items.swap(i, j);
+    /// Shuffles in place: Fisher–Yates for a seeded run (no choices recorded, it is replayed
+    /// from its seed), a permutation from choices when replaying (the unreduced enumeration).
+    pub(crate) fn shuffle<T: Clone>(&mut self, items: &mut [T]) {
+        match &mut self.source {
+            Source::Random(rng) => {
+                for i in (1..items.len()).rev() {
+                    let j = rng.below(i + 1);
+                    items.swap(i, j);
+                }
+            }
+            Source::Replay(_) => {
+                let original = items.to_vec();
+                for (slot, i) in self.permutation(original.len()).into_iter().enumerate() {
+                    items[slot] = original[i].clone();
+                }
             }
         }
     }

@@ -299,8 +299,8 @@ fn verify(stack: &Stack, cluster: &Cluster, service_order: Option<Vec<usize>>) -
     let opts = ExploreOptions {
         max_runs: scaled.max_runs.min(300),
         samples: scaled.samples.min(50),
-        seed: 0,
         service_order,
+        ..scaled
     };
     match explore(stack, cluster, &opts).ok()?.status {
         Status::Violated => None,

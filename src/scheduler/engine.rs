@@ -8,10 +8,11 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use super::choice::{Chooser, NodeOrdering};
+use super::memo::{fingerprint, BoundaryKey, NodeKey, UsageFingerprint};
 use super::pipeline::{no_suitable_node, Pipeline};
 use super::Strategy;
-use crate::model::{Cluster, Node, Protocol, Stack};
-use crate::placement::filters::NodeUsage;
+use crate::model::{Cluster, Node, Stack};
+use crate::placement::filters::{first_failure, NodeUsage};
 use crate::placement::Task;
 
 /// `nodeLess` without the failure penalty (a fresh deploy has no recent failures): fewer tasks of
@@ -65,24 +66,6 @@ fn label_value(node: &Node, engine: bool, key: &str) -> String {
         &node.labels
     };
     labels.get(key).cloned().unwrap_or_default()
-}
-
-type UsageFingerprint = (
-    u64,
-    u64,
-    Vec<(String, u64)>,
-    Vec<(Protocol, u32)>,
-    Vec<(String, u64)>,
-);
-
-fn fingerprint(u: &NodeUsage) -> UsageFingerprint {
-    (
-        u.nano_cpus,
-        u.memory_bytes,
-        u.generic.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-        u.host_ports.iter().copied().collect(),
-        u.tasks.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-    )
 }
 
 /// What of a node can influence where this stack's tasks go: two nodes that agree on all of it
@@ -252,35 +235,55 @@ impl<'a> Engine<'a> {
         )
     }
 
-    /// The order in which `range ns.nodes` visits the nodes.
-    fn node_order(&mut self, s: usize) -> Vec<usize> {
+    /// The order in which `range ns.nodes` visits the nodes. Under `RankedTies` only what can
+    /// change the outcome is a choice: the relative order of passing nodes of equal rank in the
+    /// same leaf of the preference tree (it decides the heap's ties and the leaf's node order).
+    /// The order across leaves is irrelevant (the division loop picks branch orders itself), and
+    /// a failing node's position only moves the failure counters of the Pending message.
+    fn node_order(&mut self, s: usize, prefs: &[(bool, String)]) -> Vec<usize> {
         let mut nodes: Vec<usize> = (0..self.cluster.nodes.len()).collect();
         match self.chooser.ordering {
             NodeOrdering::Shuffle => self.chooser.shuffle(&mut nodes),
             NodeOrdering::RankedTies => {
-                // Sorted by rank, identical nodes adjacent within a rank.
-                let mut keyed: Vec<(Rank, (usize, UsageFingerprint), usize)> = nodes
+                let service = &self.stack.services[s];
+                // (rank, leaf, passes, class, node): identical nodes adjacent within a leaf, failing
+                // nodes first.
+                type Keyed = (Rank, Vec<String>, bool, (usize, UsageFingerprint), usize);
+                let mut keyed: Vec<Keyed> = nodes
                     .iter()
                     .map(|&n| {
+                        let node = &self.cluster.nodes[n];
+                        let leaf = prefs
+                            .iter()
+                            .map(|(engine, key)| label_value(node, *engine, key))
+                            .collect();
+                        let passes = first_failure(service, &self.drivers[s], node, &self.usage[n])
+                            .is_none();
                         let class = (self.static_class[n], fingerprint(&self.usage[n]));
-                        (self.rank(s, n), class, n)
+                        (self.rank(s, n), leaf, passes, class, n)
                     })
                     .collect();
                 keyed.sort();
                 nodes.clear();
                 let mut i = 0;
                 while i < keyed.len() {
-                    let j = i + keyed[i..].iter().take_while(|k| k.0 == keyed[i].0).count();
-                    // Distinguishable classes within one rank, each a run of identical nodes.
-                    let mut groups: Vec<Vec<usize>> = Vec::new();
-                    for x in i..j {
-                        match groups.last_mut() {
-                            Some(g) if keyed[x - 1].1 == keyed[x].1 => g.push(keyed[x].2),
-                            _ => groups.push(vec![keyed[x].2]),
+                    let same =
+                        |k: &Keyed| (&k.0, &k.1, k.2) == (&keyed[i].0, &keyed[i].1, keyed[i].2);
+                    let j = i + keyed[i..].iter().take_while(|k| same(k)).count();
+                    if !keyed[i].2 {
+                        nodes.extend(keyed[i..j].iter().map(|k| k.4));
+                    } else {
+                        // Distinguishable classes, each a run of identical nodes.
+                        let mut groups: Vec<Vec<usize>> = Vec::new();
+                        for x in i..j {
+                            match groups.last_mut() {
+                                Some(g) if keyed[x - 1].3 == keyed[x].3 => g.push(keyed[x].4),
+                                _ => groups.push(vec![keyed[x].4]),
+                            }
                         }
-                    }
-                    for g in self.chooser.permutation(groups.len()) {
-                        nodes.extend_from_slice(&groups[g]);
+                        for g in self.chooser.permutation(groups.len()) {
+                            nodes.extend_from_slice(&groups[g]);
+                        }
                     }
                     i = j;
                 }
@@ -293,13 +296,13 @@ impl<'a> Engine<'a> {
     /// `max_assignments` best passing nodes in each leaf.
     fn build_tree(&mut self, s: usize, max_assignments: usize) -> Tree {
         let mut root = Tree::default();
-        let order = self.node_order(s);
         let prefs: Vec<(bool, String)> = self.stack.services[s]
             .placement
             .preferences
             .iter()
             .filter_map(|p| spread_label(p).map(|(e, k)| (e, k.to_string())))
             .collect();
+        let order = self.node_order(s, &prefs);
         for (visit, &node) in order.iter().enumerate() {
             let count = i64::try_from(self.svc_count(s, node)).unwrap_or(i64::MAX);
             let mut t = &mut root;
@@ -353,29 +356,64 @@ impl<'a> Engine<'a> {
             let desired = total / live;
             let mut remainder = total % live;
             converging = false;
-            for b in self.chooser.permutation(k) {
-                if no_room[b] {
-                    continue;
-                }
+            let mut unvisited: Vec<usize> = (0..k).filter(|&b| !no_room[b]).collect();
+            while let Some(b) =
+                self.next_branch(&mut unvisited, tree, desired, remainder, group.len())
+            {
                 let subtree_tasks = tree.branches[b].1.tasks;
-                if subtree_tasks < desired || (subtree_tasks == desired && remainder > 0) {
-                    converging = true;
-                    let mut want = desired - subtree_tasks;
-                    if remainder > 0 {
-                        want += 1;
-                    }
-                    let got = self.schedule_subtree(s, want, &mut tree.branches[b].1, group);
-                    if got < want {
-                        no_room[b] = true;
-                        usable -= subtree_tasks;
-                    } else if remainder > 0 {
-                        remainder -= 1;
-                    }
-                    scheduled += got;
+                converging = true;
+                let mut want = desired - subtree_tasks;
+                if remainder > 0 {
+                    want += 1;
                 }
+                let got = self.schedule_subtree(s, want, &mut tree.branches[b].1, group);
+                if got < want {
+                    no_room[b] = true;
+                    usable -= subtree_tasks;
+                } else if remainder > 0 {
+                    remainder -= 1;
+                }
+                scheduled += got;
             }
         }
         scheduled
+    }
+
+    /// The next branch `range tree.next` visits in this round of the division loop, or `None`
+    /// when no branch left takes tasks. Branches that take none in any order (more tasks than
+    /// desired, or exactly that many once the remainder is used up; the remainder only falls)
+    /// are dropped without a choice. When every order of the rest gives each branch the same
+    /// number of tasks (no remainder to share, or enough for all) and the group cannot run out,
+    /// the branches, whose nodes are disjoint, commute: the lowest index goes without a choice.
+    fn next_branch(
+        &mut self,
+        unvisited: &mut Vec<usize>,
+        tree: &Tree,
+        desired: i64,
+        remainder: i64,
+        available: usize,
+    ) -> Option<usize> {
+        let tasks = |b: usize| tree.branches[b].1.tasks;
+        unvisited.retain(|&b| tasks(b) < desired || (tasks(b) == desired && remainder > 0));
+        if unvisited.is_empty() {
+            return None;
+        }
+        let extra = i64::from(remainder > 0);
+        let wanted = unvisited
+            .iter()
+            .map(|&b| desired.saturating_sub(tasks(b)).saturating_add(extra))
+            .fold(0i64, i64::saturating_add);
+        let shared_alike = remainder == 0 || remainder >= unvisited.len() as i64;
+        // A shuffled run (a sampled Go map order) takes no shortcut: it is the reference the
+        // reduced enumeration is tested against.
+        let ranked = self.chooser.ordering == NodeOrdering::RankedTies;
+        let i = if ranked && shared_alike && wanted <= i64::try_from(available).unwrap_or(i64::MAX)
+        {
+            0
+        } else {
+            self.chooser.choose(unvisited.len())
+        };
+        Some(unvisited.remove(i))
     }
 
     /// `orderedNodes` + `scheduleNTasksOnNodes`: fill the best node until the next one is
@@ -507,6 +545,49 @@ impl<'a> Engine<'a> {
         } else {
             let message = self.pipeline.explain();
             self.mark_pending(task, message, Some(node));
+        }
+    }
+
+    /// The state between two service groups (see `memo`): `remaining` services still to
+    /// schedule, `scheduled` those done, in order.
+    pub(crate) fn boundary_key(&self, remaining: &[usize], scheduled: &[usize]) -> BoundaryKey {
+        // Per service with Pending tasks: how many are replicated (global ones are on nodes).
+        let mut pending: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut preassigned: Vec<Vec<usize>> = vec![Vec::new(); self.cluster.nodes.len()];
+        for task in self.pending.keys() {
+            let replicated = pending.entry(task.service).or_default();
+            match self.preassigned.get(task) {
+                Some(&node) => preassigned[node].push(task.service),
+                None => *replicated += 1,
+            }
+        }
+        // Global tasks of services not yet scheduled wait on their nodes too.
+        for (task, &node) in &self.preassigned {
+            if remaining.contains(&task.service) {
+                preassigned[node].push(task.service);
+            }
+        }
+        let mut nodes: Vec<NodeKey> = preassigned
+            .into_iter()
+            .enumerate()
+            .map(|(n, mut services)| {
+                services.sort_unstable();
+                (
+                    self.static_class[n],
+                    fingerprint(&self.usage[n]),
+                    self.total[n],
+                    services,
+                )
+            })
+            .collect();
+        nodes.sort_unstable();
+        BoundaryKey {
+            remaining: remaining.to_vec(),
+            retry: scheduled
+                .iter()
+                .filter_map(|s| pending.get(s).map(|&n| (*s, n)))
+                .collect(),
+            nodes,
         }
     }
 

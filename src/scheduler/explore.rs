@@ -7,8 +7,10 @@
 use serde::Serialize;
 
 use super::choice::Chooser;
+use super::memo::Memo;
 use super::{
-    run, simulate_disruption_start, Disruption, Order, SimError, SimOptions, Simulation, Start,
+    finished, run, simulate_disruption_start, Disruption, Order, RunEnd, SimError, SimOptions,
+    Simulation, Start,
 };
 use crate::model::{Cluster, Stack};
 use crate::report::Status;
@@ -22,6 +24,11 @@ pub struct ExploreOptions {
     pub seed: u64,
     /// Fix the order of service groups (e.g. to check a deployment order).
     pub service_order: Option<Vec<usize>>,
+    /// Follow only the first order reaching each state between service groups (`memo`) and
+    /// skip choices that cannot change the outcome (`NodeOrdering::RankedTies`, the division
+    /// loop's commuting branches). Off only to cross-check against the enumeration of every
+    /// Go map order.
+    pub reduce: bool,
 }
 
 impl Default for ExploreOptions {
@@ -31,6 +38,7 @@ impl Default for ExploreOptions {
             samples: 200,
             seed: 0,
             service_order: None,
+            reduce: true,
         }
     }
 }
@@ -77,6 +85,8 @@ pub struct Exploration {
     pub status: Status,
     pub exhaustive: bool,
     pub runs: usize,
+    /// Runs stopped at a state an earlier run had reached (its continuations were explored).
+    pub merged_runs: usize,
     /// Runs that placed every task.
     pub complete_runs: usize,
     /// The explored order leaving the most tasks Pending.
@@ -122,32 +132,46 @@ fn explore_from(
         service_order: opts.service_order.clone(),
         ..SimOptions::default()
     };
+    let chooser = |prefix: Vec<u32>| {
+        if opts.reduce {
+            Chooser::replay(prefix)
+        } else {
+            Chooser::replay_unreduced(prefix)
+        }
+    };
     let mut runs = 0;
+    let mut merged_runs = 0;
     let mut complete_runs = 0;
     let mut best: Option<(usize, Vec<u32>)> = None;
-    let mut record = |sim: &Simulation, choices: Vec<u32>| {
-        let pending = pending_count(sim);
-        if pending == 0 {
-            complete_runs += 1;
-        } else if best.as_ref().is_none_or(|(b, _)| pending > *b) {
-            best = Some((pending, choices));
+    let mut record = |end: RunEnd, choices: Vec<u32>| match end {
+        RunEnd::Merged => merged_runs += 1,
+        RunEnd::Finished(sim) => {
+            let pending = pending_count(&sim);
+            if pending == 0 {
+                complete_runs += 1;
+            } else if best.as_ref().is_none_or(|(b, _)| pending > *b) {
+                best = Some((pending, choices));
+            }
         }
     };
 
     // Depth-first over choice sequences: replay a prefix, default the rest to 0, then advance
-    // the deepest choice that has an untried alternative.
+    // the deepest choice that has an untried alternative. A run that reaches an explored state
+    // stops there, so its trace ends there and the search backtracks from it.
+    let mut memo = Memo::default();
     let mut prefix: Vec<u32> = Vec::new();
     let mut exhaustive = false;
     while runs < opts.max_runs {
-        let (sim, trace) = run(
+        let (end, trace) = run(
             stack,
             cluster,
             &sim_opts(prefix.clone()),
-            Chooser::replay(prefix.clone()),
+            chooser(prefix.clone()),
             start()?,
+            opts.reduce.then_some(&mut memo),
         )?;
         runs += 1;
-        record(&sim, trace.iter().map(|&(c, _)| c).collect());
+        record(end, trace.iter().map(|&(c, _)| c).collect());
         let mut trace = trace;
         let next = loop {
             match trace.pop() {
@@ -171,27 +195,32 @@ fn explore_from(
     if !exhaustive {
         for i in 0..opts.samples {
             let seed = opts.seed.wrapping_add(i as u64);
-            let (sim, trace) = run(
+            let (end, trace) = run(
                 stack,
                 cluster,
                 &sim_opts(Vec::new()),
                 Chooser::sampled(seed),
                 start()?,
+                None,
             )?;
             runs += 1;
-            record(&sim, trace.iter().map(|&(c, _)| c).collect());
+            record(end, trace.iter().map(|&(c, _)| c).collect());
         }
     }
 
     // Replay the worst order before reporting it.
     let witness = match best {
         Some((pending, choices)) => {
-            let (sim, _) = run(
-                stack,
-                cluster,
-                &sim_opts(choices.clone()),
-                Chooser::replay(choices.clone()),
-                start()?,
+            let sim = finished(
+                run(
+                    stack,
+                    cluster,
+                    &sim_opts(choices.clone()),
+                    chooser(choices.clone()),
+                    start()?,
+                    None,
+                )?
+                .0,
             )?;
             (pending_count(&sim) == pending).then_some(Witness {
                 choices,
@@ -209,6 +238,7 @@ fn explore_from(
         status,
         exhaustive,
         runs,
+        merged_runs,
         complete_runs,
         witness,
     })

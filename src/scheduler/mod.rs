@@ -15,6 +15,7 @@ mod diagnose;
 mod disrupt;
 mod engine;
 mod explore;
+mod memo;
 mod pipeline;
 mod render;
 
@@ -40,6 +41,7 @@ pub use render::{render_comparison, render_disruption, render_exploration, rende
 use choice::Chooser;
 pub(crate) use disrupt::simulate_disruption_start;
 use engine::Engine;
+use memo::Memo;
 
 /// More tasks than this in one stack are refused rather than simulated.
 pub const MAX_TASKS: u64 = 1_000_000;
@@ -200,7 +202,17 @@ pub fn simulate(
     opts: &SimOptions,
 ) -> Result<Simulation, SimError> {
     let start = Start::deploy(stack, cluster)?;
-    run(stack, cluster, opts, Chooser::for_order(&opts.order), start).map(|(sim, _)| sim)
+    finished(
+        run(
+            stack,
+            cluster,
+            opts,
+            Chooser::for_order(&opts.order),
+            start,
+            None,
+        )?
+        .0,
+    )
 }
 
 /// The state a run starts from: tasks already running and tasks to schedule.
@@ -263,24 +275,26 @@ impl Start {
     }
 }
 
-/// The order in which service groups are scheduled.
-fn service_order(
+/// The order of service groups when it is fixed in advance: by the caller, or by bin-packing's
+/// largest-first rule. `None`: Swarm's map order, chosen one group at a time.
+fn fixed_service_order(
     stack: &Stack,
     opts: &SimOptions,
-    chooser: &mut Chooser,
     services: &[usize],
-) -> Result<Vec<usize>, SimError> {
+) -> Result<Option<Vec<usize>>, SimError> {
     if let Some(order) = &opts.service_order {
         let mut sorted = order.clone();
         sorted.sort_unstable();
         if sorted != (0..stack.services.len()).collect::<Vec<_>>() {
             return Err(SimError::BadServiceOrder);
         }
-        return Ok(order
-            .iter()
-            .copied()
-            .filter(|s| services.contains(s))
-            .collect());
+        return Ok(Some(
+            order
+                .iter()
+                .copied()
+                .filter(|s| services.contains(s))
+                .collect(),
+        ));
     }
     Ok(match opts.strategy {
         // Largest reservation first, global services before (first-fit decreasing).
@@ -295,34 +309,55 @@ fn service_order(
                     i,
                 )
             });
-            order
+            Some(order)
         }
-        Strategy::Spread | Strategy::Random => chooser
-            .permutation(services.len())
-            .into_iter()
-            .map(|i| services[i])
-            .collect(),
+        Strategy::Spread | Strategy::Random => None,
     })
 }
 
-/// Runs the scheduler from `start`; returns the simulation and the (choice, arity) trace.
+/// How a run ended.
+pub(crate) enum RunEnd {
+    Finished(Simulation),
+    /// It reached a state `memo` had already explored (see `memo`).
+    Merged,
+}
+
+/// Runs the scheduler from `start`; returns how it ended and the (choice, arity) trace. With a
+/// `memo`, a run stops at the first state between service groups that an earlier run entered,
+/// once it has used up the choices it replays (before that, it retraces an explored prefix).
 pub(crate) fn run(
     stack: &Stack,
     cluster: &Cluster,
     opts: &SimOptions,
     chooser: Chooser,
     start: Start,
-) -> Result<(Simulation, Vec<(u32, u32)>), SimError> {
+    mut memo: Option<&mut Memo>,
+) -> Result<(RunEnd, Vec<(u32, u32)>), SimError> {
     let mut engine = Engine::new(stack, cluster, chooser);
     for &(task, node) in &start.existing {
         engine.assign(task, node);
     }
     engine.preassigned = start.preassigned;
-    let mut services: Vec<usize> = start.queued.iter().map(|t| t.service).collect();
-    services.sort_unstable();
-    services.dedup();
-    let order = service_order(stack, opts, &mut engine.chooser, &services)?;
-    for &s in &order {
+    let mut remaining: Vec<usize> = start.queued.iter().map(|t| t.service).collect();
+    remaining.sort_unstable();
+    remaining.dedup();
+    let fixed = fixed_service_order(stack, opts, &remaining)?;
+    let mut order: Vec<usize> = Vec::new();
+    loop {
+        if let Some(memo) = memo.as_deref_mut() {
+            if !engine.chooser.replaying() && !memo.enter(engine.boundary_key(&remaining, &order)) {
+                return Ok((RunEnd::Merged, engine.chooser.trace));
+            }
+        }
+        if remaining.is_empty() {
+            break;
+        }
+        let s = match &fixed {
+            Some(f) => f[order.len()],
+            None => remaining[engine.chooser.choose(remaining.len())],
+        };
+        remaining.retain(|&r| r != s);
+        order.push(s);
         let tasks: Vec<Task> = start
             .queued
             .iter()
@@ -373,7 +408,15 @@ pub(crate) fn run(
         not_created: start.not_created,
         not_replaced: start.not_replaced.into_iter().map(assignment).collect(),
     };
-    Ok((sim, engine.chooser.trace))
+    Ok((RunEnd::Finished(sim), engine.chooser.trace))
+}
+
+/// The simulation of a run made without a memo, which always finishes.
+pub(crate) fn finished(end: RunEnd) -> Result<Simulation, SimError> {
+    match end {
+        RunEnd::Finished(sim) => Ok(sim),
+        RunEnd::Merged => unreachable!("a run without a memo is never merged"),
+    }
 }
 
 /// Whether a service runs one task per node.

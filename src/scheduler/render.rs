@@ -91,8 +91,9 @@ pub fn render_simulation(cluster: &Cluster, sim: &Simulation) -> String {
 /// What the exploration of orders found.
 pub fn render_exploration(cluster: &Cluster, e: &Exploration) -> String {
     let mut out = format!(
-        "explored {} order(s), {}; {} placed every task\n",
+        "explored {} order(s) ({} merged into an order reaching the same state), {}; {} placed every task\n",
         e.runs,
+        e.merged_runs,
         if e.exhaustive {
             "exhaustive"
         } else {
