@@ -29,8 +29,8 @@ impl SchedulerCheck {
         let e = &self.exploration;
         let summary = match e.status {
             Status::Holds => format!(
-                "Swarm's scheduler places every task in all {} orders",
-                e.runs
+                "Swarm's scheduler places every task in every order it may use (exhaustive: {} runs, {} merged at states already explored)",
+                e.runs, e.merged_runs
             ),
             Status::Violated => {
                 let n = self.simulation.pending.len();

@@ -494,11 +494,11 @@ fn exploration_proves_an_order_independent_stack() {
 #[test]
 fn exploration_budget_scales_with_the_instance() {
     let (st, cl) = fragmentation();
-    assert_eq!(ExploreOptions::scaled(&st, &cl).max_runs, 2000);
+    assert_eq!(ExploreOptions::scaled(&st, &cl).max_runs, 20_000);
     let big = Cluster::new((0..1000).map(|i| node(&format!("n{i}"), GB)).collect());
     let st = stack((0..30).map(|i| svc(&format!("s{i}"), 1000, 0)).collect());
     let opts = ExploreOptions::scaled(&st, &big);
-    assert_eq!((opts.max_runs, opts.samples), (16, 1));
+    assert_eq!((opts.max_runs, opts.samples), (33, 3));
 }
 
 #[test]
