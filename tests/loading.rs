@@ -244,6 +244,39 @@ fn versions() {
     assert_eq!(codes(&mismatch), vec!["SP0005"]);
 }
 
+// docker/cli's schemas: `x-` keys at the top level from 3.4, directly in a service, network,
+// volume, secret or config from 3.7, never inside `deploy`.
+#[test]
+fn extension_fields_follow_the_schema_version() {
+    let file = |version: &str| {
+        format!("version: '{version}'\nx-common: &c {{a: 1}}\nservices:\n  web:\n    image: nginx\n    x-note: hi\nnetworks:\n  n:\n    x-owner: me\n")
+    };
+    assert_eq!(summary(&load_one(&file("3.7"))), Vec::<String>::new());
+    assert_eq!(
+        summary(&load_one(&file("3.6"))),
+        vec![
+            "SP0101 9:5 networks.n: Additional property x-owner is not allowed",
+            "SP0101 6:5 services.web: Additional property x-note is not allowed",
+        ]
+    );
+    let l = load_one(&file("3.3"));
+    assert_eq!(
+        summary(&l)[0],
+        "SP0101 2:1 (root): Additional property x-common is not allowed"
+    );
+    assert_eq!(
+        l.report.findings[0].help.as_deref(),
+        Some("extension fields (x-…) are allowed here from version \"3.4\"; the file declares \"3.3\"")
+    );
+    let nested = load_one(
+        "version: '3.9'\nservices:\n  web:\n    image: nginx\n    deploy:\n      x-tier: gold\n",
+    );
+    assert_eq!(
+        summary(&nested),
+        vec!["SP0101 6:7 services.web.deploy: Additional property x-tier is not allowed"]
+    );
+}
+
 #[test]
 fn interpolation_and_unset_variables() {
     let l = load_texts(

@@ -72,17 +72,29 @@ impl Cx {
                 self.wrong_type(k, &format!("a key of {what}"), "a string");
                 continue;
             };
-            if key.starts_with("x-") {
+            let extension = key.starts_with("x-");
+            let extensions_from = schema::extensions_from(object);
+            if extension && extensions_from.is_some_and(|v| v <= self.minor) {
                 continue;
             }
-            if !allowed.contains(&key.as_str()) {
-                self.push(
-                    Diagnostic::error(
-                        &codes::UNKNOWN_KEY,
-                        format!("{what}: Additional property {key} is not allowed"),
-                    )
-                    .with_primary(Some(k.span), "not in the Compose 3.x schema"),
-                );
+            if extension || !allowed.contains(&key.as_str()) {
+                let mut d = Diagnostic::error(
+                    &codes::UNKNOWN_KEY,
+                    format!("{what}: Additional property {key} is not allowed"),
+                )
+                .with_primary(Some(k.span), "not in the Compose 3.x schema");
+                if extension {
+                    d = d.with_help(match extensions_from {
+                        Some(v) => format!(
+                            "extension fields (x-…) are allowed here from version \"3.{v}\"; the file declares \"3.{}\"",
+                            self.minor
+                        ),
+                        None => format!(
+                            "extension fields (x-…) are allowed only at the top level and directly in a service, network, volume, secret or config, not in {what}"
+                        ),
+                    });
+                }
+                self.push(d);
                 continue;
             }
             if let Some(needed) = schema::introduced(object, &key).filter(|&v| v > self.minor) {

@@ -191,6 +191,19 @@ pub const INTRODUCED: &[(&str, &str, u32)] = &[
 ];
 
 /// The minor version that introduced `key` in `object`, when later than 3.0.
+/// The minor version from which docker/cli's schema accepts `x-` extension keys in `object`
+/// (`"patternProperties": {"^x-": {}}`): the top level from 3.4; services, networks, volumes,
+/// secrets and configs from 3.7. Nowhere else: `deploy` and every nested object are closed.
+/// swarmproof's own `x-swarmproof` objects are not validated by docker/cli.
+pub fn extensions_from(object: &str) -> Option<u32> {
+    match object {
+        "root" => Some(4),
+        "service" | "network" | "volume" | "secrets" | "configs" => Some(7),
+        "x-swarmproof" => Some(0),
+        _ => None,
+    }
+}
+
 pub fn introduced(object: &str, key: &str) -> Option<u32> {
     INTRODUCED
         .iter()
