@@ -1,11 +1,13 @@
 //! Benchmark of the scheduler simulation on a generated 1,000-node × 30,000-task instance:
 //! 29 replicated services of 1,000 tasks (reservations, zone spread, constraints, host ports)
-//! and one global service. Run by hand: `cargo run --release --bin scheduler-bench`.
+//! and one global service; then the exhaustiveness of the exploration of orders with the budget
+//! `check` uses, on k services over six nodes in three zones (k = 4…12). Run by hand:
+//! `cargo run --release --bin scheduler-bench`.
 
 use std::time::Instant;
 
 use swarmproof::model::{
-    Cluster, Constraint, Mode, Node, Port, Protocol, PublishMode, Service, Spanned, Stack,
+    Cluster, Constraint, Mode, Node, Port, Protocol, PublishMode, Role, Service, Spanned, Stack,
 };
 use swarmproof::scheduler::{explore, simulate, ExploreOptions, Order, SimOptions, Strategy};
 
@@ -64,7 +66,63 @@ fn instance() -> (Stack, Cluster) {
     (stack, Cluster::new(nodes))
 }
 
+/// Six nodes in three zones (a manager and a worker each, as `models/ha-web`) and k services of
+/// 2–4 replicas, 0.25 CPU and 128 MiB each, alternately on workers and on managers.
+fn small(k: usize) -> (Stack, Cluster) {
+    let nodes = (0..6)
+        .map(|i| {
+            let mut n = Node::new(format!("n{i}"));
+            n.nano_cpus = if i < 3 { 2 } else { 4 } * 1_000_000_000;
+            n.memory_bytes = if i < 3 { 4 } else { 8 } * GB;
+            n.role = if i < 3 { Role::Manager } else { Role::Worker };
+            n.labels.insert("zone".into(), format!("z{}", i % 3));
+            n
+        })
+        .collect();
+    let services = (0..k)
+        .map(|i| {
+            let mut s = Service::new(format!("s{i}"));
+            s.mode = Spanned::default_value(Mode::Replicated {
+                replicas: 2 + i as u64 % 3,
+            });
+            s.resources.reservations.nano_cpus = Spanned::default_value(250_000_000);
+            s.resources.reservations.memory_bytes = Spanned::default_value(128 << 20);
+            let role = if i % 2 == 0 { "worker" } else { "manager" };
+            let c = Constraint::parse(&format!("node.role=={role}")).expect("valid constraint");
+            s.placement.constraints.push(Spanned::default_value(c));
+            s
+        })
+        .collect();
+    let stack = Stack {
+        name: "small".into(),
+        services,
+        ..Stack::default()
+    };
+    (stack, Cluster::new(nodes))
+}
+
+fn explore_small() {
+    for k in [4, 6, 8, 10, 12] {
+        let (stack, cluster) = small(k);
+        let opts = ExploreOptions::scaled(&stack, &cluster);
+        let start = Instant::now();
+        match explore(&stack, &cluster, &opts) {
+            Ok(e) => println!(
+                "explore  {k:>2} services × 6 nodes  budget {:>5}  {:?} exhaustive {}  runs {:>5} merged {:>5}  {:.3} s",
+                opts.max_runs,
+                e.status,
+                e.exhaustive,
+                e.runs,
+                e.merged_runs,
+                start.elapsed().as_secs_f64()
+            ),
+            Err(e) => eprintln!("exploration failed: {e}"),
+        }
+    }
+}
+
 fn main() {
+    explore_small();
     let (stack, cluster) = instance();
     for (strategy, order) in [
         (Strategy::Spread, Order::Seed(0)),
