@@ -8,8 +8,9 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use super::choice::{Chooser, NodeOrdering};
-use super::memo::{fingerprint, BoundaryKey, NodeKey, UsageFingerprint};
+use super::memo::NodeKey;
 use super::pipeline::{no_suitable_node, Pipeline};
+use super::symmetry::{node_classes, service_classes};
 use super::Strategy;
 use crate::model::{Cluster, Node, Stack};
 use crate::placement::filters::{first_failure, NodeUsage};
@@ -68,88 +69,23 @@ fn label_value(node: &Node, engine: bool, key: &str) -> String {
     labels.get(key).cloned().unwrap_or_default()
 }
 
-/// What of a node can influence where this stack's tasks go: two nodes that agree on all of it
-/// are interchangeable. Constraints are captured by which services' constraints match; labels
-/// only through spread preferences; resources, platform and plugins only when some service
-/// asks for them. Anything no filter, constraint or preference of the stack reads is left out,
-/// so exploration need not branch on it.
-struct Relevance {
-    cpu: bool,
-    memory: bool,
-    generic: bool,
-    platform: bool,
-    plugins: bool,
-    spread: Vec<String>,
-}
-
-impl Relevance {
-    fn of(stack: &Stack) -> Self {
-        let any = |f: &dyn Fn(&crate::model::Service) -> bool| stack.services.iter().any(f);
-        Relevance {
-            cpu: any(&|s| *s.resources.reservations.nano_cpus > 0),
-            memory: any(&|s| *s.resources.reservations.memory_bytes > 0),
-            generic: any(&|s| s.resources.reservations.generic.iter().any(|g| g.value > 0)),
-            platform: any(&|s| !s.placement.platforms.is_empty()),
-            plugins: any(&|s| {
-                s.log_driver.is_some() || stack.volume_drivers(s).iter().any(|d| d != "local")
-            }),
-            spread: stack
-                .services
-                .iter()
-                .flat_map(|s| s.placement.preferences.iter().map(|p| p.value.clone()))
-                .collect(),
-        }
-    }
-
-    fn key(&self, stack: &Stack, n: &crate::model::Node) -> String {
-        let mut key = format!("{:?}|{:?}", n.availability, n.state);
-        if self.cpu {
-            key.push_str(&format!("|cpu{}", n.nano_cpus));
-        }
-        if self.memory {
-            key.push_str(&format!("|mem{}", n.memory_bytes));
-        }
-        if self.generic {
-            key.push_str(&format!("|{:?}", n.generic));
-        }
-        if self.platform {
-            key.push_str(&format!("|{:?}", n.platform));
-        }
-        if self.plugins {
-            key.push_str(&format!("|{:?}", n.plugins));
-        }
-        // The descriptor's prefix is case-insensitive, the label name after it is not (§1.5).
-        for d in &self.spread {
-            let label = |prefix: &str| {
-                d.get(..prefix.len())
-                    .filter(|head| head.eq_ignore_ascii_case(prefix))
-                    .map(|_| &d[prefix.len()..])
-            };
-            let value = label("node.labels.")
-                .map(|l| n.labels.get(l))
-                .or_else(|| label("engine.labels.").map(|l| n.engine_labels.get(l)));
-            key.push_str(&format!("|{:?}", value.flatten()));
-        }
-        for s in &stack.services {
-            key.push(if s.constraints().all(|c| c.matches(n)) {
-                '1'
-            } else {
-                '0'
-            });
-        }
-        key
-    }
-}
-
 pub(crate) struct Engine<'a> {
     pub(crate) stack: &'a Stack,
     pub(crate) cluster: &'a Cluster,
     pub(crate) usage: Vec<NodeUsage>,
     /// `ActiveTasksCount` per node.
-    total: Vec<u64>,
+    pub(crate) total: Vec<u64>,
     drivers: Vec<Vec<String>>,
     /// Nodes with equal class are interchangeable for every service of the stack.
-    static_class: Vec<usize>,
+    pub(crate) static_class: Vec<usize>,
+    /// Services with equal class are identical to the scheduler.
+    pub(crate) service_class: Vec<usize>,
+    /// Services with a task placed or Pending.
+    pub(crate) touched: Vec<bool>,
+    /// Services still to schedule or with tasks Pending: the only ones whose per-node counts
+    /// the rest of a run reads (a finished service counts only through totals, reservations
+    /// and ports). Kept by `run`; a finished service marked live only costs merging.
+    pub(crate) live: Vec<bool>,
     pub(crate) placed: BTreeMap<Task, usize>,
     pub(crate) pending: BTreeMap<Task, PendingInfo>,
     /// The node each global task is preassigned to.
@@ -165,23 +101,16 @@ impl<'a> Engine<'a> {
             .iter()
             .map(|s| stack.volume_drivers(s))
             .collect();
-        let relevant = Relevance::of(stack);
-        let mut classes: BTreeMap<String, usize> = BTreeMap::new();
-        let static_class = cluster
-            .nodes
-            .iter()
-            .map(|n| {
-                let next = classes.len();
-                *classes.entry(relevant.key(stack, n)).or_insert(next)
-            })
-            .collect();
         Engine {
             stack,
             cluster,
             usage: vec![NodeUsage::default(); cluster.nodes.len()],
             total: vec![0; cluster.nodes.len()],
             drivers,
-            static_class,
+            static_class: node_classes(stack, cluster),
+            service_class: service_classes(stack),
+            touched: vec![false; stack.services.len()],
+            live: vec![false; stack.services.len()],
             placed: BTreeMap::new(),
             pending: BTreeMap::new(),
             preassigned: BTreeMap::new(),
@@ -204,6 +133,7 @@ impl<'a> Engine<'a> {
 
     /// `addTask`: reserve the task's resources and ports, count it.
     pub(crate) fn assign(&mut self, task: Task, node: usize) {
+        self.touched[task.service] = true;
         self.usage[node].add(&self.stack.services[task.service]);
         self.total[node] = self.total[node].saturating_add(1);
         self.placed.insert(task, node);
@@ -212,6 +142,7 @@ impl<'a> Engine<'a> {
 
     /// Writes the task's status message, keeping the first one written.
     fn mark_pending(&mut self, task: Task, message: String, node: Option<usize>) {
+        self.touched[task.service] = true;
         let first_message = self
             .pending
             .get(&task)
@@ -248,7 +179,7 @@ impl<'a> Engine<'a> {
                 let service = &self.stack.services[s];
                 // (rank, leaf, passes, class, node): identical nodes adjacent within a leaf, failing
                 // nodes first.
-                type Keyed = (Rank, Vec<String>, bool, (usize, UsageFingerprint), usize);
+                type Keyed = (Rank, Vec<String>, bool, NodeKey, usize);
                 let mut keyed: Vec<Keyed> = nodes
                     .iter()
                     .map(|&n| {
@@ -259,7 +190,7 @@ impl<'a> Engine<'a> {
                             .collect();
                         let passes = first_failure(service, &self.drivers[s], node, &self.usage[n])
                             .is_none();
-                        let class = (self.static_class[n], fingerprint(&self.usage[n]));
+                        let class = self.node_key(n, &|s| s);
                         (self.rank(s, n), leaf, passes, class, n)
                     })
                     .collect();
@@ -548,46 +479,37 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The state between two service groups (see `memo`): `remaining` services still to
-    /// schedule, `scheduled` those done, in order.
-    pub(crate) fn boundary_key(&self, remaining: &[usize], scheduled: &[usize]) -> BoundaryKey {
-        // Per service with Pending tasks: how many are replicated (global ones are on nodes).
-        let mut pending: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut preassigned: Vec<Vec<usize>> = vec![Vec::new(); self.cluster.nodes.len()];
-        for task in self.pending.keys() {
-            let replicated = pending.entry(task.service).or_default();
-            match self.preassigned.get(task) {
-                Some(&node) => preassigned[node].push(task.service),
-                None => *replicated += 1,
-            }
+    /// Tasks of `s` on `n` if `s` is live; 0 for a finished service, whose tasks count only
+    /// through totals, reservations and ports.
+    pub(crate) fn live_count(&self, s: usize, n: usize) -> u64 {
+        if !self.live[s] {
+            return 0;
         }
-        // Global tasks of services not yet scheduled wait on their nodes too.
-        for (task, &node) in &self.preassigned {
-            if remaining.contains(&task.service) {
-                preassigned[node].push(task.service);
-            }
-        }
-        let mut nodes: Vec<NodeKey> = preassigned
-            .into_iter()
-            .enumerate()
-            .map(|(n, mut services)| {
-                services.sort_unstable();
-                (
-                    self.static_class[n],
-                    fingerprint(&self.usage[n]),
-                    self.total[n],
-                    services,
-                )
-            })
+        self.usage[n]
+            .tasks
+            .get(&self.stack.services[s].name)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Node `n` as the rest of a run sees it: static class, accounting, and the task counts of
+    /// live services under the names `rename` gives them (preassigned tasks left empty).
+    pub(crate) fn node_key(&self, n: usize, rename: &dyn Fn(usize) -> usize) -> NodeKey {
+        let u = &self.usage[n];
+        let mut tasks: Vec<(usize, u64)> = (0..self.stack.services.len())
+            .map(|s| (rename(s), self.live_count(s, n)))
+            .filter(|c| c.1 > 0)
             .collect();
-        nodes.sort_unstable();
-        BoundaryKey {
-            remaining: remaining.to_vec(),
-            retry: scheduled
-                .iter()
-                .filter_map(|s| pending.get(s).map(|&n| (*s, n)))
-                .collect(),
-            nodes,
+        tasks.sort_unstable();
+        NodeKey {
+            class: self.static_class[n],
+            nano_cpus: u.nano_cpus,
+            memory_bytes: u.memory_bytes,
+            generic: u.generic.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            host_ports: u.host_ports.iter().copied().collect(),
+            tasks,
+            total: self.total[n],
+            waiting: Vec::new(),
         }
     }
 

@@ -8,15 +8,15 @@
 
 use std::collections::HashSet;
 
-use crate::model::Protocol;
-use crate::placement::filters::NodeUsage;
+use super::engine::Engine;
 
-/// The state at a group boundary. Nodes are listed sorted, which forgets their names: nodes
-/// with equal static class are interchangeable for every service of the stack (`Relevance`),
-/// so states that differ by renaming them have renamed continuations with the same outcome.
+use crate::model::Protocol;
+
+/// The state at a group boundary, with services and nodes renamed canonically (see
+/// `Engine::boundary_key`): services by their canonical number, nodes listed sorted.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct BoundaryKey {
-    /// Services not yet scheduled, by index.
+    /// Services not yet scheduled.
     pub(crate) remaining: Vec<usize>,
     /// Scheduled services with Pending tasks, in scheduling order (the retry order), with how
     /// many of their Pending tasks are replicated.
@@ -24,28 +24,18 @@ pub(crate) struct BoundaryKey {
     pub(crate) nodes: Vec<NodeKey>,
 }
 
-/// One node: its static class, its accounting, its task count, and the services of the global
-/// tasks preassigned to it and not yet placed.
-pub(crate) type NodeKey = (usize, UsageFingerprint, u64, Vec<usize>);
-
-/// A node's accounting in comparable form: reservations, generic resources, host ports, tasks
-/// per service.
-pub(crate) type UsageFingerprint = (
-    u64,
-    u64,
-    Vec<(String, u64)>,
-    Vec<(Protocol, u32)>,
-    Vec<(String, u64)>,
-);
-
-pub(crate) fn fingerprint(u: &NodeUsage) -> UsageFingerprint {
-    (
-        u.nano_cpus,
-        u.memory_bytes,
-        u.generic.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-        u.host_ports.iter().copied().collect(),
-        u.tasks.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-    )
+/// One node: its static class, its accounting (tasks per canonical service), its task count,
+/// and the canonical services of the global tasks preassigned to it and not yet placed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct NodeKey {
+    pub(crate) class: usize,
+    pub(crate) nano_cpus: u64,
+    pub(crate) memory_bytes: u64,
+    pub(crate) generic: Vec<(String, u64)>,
+    pub(crate) host_ports: Vec<(Protocol, u32)>,
+    pub(crate) tasks: Vec<(usize, u64)>,
+    pub(crate) total: u64,
+    pub(crate) waiting: Vec<usize>,
 }
 
 /// The states the exploration has entered. Bounded by the run budget: each run inserts at most
@@ -59,5 +49,100 @@ impl Memo {
     /// Records `key`; false when it was already explored.
     pub(crate) fn enter(&mut self, key: BoundaryKey) -> bool {
         self.seen.insert(key)
+    }
+}
+
+impl Engine<'_> {
+    /// The state between two service groups (see `memo`): `remaining` services still to
+    /// schedule, `scheduled` those done, in order, `queued` what each service has queued (as
+    /// for `service_candidates`). Services are renamed canonically within their class and nodes
+    /// are sorted, so states that differ by renaming identical services or identical nodes get
+    /// one key.
+    pub(crate) fn boundary_key(
+        &self,
+        remaining: &[usize],
+        scheduled: &[usize],
+        queued: &[(usize, Vec<usize>)],
+    ) -> BoundaryKey {
+        let services = self.stack.services.len();
+        let nodes = self.cluster.nodes.len();
+        // Per service: Pending replicated tasks, and the nodes of preassigned global tasks not
+        // yet placed (Pending, or of a service still to schedule).
+        let mut pending = vec![0usize; services];
+        let mut waiting: Vec<Vec<usize>> = vec![Vec::new(); services];
+        for task in self.pending.keys() {
+            match self.preassigned.get(task) {
+                Some(&node) => waiting[task.service].push(node),
+                None => pending[task.service] += 1,
+            }
+        }
+        for (task, &node) in &self.preassigned {
+            if remaining.contains(&task.service) {
+                waiting[task.service].push(node);
+            }
+        }
+        let name = self.canonical_names(remaining, queued, &pending, &waiting);
+        let mut node_keys: Vec<NodeKey> = (0..nodes)
+            .map(|n| {
+                let mut key = self.node_key(n, &|s| name[s]);
+                for (s, on) in waiting.iter().enumerate() {
+                    key.waiting
+                        .extend(on.iter().filter(|&&w| w == n).map(|_| name[s]));
+                }
+                key.waiting.sort_unstable();
+                key
+            })
+            .collect();
+        node_keys.sort_unstable();
+        let mut remaining: Vec<usize> = remaining.iter().map(|&s| name[s]).collect();
+        remaining.sort_unstable();
+        BoundaryKey {
+            remaining,
+            retry: scheduled
+                .iter()
+                .filter(|&&s| pending[s] > 0 || !waiting[s].is_empty())
+                .map(|&s| (name[s], pending[s]))
+                .collect(),
+            nodes: node_keys,
+        }
+    }
+
+    /// A canonical number per service: services ordered by class, then by what they hold seen
+    /// through node classes, then by index. Any deterministic renaming within classes is sound
+    /// (equal keys still mean states related by renaming identical services); this one merges
+    /// most of them.
+    fn canonical_names(
+        &self,
+        remaining: &[usize],
+        queued: &[(usize, Vec<usize>)],
+        pending: &[usize],
+        waiting: &[Vec<usize>],
+    ) -> Vec<usize> {
+        let nodes = self.cluster.nodes.len();
+        let signature = |s: usize| {
+            let mut held: Vec<(usize, u64)> = (0..nodes)
+                .map(|n| (self.static_class[n], self.live_count(s, n)))
+                .filter(|c| c.1 > 0)
+                .collect();
+            held.sort_unstable();
+            let mut waits: Vec<usize> = waiting[s].iter().map(|&n| self.static_class[n]).collect();
+            waits.sort_unstable();
+            let to_schedule = remaining.contains(&s);
+            let queue = if to_schedule { queued[s].0 } else { 0 };
+            (
+                self.service_class[s],
+                to_schedule,
+                pending[s] + queue,
+                held,
+                waits,
+            )
+        };
+        let mut order: Vec<usize> = (0..self.stack.services.len()).collect();
+        order.sort_by_cached_key(|&s| (signature(s), s));
+        let mut name = vec![0; order.len()];
+        for (canonical, &s) in order.iter().enumerate() {
+            name[s] = canonical;
+        }
+        name
     }
 }

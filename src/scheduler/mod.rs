@@ -18,6 +18,7 @@ mod explore;
 mod memo;
 mod pipeline;
 mod render;
+mod symmetry;
 
 #[cfg(test)]
 mod tests;
@@ -342,10 +343,26 @@ pub(crate) fn run(
     remaining.sort_unstable();
     remaining.dedup();
     let fixed = fixed_service_order(stack, opts, &remaining)?;
+    // Per service: how many tasks are queued and the nodes of the preassigned ones.
+    let mut queued: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); stack.services.len()];
+    for t in &start.queued {
+        queued[t.service].0 += 1;
+        if let Some(&node) = engine.preassigned.get(t) {
+            queued[t.service].1.push(node);
+        }
+    }
+    for (_, nodes) in &mut queued {
+        nodes.sort_unstable();
+    }
+    for &s in &remaining {
+        engine.live[s] = true;
+    }
     let mut order: Vec<usize> = Vec::new();
     loop {
         if let Some(memo) = memo.as_deref_mut() {
-            if !engine.chooser.replaying() && !memo.enter(engine.boundary_key(&remaining, &order)) {
+            if !engine.chooser.replaying()
+                && !memo.enter(engine.boundary_key(&remaining, &order, &queued))
+            {
                 return Ok((RunEnd::Merged, engine.chooser.trace));
             }
         }
@@ -354,7 +371,10 @@ pub(crate) fn run(
         }
         let s = match &fixed {
             Some(f) => f[order.len()],
-            None => remaining[engine.chooser.choose(remaining.len())],
+            None => {
+                let candidates = engine.service_candidates(&remaining, &queued);
+                candidates[engine.chooser.choose(candidates.len())]
+            }
         };
         remaining.retain(|&r| r != s);
         order.push(s);
@@ -373,6 +393,7 @@ pub(crate) fn run(
             }
         }
         engine.schedule_group(s, replicated, opts.strategy);
+        engine.live[s] = engine.pending.keys().any(|t| t.service == s);
     }
     engine.retry_until_stable(&order, opts.strategy);
 

@@ -512,14 +512,74 @@ fn absurd_replica_counts_are_refused_not_simulated() {
     assert!(matches!(r, Err(SimError::TooManyTasks { .. })));
 }
 
+// Identical services not yet scheduled are interchangeable, and so are nodes that differ only
+// in tasks of services that are done: five copies of one service on three equal nodes are one
+// order, where the plain enumeration has 5! service orders times the node orders.
+#[test]
+fn identical_services_and_finished_tasks_are_not_choices() {
+    let cl = Cluster::new((0..3).map(|i| node(&format!("n{i}"), 4 * GB)).collect());
+    let st = stack((0..5).map(|i| svc(&format!("s{i}"), 2, GB / 4)).collect());
+    let e = explore(&st, &cl, &ExploreOptions::default()).unwrap();
+    assert_eq!((e.status, e.exhaustive, e.runs), (Status::Holds, true, 1));
+    let every = ExploreOptions {
+        reduce: false,
+        max_runs: 1000,
+        samples: 0,
+        ..ExploreOptions::default()
+    };
+    let e = explore(&st, &cl, &every).unwrap();
+    assert_eq!((e.status, e.exhaustive), (Status::Unknown, false));
+}
+
+// Identical services are interchangeable only while neither has a task: after a node loss
+// x and y, identical specs, hold different nodes, and the order of their replacements matters.
+// y first takes c (fewer tasks than a), and x, already on a and limited to one task per node,
+// finds no node; x first takes c and y fits on a.
+#[test]
+fn identical_services_with_tasks_placed_are_still_choices() {
+    let cl = Cluster::new(vec![
+        node("a", 2 * GB),
+        node("b", GB),
+        node("c", GB),
+        node("l", 8 * GB),
+    ]);
+    let limited = |name: &str| {
+        let mut s = svc(name, 2, GB);
+        s.placement.max_replicas_per_node = Spanned::default_value(1);
+        s
+    };
+    let st = stack(vec![limited("x"), limited("y")]);
+    let at = |service: usize, replica: u64, node: usize| Assignment {
+        task: Task { service, replica },
+        service: st.services[service].name.clone(),
+        node,
+        hostname: cl.nodes[node].hostname.clone(),
+    };
+    let before = Simulation {
+        strategy: Strategy::Spread,
+        order: Order::Seed(0),
+        service_order: vec!["x".into(), "y".into()],
+        assignments: vec![at(0, 1, 0), at(0, 2, 3), at(1, 1, 1), at(1, 2, 3)],
+        pending: Vec::new(),
+        not_created: Vec::new(),
+        not_replaced: Vec::new(),
+    };
+    let lost = Disruption::Fail("l".into());
+    let e = explore_disruption(&st, &cl, &before, &lost, &ExploreOptions::default()).unwrap();
+    assert_eq!((e.status, e.exhaustive), (Status::Violated, true));
+    let w = e.witness.expect("an order leaving x Pending");
+    assert_eq!(w.simulation.service_order, vec!["y", "x"]);
+    assert_eq!(w.simulation.pending_by_service().get("x"), Some(&1));
+}
+
 #[test]
 fn exploration_reports_a_cut_search_as_unknown() {
-    let cl = Cluster::new(
-        (0..6)
-            .map(|i| zoned(&format!("n{i}"), 4 * GB, &i.to_string()))
-            .collect(),
-    );
-    let st = stack(vec![svc("a", 3, 0), svc("b", 3, 0), svc("c", 3, 0)]);
+    let cl = Cluster::new((1..=6).map(|i| node(&format!("n{i}"), i * GB)).collect());
+    let st = stack(vec![
+        svc("a", 3, GB),
+        svc("b", 2, GB / 2),
+        svc("c", 1, GB / 4),
+    ]);
     let opts = ExploreOptions {
         max_runs: 3,
         samples: 2,
@@ -839,7 +899,7 @@ proptest! {
 fn arb_order_case() -> impl Gen<Value = (Stack, Cluster, u64)> {
     let nodes = prop::collection::vec((1u64..=4, 0u8..3), 2..=3);
     let services = prop::collection::vec((1u64..=3, 0u64..=4, 0u64..3, 0u8..8), 2..=3);
-    (nodes, services, any::<u64>()).prop_map(|(nodes, services, seed)| {
+    (nodes, services, any::<bool>(), any::<u64>()).prop_map(|(nodes, services, copy, seed)| {
         let cl = Cluster::new(
             nodes
                 .iter()
@@ -850,7 +910,7 @@ fn arb_order_case() -> impl Gen<Value = (Stack, Cluster, u64)> {
                 })
                 .collect(),
         );
-        let services = services
+        let mut services = services
             .iter()
             .enumerate()
             .map(|(i, &(replicas, mem, max, extra))| {
@@ -871,7 +931,13 @@ fn arb_order_case() -> impl Gen<Value = (Stack, Cluster, u64)> {
                 }
                 s
             })
-            .collect();
+            .collect::<Vec<_>>();
+        // Identical services, to exercise the reduction between them.
+        if copy {
+            let mut twin = services[0].clone();
+            twin.name = "twin".into();
+            *services.last_mut().expect("two services or more") = twin;
+        }
         (stack(services), cl, seed)
     })
 }
@@ -887,7 +953,7 @@ proptest! {
     fn reduced_exploration_matches_every_map_order((st, cl, seed) in arb_order_case()) {
         let opts = ExploreOptions { max_runs: 4_000, samples: 0, ..ExploreOptions::default() };
         let reduced = explore(&st, &cl, &opts).unwrap();
-        let every = explore(&st, &cl, &ExploreOptions { reduce: false, ..opts }).unwrap();
+        let every = explore(&st, &cl, &ExploreOptions { reduce: false, ..opts.clone() }).unwrap();
         prop_assume!(every.exhaustive);
         prop_assert!(reduced.exhaustive);
         let worst = |e: &Exploration| e.witness.as_ref().map_or(0, |w| w.simulation.pending.len());
@@ -898,6 +964,16 @@ proptest! {
             let order = Order::Seed(seed.wrapping_add(i));
             let s = sim(&st, &cl, &SimOptions { order, ..SimOptions::default() });
             prop_assert!(s.pending.len() <= worst(&reduced), "{:?}", s);
+        }
+        // The same after losing the first node: services start with tasks placed.
+        let before = sim(&st, &cl, &SimOptions { order: Order::Seed(seed), ..SimOptions::default() });
+        let lost = Disruption::Fail("n0".into());
+        let reduced = explore_disruption(&st, &cl, &before, &lost, &opts).unwrap();
+        let every = explore_disruption(&st, &cl, &before, &lost, &ExploreOptions { reduce: false, ..opts }).unwrap();
+        if every.exhaustive {
+            prop_assert!(reduced.exhaustive);
+            prop_assert_eq!(reduced.status, every.status);
+            prop_assert_eq!(worst(&reduced), worst(&every));
         }
     }
 }
