@@ -108,8 +108,7 @@ fn explore_small() {
         let start = Instant::now();
         match explore(&stack, &cluster, &opts) {
             Ok(e) => println!(
-                "explore  {k:>2} services × 6 nodes  budget {:>5}  {:?} exhaustive {}  runs {:>5} merged {:>5}  {:.3} s",
-                opts.max_runs,
+                "explore  {k:>2} services × 6 nodes  {:?} exhaustive {}  runs {:>5} merged {:>5}  {:.3} s",
                 e.status,
                 e.exhaustive,
                 e.runs,
@@ -158,19 +157,28 @@ fn main() {
             sim.assignments.len() as f64 / secs
         );
     }
-    let opts = ExploreOptions {
-        max_runs: 5,
-        samples: 5,
-        ..ExploreOptions::default()
-    };
-    let start = Instant::now();
-    match explore(&stack, &cluster, &opts) {
-        Ok(e) => println!(
-            "explore  10 runs      exhaustive {} complete runs {}  {:.3} s",
-            e.exhaustive,
-            e.complete_runs,
-            start.elapsed().as_secs_f64()
+    let scaled = ExploreOptions::scaled(&stack, &cluster);
+    for (what, opts) in [
+        (
+            "5 runs + 5 samples",
+            ExploreOptions {
+                max_runs: 5,
+                samples: 5,
+                ..ExploreOptions::default()
+            },
         ),
-        Err(e) => eprintln!("exploration failed: {e}"),
+        ("check's budget", scaled),
+    ] {
+        let start = Instant::now();
+        match explore(&stack, &cluster, &opts) {
+            Ok(e) => println!(
+                "explore  {what:<20} runs {} exhaustive {} complete runs {}  {:.3} s",
+                e.runs,
+                e.exhaustive,
+                e.complete_runs,
+                start.elapsed().as_secs_f64()
+            ),
+            Err(e) => eprintln!("exploration failed: {e}"),
+        }
     }
 }

@@ -50,12 +50,14 @@ impl SplitMix64 {
     }
 }
 
+#[derive(Clone)]
 enum Source {
     Random(SplitMix64),
     Replay(Vec<u32>),
 }
 
 /// Answers the scheduler's nondeterministic choices and records them.
+#[derive(Clone)]
 pub(crate) struct Chooser {
     source: Source,
     pub(crate) ordering: NodeOrdering,
@@ -98,6 +100,11 @@ impl Chooser {
             ordering: NodeOrdering::RankedTies,
             trace: Vec::new(),
         }
+    }
+
+    /// Replays `prefix` from here on; the choices made so far must be a prefix of it.
+    pub(crate) fn replace_prefix(&mut self, prefix: Vec<u32>) {
+        self.source = Source::Replay(prefix);
     }
 
     /// Whether choices given to replay remain: the run is still retracing a prefix an earlier

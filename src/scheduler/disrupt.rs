@@ -183,7 +183,7 @@ pub fn simulate_disruption(
             &after_cluster,
             opts,
             Chooser::for_order(&opts.order),
-            start,
+            &start,
             None,
         )?
         .0,

@@ -5,7 +5,8 @@
 //! (`taskFitNode`). Every map-order dependence goes through the `Chooser`.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
+use std::rc::Rc;
 
 use super::choice::{Chooser, NodeOrdering};
 use super::memo::NodeKey;
@@ -69,6 +70,7 @@ fn label_value(node: &Node, engine: bool, key: &str) -> String {
     labels.get(key).cloned().unwrap_or_default()
 }
 
+#[derive(Clone)]
 pub(crate) struct Engine<'a> {
     pub(crate) stack: &'a Stack,
     pub(crate) cluster: &'a Cluster,
@@ -82,6 +84,8 @@ pub(crate) struct Engine<'a> {
     pub(crate) service_class: Vec<usize>,
     /// Services with a task placed or Pending.
     pub(crate) touched: Vec<bool>,
+    /// Service index by name (node accounting counts tasks by name).
+    service_index: Rc<HashMap<&'a str, usize>>,
     /// Services still to schedule or with tasks Pending: the only ones whose per-node counts
     /// the rest of a run reads (a finished service counts only through totals, reservations
     /// and ports). Kept by `run`; a finished service marked live only costs merging.
@@ -110,6 +114,14 @@ impl<'a> Engine<'a> {
             static_class: node_classes(stack, cluster),
             service_class: service_classes(stack),
             touched: vec![false; stack.services.len()],
+            service_index: Rc::new(
+                stack
+                    .services
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.name.as_str(), i))
+                    .collect(),
+            ),
             live: vec![false; stack.services.len()],
             placed: BTreeMap::new(),
             pending: BTreeMap::new(),
@@ -479,27 +491,21 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Tasks of `s` on `n` if `s` is live; 0 for a finished service, whose tasks count only
-    /// through totals, reservations and ports.
-    pub(crate) fn live_count(&self, s: usize, n: usize) -> u64 {
-        if !self.live[s] {
-            return 0;
-        }
-        self.usage[n]
-            .tasks
-            .get(&self.stack.services[s].name)
-            .copied()
-            .unwrap_or(0)
+    /// The live services with tasks on `n`, with their counts (one pass over the node's map).
+    /// A finished service's tasks count only through totals, reservations and ports.
+    pub(crate) fn live_tasks(&self, n: usize) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.usage[n].tasks.iter().filter_map(|(name, &c)| {
+            let s = *self.service_index.get(name.as_str())?;
+            (self.live[s] && c > 0).then_some((s, c))
+        })
     }
 
     /// Node `n` as the rest of a run sees it: static class, accounting, and the task counts of
     /// live services under the names `rename` gives them (preassigned tasks left empty).
     pub(crate) fn node_key(&self, n: usize, rename: &dyn Fn(usize) -> usize) -> NodeKey {
         let u = &self.usage[n];
-        let mut tasks: Vec<(usize, u64)> = (0..self.stack.services.len())
-            .map(|s| (rename(s), self.live_count(s, n)))
-            .filter(|c| c.1 > 0)
-            .collect();
+        let mut tasks: Vec<(usize, u64)> =
+            self.live_tasks(n).map(|(s, c)| (rename(s), c)).collect();
         tasks.sort_unstable();
         NodeKey {
             class: self.static_class[n],

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::choice::Chooser;
 use super::memo::Memo;
+use super::run::{Runner, Snapshots};
 use super::{
     finished, run, simulate_disruption_start, Disruption, Order, RunEnd, SimError, SimOptions,
     Simulation, Start,
@@ -19,6 +20,10 @@ use crate::report::Status;
 pub struct ExploreOptions {
     /// Depth-first runs before giving up on exhaustiveness.
     pub max_runs: usize,
+    /// Units of work (see `Runner::work`) before giving up on exhaustiveness.
+    pub max_work: u64,
+    /// Bytes the explored states may take before giving up on exhaustiveness.
+    pub max_memo_bytes: usize,
     /// Seeded sample runs when the enumeration is cut.
     pub samples: usize,
     pub seed: u64,
@@ -35,6 +40,8 @@ impl Default for ExploreOptions {
     fn default() -> Self {
         ExploreOptions {
             max_runs: 2000,
+            max_work: u64::MAX,
+            max_memo_bytes: 256 << 20,
             samples: 200,
             seed: 0,
             service_order: None,
@@ -44,10 +51,11 @@ impl Default for ExploreOptions {
 }
 
 impl ExploreOptions {
-    /// A budget scaled to the instance: about two million units of work (nodes × services +
-    /// tasks per run; a unit takes ≈ 0.2 µs), at most 20,000 depth-first runs, a tenth as many
-    /// samples (at most 200). Ten services on six nodes get the full budget, which decides them
-    /// (≈ 11,000 runs, most merged); a 1,000-node × 30,000-task instance gets 33 runs.
+    /// The budget of `check`: twenty million units of work (`Runner::work`: nodes + tasks per
+    /// group scheduled, nodes × services per state key, nodes + placed tasks per snapshot; a
+    /// unit takes about 0.1 µs, so a few seconds at most), which decides twenty services on ten nodes (`models/twenty-services`,
+    /// about 12 million units); seeded samples, if the enumeration is cut, cost about nodes ×
+    /// services + tasks each and get a hundredth of the budget (1 to 200 of them).
     pub fn scaled(stack: &Stack, cluster: &Cluster) -> ExploreOptions {
         let tasks: u64 = stack
             .services
@@ -63,10 +71,11 @@ impl ExploreOptions {
             .saturating_mul(stack.services.len() as u64)
             .saturating_add(tasks)
             .max(1);
-        let max_runs = (2_000_000 / per_run).clamp(1, 20_000) as usize;
+        let max_work = 20_000_000;
         ExploreOptions {
-            max_runs,
-            samples: (max_runs / 10).clamp(1, 200),
+            max_runs: 1_000_000,
+            max_work,
+            samples: (max_work / 100 / per_run).clamp(1, 200) as usize,
             ..ExploreOptions::default()
         }
     }
@@ -158,20 +167,31 @@ fn explore_from(
 
     // Depth-first over choice sequences: replay a prefix, default the rest to 0, then advance
     // the deepest choice that has an untried alternative. A run that reaches an explored state
-    // stops there, so its trace ends there and the search backtracks from it.
+    // stops there, so its trace ends there and the search backtracks from it. Each run resumes
+    // from the deepest group boundary of the previous runs that lies within its prefix.
+    let run_opts = sim_opts(Vec::new());
+    let first = start()?;
     let mut memo = Memo::default();
+    let mut snapshots: Snapshots = Vec::new();
+    let mut work: u64 = 0;
     let mut prefix: Vec<u32> = Vec::new();
     let mut exhaustive = false;
-    while runs < opts.max_runs {
-        let (end, trace) = run(
-            stack,
-            cluster,
-            &sim_opts(prefix.clone()),
-            chooser(prefix.clone()),
-            start()?,
-            opts.reduce.then_some(&mut memo),
-        )?;
+    while runs < opts.max_runs && work < opts.max_work && memo.bytes() < opts.max_memo_bytes {
+        while snapshots.last().is_some_and(|(p, _)| *p >= prefix.len()) {
+            snapshots.pop();
+        }
+        let runner = match snapshots.last() {
+            Some((_, snapshot)) => {
+                let mut r = snapshot.clone();
+                r.replay(prefix.clone());
+                r.work = 0;
+                r
+            }
+            None => Runner::new(stack, cluster, &run_opts, chooser(prefix.clone()), &first)?,
+        };
+        let (end, trace, w) = runner.finish(opts.reduce.then_some(&mut memo), Some(&mut snapshots));
         runs += 1;
+        work = work.saturating_add(w);
         record(end, trace.iter().map(|&(c, _)| c).collect());
         let mut trace = trace;
         let next = loop {
@@ -201,7 +221,7 @@ fn explore_from(
                 cluster,
                 &sim_opts(Vec::new()),
                 Chooser::sampled(seed),
-                start()?,
+                &first,
                 None,
             )?;
             runs += 1;
@@ -218,7 +238,7 @@ fn explore_from(
                     cluster,
                     &sim_opts(choices.clone()),
                     chooser(choices.clone()),
-                    start()?,
+                    &first,
                     None,
                 )?
                 .0,

@@ -43,12 +43,41 @@ pub(crate) struct NodeKey {
 #[derive(Default)]
 pub(crate) struct Memo {
     seen: HashSet<BoundaryKey>,
+    bytes: usize,
 }
 
 impl Memo {
     /// Records `key`; false when it was already explored.
     pub(crate) fn enter(&mut self, key: BoundaryKey) -> bool {
-        self.seen.insert(key)
+        let size = key.bytes();
+        let new = self.seen.insert(key);
+        if new {
+            self.bytes = self.bytes.saturating_add(size);
+        }
+        new
+    }
+
+    /// About how many bytes the explored states take (keys, their vectors, the table's slot).
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+impl BoundaryKey {
+    fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        let node = |n: &NodeKey| {
+            size_of::<NodeKey>()
+                + n.generic.iter().map(|(k, _)| 32 + k.len()).sum::<usize>()
+                + n.host_ports.len() * size_of::<(Protocol, u32)>()
+                + n.tasks.len() * size_of::<(usize, u64)>()
+                + n.waiting.len() * size_of::<usize>()
+        };
+        size_of::<BoundaryKey>()
+            + size_of::<u64>()
+            + self.remaining.len() * size_of::<usize>()
+            + self.retry.len() * size_of::<(usize, usize)>()
+            + self.nodes.iter().map(node).sum::<usize>()
     }
 }
 
@@ -118,12 +147,14 @@ impl Engine<'_> {
         pending: &[usize],
         waiting: &[Vec<usize>],
     ) -> Vec<usize> {
-        let nodes = self.cluster.nodes.len();
+        let mut held: Vec<Vec<(usize, u64)>> = vec![Vec::new(); self.stack.services.len()];
+        for n in 0..self.cluster.nodes.len() {
+            for (s, c) in self.live_tasks(n) {
+                held[s].push((self.static_class[n], c));
+            }
+        }
         let signature = |s: usize| {
-            let mut held: Vec<(usize, u64)> = (0..nodes)
-                .map(|n| (self.static_class[n], self.live_count(s, n)))
-                .filter(|c| c.1 > 0)
-                .collect();
+            let mut held = held[s].clone();
             held.sort_unstable();
             let mut waits: Vec<usize> = waiting[s].iter().map(|&n| self.static_class[n]).collect();
             waits.sort_unstable();

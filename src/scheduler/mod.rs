@@ -18,6 +18,7 @@ mod explore;
 mod memo;
 mod pipeline;
 mod render;
+mod run;
 mod symmetry;
 
 #[cfg(test)]
@@ -41,8 +42,7 @@ pub use render::{render_comparison, render_disruption, render_exploration, rende
 
 use choice::Chooser;
 pub(crate) use disrupt::simulate_disruption_start;
-use engine::Engine;
-use memo::Memo;
+pub(crate) use run::{finished, run, RunEnd};
 
 /// More tasks than this in one stack are refused rather than simulated.
 pub const MAX_TASKS: u64 = 1_000_000;
@@ -209,7 +209,7 @@ pub fn simulate(
             cluster,
             opts,
             Chooser::for_order(&opts.order),
-            start,
+            &start,
             None,
         )?
         .0,
@@ -273,170 +273,6 @@ impl Start {
             }
         }
         Ok(start)
-    }
-}
-
-/// The order of service groups when it is fixed in advance: by the caller, or by bin-packing's
-/// largest-first rule. `None`: Swarm's map order, chosen one group at a time.
-fn fixed_service_order(
-    stack: &Stack,
-    opts: &SimOptions,
-    services: &[usize],
-) -> Result<Option<Vec<usize>>, SimError> {
-    if let Some(order) = &opts.service_order {
-        let mut sorted = order.clone();
-        sorted.sort_unstable();
-        if sorted != (0..stack.services.len()).collect::<Vec<_>>() {
-            return Err(SimError::BadServiceOrder);
-        }
-        return Ok(Some(
-            order
-                .iter()
-                .copied()
-                .filter(|s| services.contains(s))
-                .collect(),
-        ));
-    }
-    Ok(match opts.strategy {
-        // Largest reservation first, global services before (first-fit decreasing).
-        Strategy::BinPack => {
-            let mut order = services.to_vec();
-            order.sort_by_key(|&i| {
-                let s = &stack.services[i];
-                let r = &s.resources.reservations;
-                (
-                    !s.mode.value.is_global(),
-                    std::cmp::Reverse((*r.memory_bytes, *r.nano_cpus)),
-                    i,
-                )
-            });
-            Some(order)
-        }
-        Strategy::Spread | Strategy::Random => None,
-    })
-}
-
-/// How a run ended.
-pub(crate) enum RunEnd {
-    Finished(Simulation),
-    /// It reached a state `memo` had already explored (see `memo`).
-    Merged,
-}
-
-/// Runs the scheduler from `start`; returns how it ended and the (choice, arity) trace. With a
-/// `memo`, a run stops at the first state between service groups that an earlier run entered,
-/// once it has used up the choices it replays (before that, it retraces an explored prefix).
-pub(crate) fn run(
-    stack: &Stack,
-    cluster: &Cluster,
-    opts: &SimOptions,
-    chooser: Chooser,
-    start: Start,
-    mut memo: Option<&mut Memo>,
-) -> Result<(RunEnd, Vec<(u32, u32)>), SimError> {
-    let mut engine = Engine::new(stack, cluster, chooser);
-    for &(task, node) in &start.existing {
-        engine.assign(task, node);
-    }
-    engine.preassigned = start.preassigned;
-    let mut remaining: Vec<usize> = start.queued.iter().map(|t| t.service).collect();
-    remaining.sort_unstable();
-    remaining.dedup();
-    let fixed = fixed_service_order(stack, opts, &remaining)?;
-    // Per service: how many tasks are queued and the nodes of the preassigned ones.
-    let mut queued: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); stack.services.len()];
-    for t in &start.queued {
-        queued[t.service].0 += 1;
-        if let Some(&node) = engine.preassigned.get(t) {
-            queued[t.service].1.push(node);
-        }
-    }
-    for (_, nodes) in &mut queued {
-        nodes.sort_unstable();
-    }
-    for &s in &remaining {
-        engine.live[s] = true;
-    }
-    let mut order: Vec<usize> = Vec::new();
-    loop {
-        if let Some(memo) = memo.as_deref_mut() {
-            if !engine.chooser.replaying()
-                && !memo.enter(engine.boundary_key(&remaining, &order, &queued))
-            {
-                return Ok((RunEnd::Merged, engine.chooser.trace));
-            }
-        }
-        if remaining.is_empty() {
-            break;
-        }
-        let s = match &fixed {
-            Some(f) => f[order.len()],
-            None => {
-                let candidates = engine.service_candidates(&remaining, &queued);
-                candidates[engine.chooser.choose(candidates.len())]
-            }
-        };
-        remaining.retain(|&r| r != s);
-        order.push(s);
-        let tasks: Vec<Task> = start
-            .queued
-            .iter()
-            .filter(|t| t.service == s)
-            .copied()
-            .collect();
-        let (global, replicated): (Vec<Task>, Vec<Task>) = tasks
-            .into_iter()
-            .partition(|t| engine.preassigned.contains_key(t));
-        for task in global {
-            if let Some(&node) = engine.preassigned.get(&task) {
-                engine.confirm_preassigned(task, node);
-            }
-        }
-        engine.schedule_group(s, replicated, opts.strategy);
-        engine.live[s] = engine.pending.keys().any(|t| t.service == s);
-    }
-    engine.retry_until_stable(&order, opts.strategy);
-
-    let assignment = |(task, node): (Task, usize)| Assignment {
-        task,
-        service: stack.services[task.service].name.clone(),
-        node,
-        hostname: cluster.nodes[node].hostname.clone(),
-    };
-    let sim = Simulation {
-        strategy: opts.strategy,
-        order: opts.order.clone(),
-        service_order: order
-            .iter()
-            .map(|&s| stack.services[s].name.clone())
-            .collect(),
-        assignments: engine
-            .placed
-            .iter()
-            .map(|(&t, &n)| assignment((t, n)))
-            .collect(),
-        pending: engine
-            .pending
-            .iter()
-            .map(|(&task, info)| PendingTask {
-                task,
-                service: stack.services[task.service].name.clone(),
-                message: info.message.clone(),
-                first_message: info.first_message.clone(),
-                node: info.node.map(|n| cluster.nodes[n].hostname.clone()),
-            })
-            .collect(),
-        not_created: start.not_created,
-        not_replaced: start.not_replaced.into_iter().map(assignment).collect(),
-    };
-    Ok((RunEnd::Finished(sim), engine.chooser.trace))
-}
-
-/// The simulation of a run made without a memo, which always finishes.
-pub(crate) fn finished(end: RunEnd) -> Result<Simulation, SimError> {
-    match end {
-        RunEnd::Finished(sim) => Ok(sim),
-        RunEnd::Merged => unreachable!("a run without a memo is never merged"),
     }
 }
 

@@ -494,11 +494,12 @@ fn exploration_proves_an_order_independent_stack() {
 #[test]
 fn exploration_budget_scales_with_the_instance() {
     let (st, cl) = fragmentation();
-    assert_eq!(ExploreOptions::scaled(&st, &cl).max_runs, 20_000);
+    let small = ExploreOptions::scaled(&st, &cl);
+    assert_eq!((small.max_work, small.samples), (20_000_000, 200));
     let big = Cluster::new((0..1000).map(|i| node(&format!("n{i}"), GB)).collect());
     let st = stack((0..30).map(|i| svc(&format!("s{i}"), 1000, 0)).collect());
     let opts = ExploreOptions::scaled(&st, &big);
-    assert_eq!((opts.max_runs, opts.samples), (33, 3));
+    assert_eq!((opts.max_work, opts.samples), (20_000_000, 3));
 }
 
 #[test]
