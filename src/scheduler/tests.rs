@@ -591,6 +591,25 @@ fn exploration_reports_a_cut_search_as_unknown() {
         (e.status, e.exhaustive, e.runs),
         (Status::Unknown, false, 5)
     );
+    // The other bounds cut it the same way: one run, then the samples.
+    for opts in [
+        ExploreOptions {
+            max_work: 1,
+            samples: 2,
+            ..ExploreOptions::default()
+        },
+        ExploreOptions {
+            max_memo_bytes: 1,
+            samples: 2,
+            ..ExploreOptions::default()
+        },
+    ] {
+        let e = explore(&st, &cl, &opts).unwrap();
+        assert_eq!(
+            (e.status, e.exhaustive, e.runs),
+            (Status::Unknown, false, 3)
+        );
+    }
 }
 
 // Reference §3.6 and §1.8: condition none is not replaced, global tasks vanish with the node,
