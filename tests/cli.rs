@@ -274,6 +274,54 @@ fn simulate_and_graph_commands() {
     assert!(String::from_utf8_lossy(&mermaid.stdout).starts_with("flowchart"));
 }
 
+// One sampled order can place everything while another order leaves a task Pending:
+// `--explore` searches every order and shows the worst, replayable.
+#[test]
+fn simulate_explore_shows_the_order_that_leaves_tasks_pending() {
+    let one = swarmproof()
+        .args(["simulate", "models/feasible-but-pending"])
+        .output()
+        .unwrap();
+    assert_eq!(one.status.code(), Some(0));
+    let every = swarmproof()
+        .args(["simulate", "models/feasible-but-pending", "--explore"])
+        .output()
+        .unwrap();
+    assert_eq!(every.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&every.stdout);
+    assert!(text.starts_with("explored 3 order(s) (1 merged into an order reaching the same state), exhaustive; 1 placed every task\nan order that leaves tasks Pending (replayable):\nstrategy spread (choices [0,0]), services scheduled in order: web, db\n"), "{text}");
+    assert!(text.contains("Pending db.1: no suitable node"), "{text}");
+    // After losing the ssd worker, db has no node in any order.
+    let lost = swarmproof()
+        .args([
+            "simulate",
+            "models/ha-web",
+            "--fail",
+            "worker-a",
+            "--explore",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(lost.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&lost.stdout).unwrap();
+    assert_eq!(json["status"], "violated");
+    assert_eq!(json["exhaustive"], true);
+    assert_eq!(json["complete_runs"], 0);
+    let with_strategy = swarmproof()
+        .args([
+            "simulate",
+            "models/web",
+            "--explore",
+            "--strategy",
+            "binpack",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(with_strategy.status.code(), Some(2));
+}
+
 // Issue 6: the quorum of the inventory's managers, with what-ifs, and a Raft teaching variant.
 #[test]
 fn quorum_and_raft_commands() {

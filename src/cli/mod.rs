@@ -208,6 +208,11 @@ pub struct SimulateArgs {
     /// After convergence, every node of this failure domain goes down.
     #[arg(long)]
     pub fail_zone: Option<String>,
+    /// Explore every order Swarm may use (service order, node ties, preference branches)
+    /// instead of the one `--seed` picks, and show the order that leaves most tasks Pending
+    /// (Swarm's scheduler only; the budget of `check`).
+    #[arg(long, conflicts_with = "strategy")]
+    pub explore: bool,
     #[arg(long, value_enum, default_value = "text")]
     pub format: PlanFormat,
 }
@@ -524,7 +529,25 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
         (_, _, Some(z)) => Some(Disruption::FailZone(z.clone())),
         _ => None,
     };
+    let explore = scheduler::ExploreOptions::scaled(stack, cluster);
     let result = scheduler::simulate(stack, cluster, &opts).and_then(|before| match &disruption {
+        None if args.explore => {
+            let e = scheduler::explore(stack, cluster, &explore)?;
+            Ok((
+                e.witness.is_none(),
+                scheduler::render_exploration(cluster, &e),
+                serde_json::to_value(&e),
+            ))
+        }
+        Some(d) if args.explore => {
+            let e = scheduler::explore_disruption(stack, cluster, &before, d, &explore)?;
+            let (after, _) = scheduler::disrupted_cluster(cluster, d)?;
+            Ok((
+                e.witness.is_none(),
+                scheduler::render_exploration(&after, &e),
+                serde_json::to_value(&e),
+            ))
+        }
         None => Ok((
             before.is_complete(),
             scheduler::render_simulation(cluster, &before),
