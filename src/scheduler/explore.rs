@@ -22,17 +22,18 @@ pub struct ExploreOptions {
     pub max_runs: usize,
     /// Units of work (see `Runner::work`) before giving up on exhaustiveness.
     pub max_work: u64,
-    /// Bytes the explored states may take before giving up on exhaustiveness.
+    /// Bytes the explored states may take before giving up on exhaustiveness; the clones runs
+    /// resume from get as many.
     pub max_memo_bytes: usize,
     /// Seeded sample runs when the enumeration is cut.
     pub samples: usize,
     pub seed: u64,
     /// Fix the order of service groups (e.g. to check a deployment order).
     pub service_order: Option<Vec<usize>>,
-    /// Follow only the first order reaching each state between service groups (`memo`) and
-    /// skip choices that cannot change the outcome (`NodeOrdering::RankedTies`, the division
-    /// loop's commuting branches). Off only to cross-check against the enumeration of every
-    /// Go map order.
+    /// Follow only the first order reaching each state between service groups (`memo`), skip
+    /// choices that cannot change the outcome (`NodeOrdering::RankedTies`, identical services,
+    /// the division loop's commuting branches) and resume runs from clones. Off only to
+    /// cross-check against the plain enumeration of every Go map order.
     pub reduce: bool,
 }
 
@@ -172,16 +173,13 @@ fn explore_from(
     let run_opts = sim_opts(Vec::new());
     let first = start()?;
     let mut memo = Memo::default();
-    let mut snapshots: Snapshots = Vec::new();
+    let mut snapshots = Snapshots::new(opts.max_memo_bytes);
     let mut work: u64 = 0;
     let mut prefix: Vec<u32> = Vec::new();
     let mut exhaustive = false;
     while runs < opts.max_runs && work < opts.max_work && memo.bytes() < opts.max_memo_bytes {
-        while snapshots.last().is_some_and(|(p, _)| *p >= prefix.len()) {
-            snapshots.pop();
-        }
-        let runner = match snapshots.last() {
-            Some((_, snapshot)) => {
+        let runner = match snapshots.resume_before(prefix.len()) {
+            Some(snapshot) => {
                 let mut r = snapshot.clone();
                 r.replay(prefix.clone());
                 r.work = 0;
@@ -189,7 +187,11 @@ fn explore_from(
             }
             None => Runner::new(stack, cluster, &run_opts, chooser(prefix.clone()), &first)?,
         };
-        let (end, trace, w) = runner.finish(opts.reduce.then_some(&mut memo), Some(&mut snapshots));
+        // The unreduced enumeration replays every run from the start: it is the reference.
+        let (end, trace, w) = runner.finish(
+            opts.reduce.then_some(&mut memo),
+            opts.reduce.then_some(&mut snapshots),
+        );
         runs += 1;
         work = work.saturating_add(w);
         record(end, trace.iter().map(|&(c, _)| c).collect());

@@ -36,8 +36,52 @@ pub(crate) struct Runner<'a> {
 }
 
 /// Clones of runs between two groups, by the number of choices made before them (deepest
-/// last). A later order that repeats those choices can resume from the clone.
-pub(crate) type Snapshots<'a> = Vec<(usize, Runner<'a>)>;
+/// last). A later order that repeats those choices can resume from the clone. The clones'
+/// estimated size is bounded: past the bound a boundary is not kept, and a later run replays
+/// from an earlier clone instead (slower, same result).
+pub(crate) struct Snapshots<'a> {
+    kept: Vec<(usize, usize, Runner<'a>)>,
+    bytes: usize,
+    limit: usize,
+}
+
+impl<'a> Snapshots<'a> {
+    pub(crate) fn new(limit: usize) -> Self {
+        Snapshots {
+            kept: Vec::new(),
+            bytes: 0,
+            limit,
+        }
+    }
+
+    /// The deepest clone made before `choices` choices, dropping every deeper one (a run
+    /// that goes on from a different choice there cannot use them).
+    pub(crate) fn resume_before(&mut self, choices: usize) -> Option<&Runner<'a>> {
+        while self.kept.last().is_some_and(|(p, _, _)| *p >= choices) {
+            self.pop();
+        }
+        self.kept.last().map(|(_, _, r)| r)
+    }
+
+    fn pop(&mut self) {
+        if let Some((_, size, _)) = self.kept.pop() {
+            self.bytes -= size;
+        }
+    }
+
+    /// Keeps a clone of `runner`, made after `position` choices; replaces a clone at the same
+    /// position (no choice lies between them).
+    fn keep(&mut self, position: usize, runner: &Runner<'a>) {
+        if self.kept.last().is_some_and(|(p, _, _)| *p == position) {
+            self.pop();
+        }
+        let size = runner.bytes();
+        if self.bytes.saturating_add(size) <= self.limit {
+            self.bytes += size;
+            self.kept.push((position, size, runner.clone()));
+        }
+    }
+}
 
 impl<'a> Runner<'a> {
     pub(crate) fn new(
@@ -118,11 +162,7 @@ impl<'a> Runner<'a> {
                     .work
                     .saturating_add(nodes)
                     .saturating_add(self.engine.placed.len() as u64);
-                let position = self.engine.chooser.trace.len();
-                if snapshots.last().is_some_and(|(p, _)| *p == position) {
-                    snapshots.pop();
-                }
-                snapshots.push((position, self.clone()));
+                snapshots.keep(self.engine.chooser.trace.len(), &self);
             }
             if self.remaining.is_empty() {
                 break;
@@ -133,6 +173,15 @@ impl<'a> Runner<'a> {
             .retry_until_stable(&self.order, self.opts.strategy);
         let sim = self.simulation();
         (RunEnd::Finished(sim), self.engine.chooser.trace, self.work)
+    }
+
+    /// About how many bytes a clone takes: node accounting, placed and Pending tasks.
+    fn bytes(&self) -> usize {
+        let services = self.stack.services.len();
+        self.cluster.nodes.len() * (160 + 48 * services)
+            + self.engine.placed.len() * 64
+            + self.engine.pending.len() * 160
+            + self.engine.chooser.trace.len() * 8
     }
 
     /// Chooses the next service group and schedules it.
