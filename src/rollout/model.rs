@@ -76,6 +76,10 @@ pub struct RolloutModel {
     pub(crate) min_available: u64,
     /// The user wrote a rollback_config: they expect failures to roll back even with continue.
     pub(crate) rollback_written: bool,
+    /// Partial-order reduction: `actions` leaves out the exits of draining tasks that no
+    /// scheduling decision can depend on (`drain_exit_matters`; specs/rollout.md argues why
+    /// every verdict and every shortest counterexample length is kept).
+    pub(crate) reduce: bool,
 }
 
 impl RolloutModel {
@@ -88,6 +92,13 @@ impl RolloutModel {
 
     pub fn slots(&self) -> usize {
         self.home.len()
+    }
+
+    /// The same model with the partial-order reduction of draining exits on or off (off as
+    /// built by `new`: the Explorer and the replay of counterexamples see every event).
+    pub fn with_reduction(mut self, on: bool) -> RolloutModel {
+        self.reduce = on;
+        self
     }
 
     pub fn initial_state(&self) -> RolloutState {
@@ -185,14 +196,48 @@ impl RolloutModel {
             .into_iter()
             .filter(|&n| self.first_failure(n, held[n], counted[n]).is_none())
             .collect();
-        let key = |n: usize| {
-            let c = u64::from(counted[n]);
-            (c, c.saturating_add(self.fit[n].other_tasks))
-        };
-        let Some(best) = feasible.iter().map(|&n| key(n)).min() else {
+        let Some(best) = feasible.iter().map(|&n| self.rank(u, n)).min() else {
             return Vec::new();
         };
-        feasible.into_iter().filter(|&n| key(n) == best).collect()
+        feasible
+            .into_iter()
+            .filter(|&n| self.rank(u, n) == best)
+            .collect()
+    }
+
+    /// swarmkit's `nodeLess` key: tasks of the service, then tasks in total (smaller is better).
+    fn rank(&self, u: &Usage, n: usize) -> (u64, u64) {
+        let c = u64::from(u.counted[n]);
+        (c, c.saturating_add(self.fit[n].other_tasks))
+    }
+
+    /// Whether the exit of a draining task on `n` may change a scheduling decision, now or after
+    /// other such exits: false only when, for every pending task, node `n` passes the filters
+    /// now (exits keep it passing), fails them even with all its draining tasks gone, or ranks
+    /// strictly worse than a node that passes now (exits only add passing nodes, never remove
+    /// one). Filter results are monotone in the tasks holding a node
+    /// (`filters_are_monotone_in_held_tasks`), which is what makes these three cases stable.
+    /// `u` is the usage of a state with a pending task; a node holding 255 tasks or more
+    /// matters, so that no increment of a draining count saturates while an exit waits.
+    fn drain_exit_matters(&self, s: &RolloutState, u: &Usage, n: usize) -> bool {
+        let (held, counted) = (u.held[n], u.counted[n]);
+        if held >= u32::from(u8::MAX) {
+            return true;
+        }
+        let passes = |m: usize, held: u32| self.first_failure(m, held, u.counted[m]).is_none();
+        let without_draining = held - u32::from(s.draining(n));
+        if passes(n, held) || self.first_failure(n, without_draining, counted).is_some() {
+            return false;
+        }
+        if self.global {
+            // A global slot's only candidate is its own node.
+            return (0..self.slots()).any(|i| {
+                s.slot(i).rep.state == TaskState::Pending && usize::from(self.home[i]) == n
+            });
+        }
+        let rank = self.rank(u, n);
+        !(0..self.node_names.len())
+            .any(|m| m != n && passes(m, u.held[m]) && self.rank(u, m) < rank)
     }
 
     /// Why slot's pending task has no node, per filter (swarmkit's `Explain` counts), or `None`
@@ -405,13 +450,24 @@ impl Model for RolloutModel {
                 out.push(Action::DelayElapsed(a));
             }
         }
+        // Reduced: without a pending task no exit matters (`drain_exit_matters`). The reduced
+        // set is empty only if every exit may wait and nothing else is enabled: then it is all.
+        let drain_exit = |n: usize| Action::DrainExit(u8::try_from(n).unwrap_or(u8::MAX));
         for n in 0..self.node_names.len() {
-            if s.draining(n) > 0 {
-                out.push(Action::DrainExit(u8::try_from(n).unwrap_or(u8::MAX)));
+            let kept = !self.reduce
+                || usage
+                    .as_ref()
+                    .is_some_and(|u| self.drain_exit_matters(s, u, n));
+            if s.draining(n) > 0 && kept {
+                out.push(drain_exit(n));
             }
         }
         if all_done {
             out.push(Action::Complete);
+        }
+        if self.reduce && out.is_empty() {
+            let draining = (0..self.node_names.len()).filter(|&n| s.draining(n) > 0);
+            out.extend(draining.map(drain_exit));
         }
     }
 

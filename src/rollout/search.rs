@@ -361,3 +361,23 @@ where
     }
     Some((states, taken))
 }
+
+/// The path `path` of `from` as action indices of `to`, a model with the same states whose
+/// actions include `from`'s (a reduced model and its full version); `None` if a step is not
+/// enabled in `to`.
+pub fn reindex<M>(from: &M, to: &M, path: &[usize]) -> Option<Vec<usize>>
+where
+    M: Model,
+    M::State: Clone,
+    M::Action: Clone + PartialEq,
+{
+    let (states, actions) = replay(from, path)?;
+    let mut out = vec![*path.first()?];
+    let mut enabled = Vec::new();
+    for (s, a) in states.iter().zip(&actions) {
+        enabled.clear();
+        to.actions(s, &mut enabled);
+        out.push(enabled.iter().position(|b| b == a)?);
+    }
+    Some(out)
+}
