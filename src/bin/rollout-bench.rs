@@ -3,7 +3,8 @@
 //! stop-first, K = 2, explored exhaustively, plus the same with failure_action rollback; then a 200-replica service and
 //! K = 10 under bounds, which must stop `incomplete`. Prints one line per case with the time,
 //! states/s and bytes per state (peak heap growth during the check ÷ states). Run with
-//! `cargo run --release --bin rollout-bench`.
+//! `cargo run --release --bin rollout-bench [FILTER]`; FILTER runs only the cases whose label
+//! contains it (e.g. `p=3, StartFirst`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -61,6 +62,12 @@ fn service(replicas: u64, parallelism: u64, order: UpdateOrder, action: FailureA
 }
 
 fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
+    if std::env::args()
+        .nth(1)
+        .is_some_and(|filter| !label.contains(&filter))
+    {
+        return;
+    }
     let input = RolloutInput {
         service: s,
         cluster: c,

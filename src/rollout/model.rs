@@ -178,31 +178,31 @@ impl RolloutModel {
         }
     }
 
-    fn candidates(&self, slot: usize) -> Vec<usize> {
+    fn candidates(&self, slot: usize) -> std::ops::Range<usize> {
         if self.global {
-            vec![usize::from(self.home[slot])]
+            let home = usize::from(self.home[slot]);
+            home..home + 1
         } else {
-            (0..self.node_names.len()).collect()
+            0..self.node_names.len()
         }
     }
 
-    /// Nodes the scheduler may pick for slot's pending task: those passing every filter and
-    /// best by swarmkit's `nodeLess` (fewest tasks of the service, then fewest tasks); ties are
-    /// arbitrary in Swarm, so every tied node is a branch.
-    fn best_nodes(&self, u: &Usage, slot: usize) -> Vec<usize> {
-        let (held, counted) = (&u.held, &u.counted);
-        let feasible: Vec<usize> = self
+    /// Nodes the scheduler may pick for slot's pending task, passed to `pick`: those passing
+    /// every filter and best by swarmkit's `nodeLess` (fewest tasks of the service, then fewest
+    /// tasks); ties are arbitrary in Swarm, so every tied node is a branch.
+    fn best_nodes(&self, u: &Usage, slot: usize, pick: impl FnMut(usize)) {
+        let passes = |n: &usize| self.first_failure(*n, u.held[*n], u.counted[*n]).is_none();
+        let ranks = self
             .candidates(slot)
-            .into_iter()
-            .filter(|&n| self.first_failure(n, held[n], counted[n]).is_none())
-            .collect();
-        let Some(best) = feasible.iter().map(|&n| self.rank(u, n)).min() else {
-            return Vec::new();
+            .filter(passes)
+            .map(|n| self.rank(u, n));
+        let Some(best) = ranks.min() else {
+            return;
         };
-        feasible
-            .into_iter()
+        self.candidates(slot)
+            .filter(passes)
             .filter(|&n| self.rank(u, n) == best)
-            .collect()
+            .for_each(pick);
     }
 
     /// swarmkit's `nodeLess` key: tasks of the service, then tasks in total (smaller is better).
@@ -407,9 +407,9 @@ impl Model for RolloutModel {
             match sl.rep.state {
                 TaskState::Pending => {
                     let u = usage.get_or_insert_with(|| self.usage(s, false));
-                    for n in self.best_nodes(u, i) {
-                        out.push(Action::Schedule(a, u8::try_from(n).unwrap_or(u8::MAX)));
-                    }
+                    self.best_nodes(u, i, |n| {
+                        out.push(Action::Schedule(a, u8::try_from(n).unwrap_or(u8::MAX)))
+                    });
                 }
                 TaskState::Assigned => {
                     let waits_for_old = cfg.stop_first
