@@ -8,15 +8,15 @@ use stateright::{Model, Property};
 
 use super::input::{NodeFit, RolloutInput, RunConfig};
 use super::properties;
-use super::state::{Phase, RolloutState, Slot, Task, TaskState, UpdateState, Version};
+use super::state::{Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version};
 use crate::model::FailureAction;
 use crate::placement::filters::Filter;
 
 /// Per node: tasks of the service holding it (resources, host ports) and tasks counted for
 /// max_replicas_per_node and the scheduler's ranking.
 pub(crate) struct Usage {
-    pub held: Vec<u32>,
-    pub counted: Vec<u32>,
+    pub held: Scratch<u32, 32>,
+    pub counted: Scratch<u32, 32>,
 }
 
 /// One event of the update. Slots and nodes are indices (slot `i` is task `<service>.<i+1>`).
@@ -137,8 +137,8 @@ impl RolloutModel {
     /// as if it had exited.
     pub(crate) fn usage(&self, s: &RolloutState, optimistic: bool) -> Usage {
         let n = self.node_names.len();
-        let mut held = vec![0u32; n];
-        let mut counted = vec![0u32; n];
+        let mut held = Scratch::new(n);
+        let mut counted = Scratch::new(n);
         if !optimistic {
             for (node, h) in held.iter_mut().enumerate() {
                 *h = u32::from(s.draining(node));
@@ -238,6 +238,19 @@ impl RolloutModel {
         let rank = self.rank(u, n);
         !(0..self.node_names.len())
             .any(|m| m != n && passes(m, u.held[m]) && self.rank(u, m) < rank)
+    }
+
+    /// Whether no node takes slot's pending task and one of `filters` rejects some node: what
+    /// `no_node_reasons` would list, without building the list (properties run on every state).
+    pub(crate) fn rejected_by(&self, u: &Usage, slot: usize, filters: &[Filter]) -> bool {
+        let mut listed = false;
+        for n in self.candidates(slot) {
+            match self.first_failure(n, u.held[n], u.counted[n]) {
+                None => return false,
+                Some(f) => listed |= filters.contains(&f),
+            }
+        }
+        listed
     }
 
     /// Why slot's pending task has no node, per filter (swarmkit's `Explain` counts), or `None`

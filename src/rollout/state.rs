@@ -331,7 +331,7 @@ impl RolloutState {
 
     /// Writes `canonical()`'s bytes into `buf` (cleared first), without allocating a state.
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
-        let mut words = Words::new(self.slot_count());
+        let mut words = Scratch::<u64, 32>::new(self.slot_count());
         self.slot_words(None, words.get());
         sort_small(words.get());
         self.write_words(
@@ -355,15 +355,9 @@ impl RolloutState {
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29)
         };
-        // On the stack for the usual small clusters (this runs on every successor of the search).
-        let mut small: [Sig; 16] = [(0, 0, 0, 0); 16];
-        let mut large = Vec::new();
-        let sig: &mut [Sig] = if nodes <= small.len() {
-            &mut small[..nodes]
-        } else {
-            large.resize(nodes, (0, 0, 0, 0));
-            &mut large
-        };
+        // Scratch space on the stack for usual sizes: this runs on every successor.
+        let mut sig_space = Scratch::<Sig, 16>::new(nodes);
+        let sig = sig_space.get();
         for (n, e) in sig.iter_mut().enumerate() {
             *e = (node_class[n], self.draining(n), 0, n);
         }
@@ -372,30 +366,30 @@ impl RolloutState {
                 .holds_node()
                 .then_some(usize::from(node))
         };
-        let mut linked = false;
+        // Nodes holding one of the two tasks of a slot whose both tasks hold a node.
+        let mut linked_space = Scratch::<bool, 16>::new(nodes);
+        let linked = linked_space.get();
+        let mut any_linked = false;
         for i in 0..slots {
             let b = self.slot_bytes(i);
             let phase = u64::from(b[2]) << 8;
-            if let Some(n) = holder(b[0], b[3]) {
+            let (cur, rep) = (holder(b[0], b[3]), holder(b[1], b[4]));
+            if let Some(n) = cur {
                 sig[n].2 = sig[n].2.wrapping_add(mix(u64::from(b[0]), phase));
             }
-            if let Some(n) = holder(b[1], b[4]) {
+            if let Some(n) = rep {
                 sig[n].2 = sig[n].2.wrapping_add(mix(u64::from(b[1]), phase | 1 << 20));
             }
-            linked |= holder(b[0], b[3]).is_some() && holder(b[1], b[4]).is_some();
+            if let (Some(c), Some(r)) = (cur, rep) {
+                (linked[c], linked[r], any_linked) = (true, true, true);
+            }
         }
         // One refinement round: a slot whose two tasks hold nodes adds each node's signature
         // to its partner's. Still invariant under renaming, and it splits ties that would
         // otherwise be resolved by trying orders.
-        if linked {
-            let mut small_first = [0u64; 16];
-            let mut large_first = Vec::new();
-            let first: &mut [u64] = if nodes <= small_first.len() {
-                &mut small_first[..nodes]
-            } else {
-                large_first.resize(nodes, 0);
-                &mut large_first
-            };
+        if any_linked {
+            let mut first_space = Scratch::<u64, 16>::new(nodes);
+            let first = first_space.get();
             for (f, e) in first.iter_mut().zip(sig.iter()) {
                 *f = mix(e.2, u64::from(e.0) << 40 | u64::from(e.1) << 32);
             }
@@ -408,26 +402,29 @@ impl RolloutState {
             }
         }
         sort_small(sig);
+        let mut label = [0u8; 256];
+        let mut best = Scratch::<u64, 32>::new(slots);
+        relabel(sig, &mut label);
+        self.slot_words(Some(&label), best.get());
+        sort_small(best.get());
         // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
         // a renaming of equivalent nodes, and the smallest key over all of them makes the key
         // the same for every state of an orbit. Past `MAX_TIE_ORDERS` the first order is kept
         // (still a renaming: less reduction, never a wrong one). Tied nodes drain equally, so
-        // only the slot records differ between orders.
-        let mut label = [0u8; 256];
-        let mut best = Words::new(slots);
-        relabel(sig, &mut label);
-        self.slot_words(Some(&label), best.get());
-        sort_small(best.get());
+        // only the slot records differ between orders; and a run none of whose nodes is
+        // linked holds tasks of single-node slots only, with the same multiset of records per
+        // node (equal signatures), so its orders all give the same records and are skipped.
         let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
-        if sig.windows(2).any(|w| tied(&w[0], &w[1])) {
-            let runs = tied_runs(sig, tied);
+        if any_linked && sig.windows(2).any(|w| tied(&w[0], &w[1])) {
+            let mut runs = tied_runs(sig, tied);
+            runs.retain(|r| sig[r.clone()].iter().any(|e| linked[e.3]));
             let orders = runs.iter().try_fold(1usize, |acc, r| {
                 (1..=r.len())
                     .try_fold(acc, |f, k| f.checked_mul(k))
                     .filter(|&f| f <= MAX_TIE_ORDERS)
             });
-            if orders.is_some() {
-                let mut candidate = Words::new(slots);
+            if !runs.is_empty() && orders.is_some() {
+                let mut candidate = Scratch::<u64, 32>::new(slots);
                 permute_runs(sig, &runs, &mut |sig| {
                     relabel(sig, &mut label);
                     self.slot_words(Some(&label), candidate.get());
@@ -591,24 +588,46 @@ fn relabel(sig: &[Sig], label: &mut [u8; 256]) {
     }
 }
 
-/// Slot words on the stack for up to 32 slots, on the heap beyond.
-struct Words {
-    small: [u64; 32],
-    large: Vec<u64>,
+/// `len` values on the stack when they fit in `N`, on the heap beyond (scratch space of the
+/// per-state computations, which would otherwise allocate on every successor).
+pub(crate) struct Scratch<T, const N: usize> {
+    small: [T; N],
+    large: Vec<T>,
     len: usize,
 }
 
-impl Words {
-    fn new(len: usize) -> Words {
-        Words {
-            small: [0; 32],
-            large: if len > 32 { vec![0; len] } else { Vec::new() },
+impl<T: Copy + Default, const N: usize> Scratch<T, N> {
+    pub(crate) fn new(len: usize) -> Scratch<T, N> {
+        Scratch {
+            small: [T::default(); N],
+            large: if len > N {
+                vec![T::default(); len]
+            } else {
+                Vec::new()
+            },
             len,
         }
     }
 
-    fn get(&mut self) -> &mut [u64] {
-        if self.len > 32 {
+    fn get(&mut self) -> &mut [T] {
+        self
+    }
+}
+
+impl<T, const N: usize> std::ops::Deref for Scratch<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        if self.len > N {
+            &self.large
+        } else {
+            &self.small[..self.len]
+        }
+    }
+}
+
+impl<T, const N: usize> std::ops::DerefMut for Scratch<T, N> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        if self.len > N {
             &mut self.large
         } else {
             &mut self.small[..self.len]
