@@ -333,7 +333,7 @@ impl RolloutState {
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
         let mut words = Scratch::<u64, 32>::new(self.slot_count());
         self.slot_words(None, words.get());
-        sort_small(words.get());
+        sort_words(words.get());
         self.write_words(
             words.get(),
             (0..self.node_count()).map(|n| self.draining(n)),
@@ -406,7 +406,7 @@ impl RolloutState {
         let mut best = Scratch::<u64, 32>::new(slots);
         relabel(sig, &mut label);
         self.slot_words(Some(&label), best.get());
-        sort_small(best.get());
+        sort_words(best.get());
         // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
         // a renaming of equivalent nodes, and the smallest key over all of them makes the key
         // the same for every state of an orbit. Past `MAX_TIE_ORDERS` the first order is kept
@@ -428,7 +428,7 @@ impl RolloutState {
                 permute_runs(sig, &runs, &mut |sig| {
                     relabel(sig, &mut label);
                     self.slot_words(Some(&label), candidate.get());
-                    sort_small(candidate.get());
+                    sort_words(candidate.get());
                     if candidate.get() < best.get() {
                         best.get().copy_from_slice(candidate.get());
                     }
@@ -561,6 +561,24 @@ fn next_permutation<T: Ord>(v: &mut [T]) -> bool {
     v.swap(i - 1, j);
     v[i..].reverse();
     true
+}
+
+/// Sorts slot words. Up to 16 words, each goes straight to its rank (the number of words
+/// before it in sorted order, ties by position): comparisons without branches, where an
+/// insertion sort mispredicts on most successors.
+fn sort_words(v: &mut [u64]) {
+    if v.len() > 16 {
+        sort_small(v);
+        return;
+    }
+    let mut src = [0u64; 16];
+    src[..v.len()].copy_from_slice(v);
+    let src = &src[..v.len()];
+    for (i, &x) in src.iter().enumerate() {
+        let before = src[..i].iter().filter(|&&y| y <= x).count()
+            + src[i + 1..].iter().filter(|&&y| y < x).count();
+        v[before] = x;
+    }
 }
 
 /// Insertion sort for the few slots and nodes of a usual service (no dispatch, no allocation;
