@@ -115,7 +115,10 @@ fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
         cpu,
         peak / f.states.max(1),
         f.bytes_per_state,
-        violated.join(","),
+        match f.cutoff {
+            Some(c) => format!("stopped: {c:?}"),
+            None => violated.join(","),
+        },
     );
 }
 
