@@ -790,7 +790,7 @@ proptest::proptest! {
         replicas in 1u64..=4, cpus in proptest::collection::vec(1u64..=3, 1..=4),
         parallelism in 0u64..=3, start in proptest::bool::ANY, port in proptest::bool::ANY,
         rollback in proptest::bool::ANY, k in 0u8..=2, half_cpus in 0u64..=3,
-        max_per_node in 0u64..=2, delay in 0i64..=2,
+        max_per_node in 0u64..=2, delay in 0i64..=2, global in proptest::bool::ANY,
     ) {
         let mut c = cluster(cpus.len(), 1);
         for (node, n) in c.nodes.iter_mut().zip(&cpus) {
@@ -804,7 +804,15 @@ proptest::proptest! {
         s.resources.reservations.nano_cpus = written(half_cpus * NANO_CPUS_PER_CPU / 2);
         s.placement.max_replicas_per_node = written(max_per_node);
         s.update_config.delay = written(Duration::from_secs(delay));
-        let m = RolloutModel::new(&input(&s, &c), k).unwrap();
+        if global {
+            s.mode = written(Mode::Global);
+        }
+        let mut i = input(&s, &c);
+        if global {
+            // One slot per node, each bound to its node (reference §1.7).
+            i.old_nodes = (0..cpus.len()).collect();
+        }
+        let m = RolloutModel::new(&i, k).unwrap();
         let name = format!("{m:?}");
         for symmetric in [Symmetry::None, Symmetry::SlotsAndNodes] {
             let (full, reduced) = assert_reduction_exact(&name, &m, symmetric);
