@@ -115,10 +115,8 @@ fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
         cpu,
         peak / f.states.max(1),
         f.bytes_per_state,
-        match f.cutoff {
-            Some(c) => format!("stopped: {c:?}"),
-            None => violated.join(","),
-        },
+        violated.join(",")
+            + &f.cutoff.map_or(String::new(), |c| format!(" (stopped: {c:?})")),
     );
 }
 
