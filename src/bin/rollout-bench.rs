@@ -2,8 +2,11 @@
 //! update config otherwise: failure_action pause, ratio 0), parallelism 1–3, start-first and
 //! stop-first, K = 2, explored exhaustively, plus the same with failure_action rollback; then a 200-replica service and
 //! K = 10 under bounds, which must stop `incomplete`. Prints one line per case with the time,
-//! states/s and bytes per state (peak heap growth during the check ÷ states). Run with
-//! `cargo run --release --bin rollout-bench`.
+//! states/s and bytes per state (peak heap growth during the check ÷ states), and the CPU time
+//! the check's thread got (the machine is shared: wall time includes waiting for a core; the
+//! kernel accounts it in ticks, so it is coarse for short cases). Run with
+//! `cargo run --release --bin rollout-bench [FILTER]`; FILTER runs only the cases whose label
+//! contains it (e.g. `p=3, StartFirst`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,7 +63,20 @@ fn service(replicas: u64, parallelism: u64, order: UpdateOrder, action: FailureA
     s
 }
 
+/// CPU time this thread has run, from `/proc/thread-self/schedstat` (Linux; `None` elsewhere).
+fn cpu_time() -> Option<StdDuration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = stat.split_whitespace().next()?.parse().ok()?;
+    Some(StdDuration::from_nanos(nanos))
+}
+
 fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
+    if std::env::args()
+        .nth(1)
+        .is_some_and(|filter| !label.contains(&filter))
+    {
+        return;
+    }
     let input = RolloutInput {
         service: s,
         cluster: c,
@@ -75,8 +91,12 @@ fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
     let base = LIVE.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
     let start = Instant::now();
+    let cpu_start = cpu_time();
     let (r, _) = check_update(&input, opts);
     let secs = start.elapsed().as_secs_f64();
+    let cpu = cpu_time()
+        .zip(cpu_start)
+        .map_or(f64::NAN, |(end, start)| (end - start).as_secs_f64());
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
     let f = r.search.as_ref().expect("modelled");
     let violated: Vec<&str> = r
@@ -86,15 +106,17 @@ fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
         .map(|p| p.name)
         .collect();
     println!(
-        "{label:<34} {:<10} {:>9} states  depth {:>3}  {:>7.3} s  {:>9.0} states/s  {:>4} B/state (peak heap)  {:>4} B/state (table estimate)  {}",
+        "{label:<34} {:<10} {:>9} states  depth {:>3}  {:>7.3} s  {:>9.0} states/s  cpu {:>7.3} s  {:>4} B/state (peak heap)  {:>4} B/state (table estimate)  {}",
         r.verdict.as_str(),
         f.states,
         f.depth,
         secs,
         f.states as f64 / secs.max(1e-9),
+        cpu,
         peak / f.states.max(1),
         f.bytes_per_state,
-        violated.join(","),
+        violated.join(",")
+            + &f.cutoff.map_or(String::new(), |c| format!(" (stopped: {c:?})")),
     );
 }
 

@@ -243,6 +243,7 @@ impl RolloutInput<'_> {
                 |m| **m,
             ),
             rollback_written: rollback_cfg.span.is_some(),
+            reduce: false,
         })
     }
 }

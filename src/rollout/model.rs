@@ -8,15 +8,15 @@ use stateright::{Model, Property};
 
 use super::input::{NodeFit, RolloutInput, RunConfig};
 use super::properties;
-use super::state::{Phase, RolloutState, Slot, Task, TaskState, UpdateState, Version};
+use super::state::{Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version};
 use crate::model::FailureAction;
 use crate::placement::filters::Filter;
 
 /// Per node: tasks of the service holding it (resources, host ports) and tasks counted for
 /// max_replicas_per_node and the scheduler's ranking.
 pub(crate) struct Usage {
-    pub held: Vec<u32>,
-    pub counted: Vec<u32>,
+    pub held: Scratch<u32, 32>,
+    pub counted: Scratch<u32, 32>,
 }
 
 /// One event of the update. Slots and nodes are indices (slot `i` is task `<service>.<i+1>`).
@@ -76,6 +76,10 @@ pub struct RolloutModel {
     pub(crate) min_available: u64,
     /// The user wrote a rollback_config: they expect failures to roll back even with continue.
     pub(crate) rollback_written: bool,
+    /// Partial-order reduction: `actions` leaves out the exits of draining tasks that no
+    /// scheduling decision can depend on (`drain_exit_matters`; specs/rollout.md argues why
+    /// every verdict and every shortest counterexample length is kept).
+    pub(crate) reduce: bool,
 }
 
 impl RolloutModel {
@@ -88,6 +92,13 @@ impl RolloutModel {
 
     pub fn slots(&self) -> usize {
         self.home.len()
+    }
+
+    /// The same model with the partial-order reduction of draining exits on or off (off as
+    /// built by `new`: the Explorer and the replay of counterexamples see every event).
+    pub fn with_reduction(mut self, on: bool) -> RolloutModel {
+        self.reduce = on;
+        self
     }
 
     pub fn initial_state(&self) -> RolloutState {
@@ -126,8 +137,8 @@ impl RolloutModel {
     /// as if it had exited.
     pub(crate) fn usage(&self, s: &RolloutState, optimistic: bool) -> Usage {
         let n = self.node_names.len();
-        let mut held = vec![0u32; n];
-        let mut counted = vec![0u32; n];
+        let mut held = Scratch::new(n);
+        let mut counted = Scratch::new(n);
         if !optimistic {
             for (node, h) in held.iter_mut().enumerate() {
                 *h = u32::from(s.draining(node));
@@ -167,32 +178,79 @@ impl RolloutModel {
         }
     }
 
-    fn candidates(&self, slot: usize) -> Vec<usize> {
+    fn candidates(&self, slot: usize) -> std::ops::Range<usize> {
         if self.global {
-            vec![usize::from(self.home[slot])]
+            let home = usize::from(self.home[slot]);
+            home..home + 1
         } else {
-            (0..self.node_names.len()).collect()
+            0..self.node_names.len()
         }
     }
 
-    /// Nodes the scheduler may pick for slot's pending task: those passing every filter and
-    /// best by swarmkit's `nodeLess` (fewest tasks of the service, then fewest tasks); ties are
-    /// arbitrary in Swarm, so every tied node is a branch.
-    fn best_nodes(&self, u: &Usage, slot: usize) -> Vec<usize> {
-        let (held, counted) = (&u.held, &u.counted);
-        let feasible: Vec<usize> = self
+    /// Nodes the scheduler may pick for slot's pending task, passed to `pick`: those passing
+    /// every filter and best by swarmkit's `nodeLess` (fewest tasks of the service, then fewest
+    /// tasks); ties are arbitrary in Swarm, so every tied node is a branch.
+    fn best_nodes(&self, u: &Usage, slot: usize, pick: impl FnMut(usize)) {
+        let passes = |n: &usize| self.first_failure(*n, u.held[*n], u.counted[*n]).is_none();
+        let ranks = self
             .candidates(slot)
-            .into_iter()
-            .filter(|&n| self.first_failure(n, held[n], counted[n]).is_none())
-            .collect();
-        let key = |n: usize| {
-            let c = u64::from(counted[n]);
-            (c, c.saturating_add(self.fit[n].other_tasks))
+            .filter(passes)
+            .map(|n| self.rank(u, n));
+        let Some(best) = ranks.min() else {
+            return;
         };
-        let Some(best) = feasible.iter().map(|&n| key(n)).min() else {
-            return Vec::new();
-        };
-        feasible.into_iter().filter(|&n| key(n) == best).collect()
+        self.candidates(slot)
+            .filter(passes)
+            .filter(|&n| self.rank(u, n) == best)
+            .for_each(pick);
+    }
+
+    /// swarmkit's `nodeLess` key: tasks of the service, then tasks in total (smaller is better).
+    fn rank(&self, u: &Usage, n: usize) -> (u64, u64) {
+        let c = u64::from(u.counted[n]);
+        (c, c.saturating_add(self.fit[n].other_tasks))
+    }
+
+    /// Whether the exit of a draining task on `n` may change a scheduling decision, now or after
+    /// other such exits: false only when, for every pending task, node `n` passes the filters
+    /// now (exits keep it passing), fails them even with all its draining tasks gone, or ranks
+    /// strictly worse than a node that passes now (exits only add passing nodes, never remove
+    /// one). Filter results are monotone in the tasks holding a node
+    /// (`filters_are_monotone_in_held_tasks`), which is what makes these three cases stable.
+    /// `u` is the usage of a state with a pending task; a node holding 255 tasks or more
+    /// matters, so that no increment of a draining count saturates while an exit waits.
+    fn drain_exit_matters(&self, s: &RolloutState, u: &Usage, n: usize) -> bool {
+        let (held, counted) = (u.held[n], u.counted[n]);
+        if held >= u32::from(u8::MAX) {
+            return true;
+        }
+        let passes = |m: usize, held: u32| self.first_failure(m, held, u.counted[m]).is_none();
+        let without_draining = held - u32::from(s.draining(n));
+        if passes(n, held) || self.first_failure(n, without_draining, counted).is_some() {
+            return false;
+        }
+        if self.global {
+            // A global slot's only candidate is its own node.
+            return (0..self.slots()).any(|i| {
+                s.slot(i).rep.state == TaskState::Pending && usize::from(self.home[i]) == n
+            });
+        }
+        let rank = self.rank(u, n);
+        !(0..self.node_names.len())
+            .any(|m| m != n && passes(m, u.held[m]) && self.rank(u, m) < rank)
+    }
+
+    /// Whether no node takes slot's pending task and one of `filters` rejects some node: what
+    /// `no_node_reasons` would list, without building the list (properties run on every state).
+    pub(crate) fn rejected_by(&self, u: &Usage, slot: usize, filters: &[Filter]) -> bool {
+        let mut listed = false;
+        for n in self.candidates(slot) {
+            match self.first_failure(n, u.held[n], u.counted[n]) {
+                None => return false,
+                Some(f) => listed |= filters.contains(&f),
+            }
+        }
+        listed
     }
 
     /// Why slot's pending task has no node, per filter (swarmkit's `Explain` counts), or `None`
@@ -362,9 +420,9 @@ impl Model for RolloutModel {
             match sl.rep.state {
                 TaskState::Pending => {
                     let u = usage.get_or_insert_with(|| self.usage(s, false));
-                    for n in self.best_nodes(u, i) {
-                        out.push(Action::Schedule(a, u8::try_from(n).unwrap_or(u8::MAX)));
-                    }
+                    self.best_nodes(u, i, |n| {
+                        out.push(Action::Schedule(a, u8::try_from(n).unwrap_or(u8::MAX)))
+                    });
                 }
                 TaskState::Assigned => {
                     let waits_for_old = cfg.stop_first
@@ -405,13 +463,24 @@ impl Model for RolloutModel {
                 out.push(Action::DelayElapsed(a));
             }
         }
+        // Reduced: without a pending task no exit matters (`drain_exit_matters`). The reduced
+        // set is empty only if every exit may wait and nothing else is enabled: then it is all.
+        let drain_exit = |n: usize| Action::DrainExit(u8::try_from(n).unwrap_or(u8::MAX));
         for n in 0..self.node_names.len() {
-            if s.draining(n) > 0 {
-                out.push(Action::DrainExit(u8::try_from(n).unwrap_or(u8::MAX)));
+            let kept = !self.reduce
+                || usage
+                    .as_ref()
+                    .is_some_and(|u| self.drain_exit_matters(s, u, n));
+            if s.draining(n) > 0 && kept {
+                out.push(drain_exit(n));
             }
         }
         if all_done {
             out.push(Action::Complete);
+        }
+        if self.reduce && out.is_empty() {
+            let draining = (0..self.node_names.len()).filter(|&n| s.draining(n) > 0);
+            out.extend(draining.map(drain_exit));
         }
     }
 

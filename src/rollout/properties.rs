@@ -129,10 +129,16 @@ pub(crate) fn blocked(m: &RolloutModel, s: &RolloutState) -> Vec<(usize, Vec<(Fi
         .collect()
 }
 
+/// Some slot is `blocked` with one of `filters` among the reasons.
 fn blocked_by(m: &RolloutModel, s: &RolloutState, filters: &[Filter]) -> bool {
-    blocked(m, s)
-        .iter()
-        .any(|(_, reasons)| reasons.iter().any(|(f, _)| filters.contains(f)))
+    let pending = |i: &usize| s.slot(*i).rep.state == TaskState::Pending;
+    if !(0..m.slots()).any(|i| pending(&i)) {
+        return false;
+    }
+    let usage = m.usage(s, true);
+    (0..m.slots())
+        .filter(pending)
+        .any(|i| m.rejected_by(&usage, i, filters))
 }
 
 /// No replacement waits for resources that only a task not yet being stopped could free.

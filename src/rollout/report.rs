@@ -155,13 +155,16 @@ pub fn check_update_with_progress(
     };
     // `progress` fails only on a state without actions, which the search sees anyway.
     let stuck_only = [PropertyId::Progress.name()];
+    // The search runs on the reduced model; its paths are paths of the full model, re-indexed
+    // and replayed there.
+    let reduced = model.clone().with_reduction(true);
     let key = |s: &_, b: &mut Vec<u8>| model.search_key(s, b);
-    let found = search::bfs(&model, bounds, &key, &stuck_only, progress);
+    let found = search::bfs(&reduced, bounds, &key, &stuck_only, progress);
     let complete = found.complete();
 
     let counterexample = |p: PropertyId| -> Option<Counterexample> {
-        let path = found.discovery(p.name())?;
-        replayed(&model, p, path)
+        let path = search::reindex(&reduced, &model, found.discovery(p.name())?)?;
+        replayed(&model, p, &path)
     };
     let mut properties: Vec<PropertyResult> = PropertyId::SAFETY
         .into_iter()

@@ -120,19 +120,27 @@ impl Visited {
         }
     }
 
-    fn contains(&self, key: &[u8]) -> bool {
-        self.len > 0 && self.probe(key, Visited::tag(key)).1
+    fn contains(&self, key: &[u8], tag: u32) -> bool {
+        self.len > 0 && self.probe(key, tag).1
     }
 
-    /// Inserts `key` as state `idx` (the next index) unless an equal key is present; true if
-    /// inserted.
-    fn insert(&mut self, key: &[u8], idx: u32) -> bool {
+    /// Looks `key` up without using the answer: the table slots and key bytes it touches are
+    /// in cache for the `insert` that follows. Lookups of one state's successors are issued
+    /// back to back, so their cache misses overlap instead of coming one at a time.
+    fn warm(&self, key: &[u8], tag: u32) {
+        if self.len > 0 && key.len() == self.stride {
+            std::hint::black_box(self.probe(key, tag));
+        }
+    }
+
+    /// Inserts `key` (whose tag is `tag`) as state `idx` (the next index) unless an equal key
+    /// is present; true if inserted.
+    fn insert(&mut self, key: &[u8], tag: u32, idx: u32) -> bool {
         if self.len == 0 {
             self.stride = key.len();
         }
         // Every key of a model has the state's length (the search's contract with `key`).
         assert_eq!(key.len(), self.stride, "visited-set keys of one length");
-        let tag = Visited::tag(key);
         let (pos, present) = self.probe(key, tag);
         if present {
             return false;
@@ -225,13 +233,16 @@ where
     for (pos, s) in model.init_states().into_iter().enumerate() {
         key(&s, &mut buf);
         let idx = links.len() as u32;
-        if !visited.insert(&buf, idx) {
+        if !visited.insert(&buf, Visited::tag(&buf), idx) {
             continue;
         }
         links.push((u32::MAX, pos as u32, 0));
         queue.push_back((s, idx));
     }
     let mut actions = Vec::new();
+    // One state's successors: action index, state, offset of its key in `keys`, key tag.
+    let mut successors: Vec<(usize, M::State, usize, u32)> = Vec::new();
+    let mut keys: Vec<u8> = Vec::new();
     let mut depth = 0usize;
     let mut expanded = 0usize;
     'search: while let Some((state, idx)) = queue.pop_front() {
@@ -269,6 +280,10 @@ where
                 });
             }
         }
+        // Successors with their keys first, then their lookups back to back (`warm`), then
+        // the inserts in action order.
+        successors.clear();
+        keys.clear();
         for (a, action) in actions.drain(..).enumerate() {
             let Some(next) = model.next_state(&state, action) else {
                 continue;
@@ -277,14 +292,22 @@ where
                 continue;
             }
             key(&next, &mut buf);
+            keys.extend_from_slice(&buf);
+            successors.push((a, next, keys.len() - buf.len(), Visited::tag(&buf)));
+        }
+        for &(_, _, at, tag) in &successors {
+            visited.warm(&keys[at..at + buf.len()], tag);
+        }
+        for (a, next, at, tag) in successors.drain(..) {
+            let k = &keys[at..at + buf.len()];
             // Table, keys and links after this state and one more (growth included).
-            let (held, more) = visited.bytes(buf.len());
+            let (held, more) = visited.bytes(k.len());
             let link = std::mem::size_of::<Link>();
-            let after = held + more + (links.len() + 2) * link + buf.len();
+            let after = held + more + (links.len() + 2) * link + k.len();
             let over_memory = after > bounds.max_bytes;
             if links.len() >= bounds.max_states || over_memory {
                 // Only a state not seen yet would exceed a bound.
-                if visited.contains(&buf) {
+                if visited.contains(k, tag) {
                     continue;
                 }
                 cutoff = Some(if links.len() >= bounds.max_states {
@@ -295,7 +318,7 @@ where
                 break 'search;
             }
             let n = links.len() as u32;
-            if !visited.insert(&buf, n) {
+            if !visited.insert(k, tag, n) {
                 continue;
             }
             links.push((idx, a as u32, d as u32 + 1));
@@ -360,4 +383,24 @@ where
         states.push(next);
     }
     Some((states, taken))
+}
+
+/// The path `path` of `from` as action indices of `to`, a model with the same states whose
+/// actions include `from`'s (a reduced model and its full version); `None` if a step is not
+/// enabled in `to`.
+pub fn reindex<M>(from: &M, to: &M, path: &[usize]) -> Option<Vec<usize>>
+where
+    M: Model,
+    M::State: Clone,
+    M::Action: Clone + PartialEq,
+{
+    let (states, actions) = replay(from, path)?;
+    let mut out = vec![*path.first()?];
+    let mut enabled = Vec::new();
+    for (s, a) in states.iter().zip(&actions) {
+        enabled.clear();
+        to.actions(s, &mut enabled);
+        out.push(enabled.iter().position(|b| b == a)?);
+    }
+    Some(out)
 }

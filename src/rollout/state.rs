@@ -331,9 +331,14 @@ impl RolloutState {
 
     /// Writes `canonical()`'s bytes into `buf` (cleared first), without allocating a state.
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
-        buf.clear();
-        buf.extend_from_slice(&self.0);
-        sort_slots(buf, self.slot_count(), None);
+        let mut words = Scratch::<u64, 32>::new(self.slot_count());
+        self.slot_words(None, words.get());
+        sort_words(words.get());
+        self.write_words(
+            words.get(),
+            (0..self.node_count()).map(|n| self.draining(n)),
+            buf,
+        );
     }
 
     /// Like `write_canonical`, and also renames nodes within each class of `node_class` (nodes
@@ -345,74 +350,128 @@ impl RolloutState {
     pub fn write_symmetric(&self, node_class: &[u8], buf: &mut Vec<u8>) {
         let slots = self.slot_count();
         let nodes = node_class.len();
-        let mix = |b: u8, salt: u64| {
-            (u64::from(b) + salt)
+        let mix = |b: u64, salt: u64| {
+            b.wrapping_add(salt)
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29)
         };
-        // On the stack for the usual small clusters (this runs on every successor of the search).
-        let mut small: [Sig; 16] = [(0, 0, 0, 0); 16];
-        let mut large = Vec::new();
-        let sig: &mut [Sig] = if nodes <= small.len() {
-            &mut small[..nodes]
-        } else {
-            large.resize(nodes, (0, 0, 0, 0));
-            &mut large
-        };
+        // Scratch space on the stack for usual sizes: this runs on every successor.
+        let mut sig_space = Scratch::<Sig, 16>::new(nodes);
+        let sig = sig_space.get();
         for (n, e) in sig.iter_mut().enumerate() {
             *e = (node_class[n], self.draining(n), 0, n);
         }
+        let holder = |state: u8, node: u8| {
+            TaskState::from_bits(state)
+                .holds_node()
+                .then_some(usize::from(node))
+        };
+        // Nodes holding one of the two tasks of a slot whose both tasks hold a node.
+        let mut linked_space = Scratch::<bool, 16>::new(nodes);
+        let linked = linked_space.get();
+        let mut any_linked = false;
         for i in 0..slots {
             let b = self.slot_bytes(i);
-            if TaskState::from_bits(b[0]).holds_node() {
-                let e = &mut sig[usize::from(b[3])].2;
-                *e = e.wrapping_add(mix(b[0], u64::from(b[2]) << 8));
+            let phase = u64::from(b[2]) << 8;
+            let (cur, rep) = (holder(b[0], b[3]), holder(b[1], b[4]));
+            if let Some(n) = cur {
+                sig[n].2 = sig[n].2.wrapping_add(mix(u64::from(b[0]), phase));
             }
-            if TaskState::from_bits(b[1]).holds_node() {
-                let e = &mut sig[usize::from(b[4])].2;
-                *e = e.wrapping_add(mix(b[1], (u64::from(b[2]) << 8) | 1 << 20));
+            if let Some(n) = rep {
+                sig[n].2 = sig[n].2.wrapping_add(mix(u64::from(b[1]), phase | 1 << 20));
+            }
+            if let (Some(c), Some(r)) = (cur, rep) {
+                (linked[c], linked[r], any_linked) = (true, true, true);
+            }
+        }
+        // One refinement round: a slot whose two tasks hold nodes adds each node's signature
+        // to its partner's. Still invariant under renaming, and it splits ties that would
+        // otherwise be resolved by trying orders.
+        if any_linked {
+            let mut first_space = Scratch::<u64, 16>::new(nodes);
+            let first = first_space.get();
+            for (f, e) in first.iter_mut().zip(sig.iter()) {
+                *f = mix(e.2, u64::from(e.0) << 40 | u64::from(e.1) << 32);
+            }
+            for i in 0..slots {
+                let b = self.slot_bytes(i);
+                if let (Some(c), Some(r)) = (holder(b[0], b[3]), holder(b[1], b[4])) {
+                    sig[c].2 = sig[c].2.wrapping_add(mix(first[r], 1 << 48));
+                    sig[r].2 = sig[r].2.wrapping_add(mix(first[c], 2 << 48));
+                }
             }
         }
         sort_small(sig);
-        self.write_relabelled(sig, buf);
+        let mut label = [0u8; 256];
+        let mut best = Scratch::<u64, 32>::new(slots);
+        relabel(sig, &mut label);
+        self.slot_words(Some(&label), best.get());
+        sort_words(best.get());
         // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
         // a renaming of equivalent nodes, and the smallest key over all of them makes the key
         // the same for every state of an orbit. Past `MAX_TIE_ORDERS` the first order is kept
-        // (still a renaming: less reduction, never a wrong one).
+        // (still a renaming: less reduction, never a wrong one). Tied nodes drain equally, so
+        // only the slot records differ between orders; and a run none of whose nodes is
+        // linked holds tasks of single-node slots only, with the same multiset of records per
+        // node (equal signatures), so its orders all give the same records and are skipped.
         let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
-        if !sig.windows(2).any(|w| tied(&w[0], &w[1])) {
-            return;
-        }
-        let runs = tied_runs(sig, tied);
-        let orders = runs.iter().try_fold(1usize, |acc, r| {
-            (1..=r.len())
-                .try_fold(acc, |f, k| f.checked_mul(k))
-                .filter(|&f| f <= MAX_TIE_ORDERS)
-        });
-        if orders.is_none() {
-            return;
-        }
-        let mut candidate = Vec::with_capacity(buf.len());
-        permute_runs(sig, &runs, &mut |sig| {
-            self.write_relabelled(sig, &mut candidate);
-            if candidate < *buf {
-                std::mem::swap(buf, &mut candidate);
+        if any_linked && sig.windows(2).any(|w| tied(&w[0], &w[1])) {
+            let mut runs = tied_runs(sig, tied);
+            runs.retain(|r| sig[r.clone()].iter().any(|e| linked[e.3]));
+            let orders = runs.iter().try_fold(1usize, |acc, r| {
+                (1..=r.len())
+                    .try_fold(acc, |f, k| f.checked_mul(k))
+                    .filter(|&f| f <= MAX_TIE_ORDERS)
+            });
+            if !runs.is_empty() && orders.is_some() {
+                let mut candidate = Scratch::<u64, 32>::new(slots);
+                permute_runs(sig, &runs, &mut |sig| {
+                    relabel(sig, &mut label);
+                    self.slot_words(Some(&label), candidate.get());
+                    sort_words(candidate.get());
+                    if candidate.get() < best.get() {
+                        best.get().copy_from_slice(candidate.get());
+                    }
+                });
             }
-        });
+        }
+        self.write_words(best.get(), sig.iter().map(|e| e.1), buf);
     }
 
-    /// Writes the state with node `sig[k].3` renamed `k` (slots sorted), then the draining
-    /// counts in that order.
-    fn write_relabelled(&self, sig: &[Sig], buf: &mut Vec<u8>) {
-        let slots = self.slot_count();
-        let mut label = [0u8; 256];
-        for (k, e) in sig.iter().enumerate() {
-            label[e.3] = k as u8;
+    fn node_count(&self) -> usize {
+        self.0.len() - HEADER - SLOT * self.slot_count()
+    }
+
+    /// The slot records as big-endian words (a word orders like its bytes), the nodes of tasks
+    /// that hold one renamed by `label`. Node fields of other tasks are 0 (`normalize`).
+    fn slot_words(&self, label: Option<&[u8; 256]>, words: &mut [u64]) {
+        let rename = |state: u8, node: u8| match label {
+            Some(l) if TaskState::from_bits(state).holds_node() => l[usize::from(node)],
+            _ => node,
+        };
+        let records = self.0[HEADER..HEADER + SLOT * words.len()].chunks_exact(SLOT);
+        for (w, c) in words.iter_mut().zip(records) {
+            *w = u64::from_be_bytes([
+                0,
+                0,
+                0,
+                c[0],
+                c[1],
+                c[2],
+                rename(c[0], c[3]),
+                rename(c[1], c[4]),
+            ]);
         }
+    }
+
+    /// Writes the header, the slot records `words` and the draining counts into `buf`.
+    fn write_words(&self, words: &[u64], draining: impl Iterator<Item = u8>, buf: &mut Vec<u8>) {
         buf.clear();
-        buf.extend_from_slice(&self.0[..HEADER + SLOT * slots]);
-        buf.extend(sig.iter().map(|e| e.1));
-        sort_slots(buf, slots, Some(&label));
+        buf.extend_from_slice(&self.0[..HEADER]);
+        for w in words {
+            buf.extend_from_slice(&w.to_be_bytes()[3..]);
+        }
+        buf.extend(draining);
     }
 
     /// Writes the state's bytes into `buf` (cleared first).
@@ -448,7 +507,7 @@ impl fmt::Debug for RolloutState {
                 s.rep_node,
             )?;
         }
-        let nodes = self.0.len() - HEADER - SLOT * self.slot_count();
+        let nodes = self.node_count();
         let draining: Vec<u8> = (0..nodes).map(|n| self.draining(n)).collect();
         write!(f, "\n  draining per node: {draining:?}")?;
         Ok(())
@@ -504,6 +563,24 @@ fn next_permutation<T: Ord>(v: &mut [T]) -> bool {
     true
 }
 
+/// Sorts slot words. Up to 16 words, each goes straight to its rank (the number of words
+/// before it in sorted order, ties by position): comparisons without branches, where an
+/// insertion sort mispredicts on most successors.
+fn sort_words(v: &mut [u64]) {
+    if v.len() > 16 {
+        sort_small(v);
+        return;
+    }
+    let mut src = [0u64; 16];
+    src[..v.len()].copy_from_slice(v);
+    let src = &src[..v.len()];
+    for (i, &x) in src.iter().enumerate() {
+        let before = src[..i].iter().filter(|&&y| y <= x).count()
+            + src[i + 1..].iter().filter(|&&y| y < x).count();
+        v[before] = x;
+    }
+}
+
 /// Insertion sort for the few slots and nodes of a usual service (no dispatch, no allocation;
 /// a successor's records are nearly in order), the standard sort beyond.
 fn sort_small<T: Ord + Copy>(v: &mut [T]) {
@@ -522,41 +599,56 @@ fn sort_small<T: Ord + Copy>(v: &mut [T]) {
     }
 }
 
-/// Sorts the 5-byte slot records of an encoded state in place (byte-wise order), renaming the
-/// nodes of tasks that hold one by `label` first.
-fn sort_slots(buf: &mut [u8], n: usize, label: Option<&[u8; 256]>) {
-    let slots = &mut buf[HEADER..HEADER + SLOT * n];
-    // Node fields of tasks holding no node are 0 (`normalize`) and stay 0.
-    let rename = |state: u8, node: u8| match label {
-        Some(l) if TaskState::from_bits(state).holds_node() => l[usize::from(node)],
-        _ => node,
-    };
-    // A record read big-endian into a u64 orders like its bytes.
-    let word = |c: &[u8]| {
-        u64::from_be_bytes([
-            0,
-            0,
-            0,
-            c[0],
-            c[1],
-            c[2],
-            rename(c[0], c[3]),
-            rename(c[1], c[4]),
-        ])
-    };
-    let mut small = [0u64; 32];
-    let mut large = Vec::new();
-    let words: &mut [u64] = if n <= small.len() {
-        &mut small[..n]
-    } else {
-        large.resize(n, 0);
-        &mut large
-    };
-    for (w, c) in words.iter_mut().zip(slots.chunks_exact(SLOT)) {
-        *w = word(c);
+/// `label[n]` = the position of node `n` in `sig`.
+fn relabel(sig: &[Sig], label: &mut [u8; 256]) {
+    for (k, e) in sig.iter().enumerate() {
+        label[e.3] = k as u8;
     }
-    sort_small(words);
-    for (dst, w) in slots.chunks_exact_mut(SLOT).zip(words.iter()) {
-        dst.copy_from_slice(&w.to_be_bytes()[3..]);
+}
+
+/// `len` values on the stack when they fit in `N`, on the heap beyond (scratch space of the
+/// per-state computations, which would otherwise allocate on every successor).
+pub(crate) struct Scratch<T, const N: usize> {
+    small: [T; N],
+    large: Vec<T>,
+    len: usize,
+}
+
+impl<T: Copy + Default, const N: usize> Scratch<T, N> {
+    pub(crate) fn new(len: usize) -> Scratch<T, N> {
+        Scratch {
+            small: [T::default(); N],
+            large: if len > N {
+                vec![T::default(); len]
+            } else {
+                Vec::new()
+            },
+            len,
+        }
+    }
+
+    fn get(&mut self) -> &mut [T] {
+        self
+    }
+}
+
+impl<T, const N: usize> std::ops::Deref for Scratch<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        if self.len > N {
+            &self.large
+        } else {
+            &self.small[..self.len]
+        }
+    }
+}
+
+impl<T, const N: usize> std::ops::DerefMut for Scratch<T, N> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        if self.len > N {
+            &mut self.large
+        } else {
+            &mut self.small[..self.len]
+        }
     }
 }

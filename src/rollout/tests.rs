@@ -407,6 +407,24 @@ fn test_models() -> Vec<(String, RolloutModel)> {
     all.update_config.parallelism = written(0);
     all.restart_policy.condition = written(crate::model::RestartCondition::None);
     add("parallelism 0", all, &c3, 2);
+    // Start-first old tasks drain; with a host port the next replacement needs a node they
+    // left, so their exits are scheduling decisions (kept by the partial-order reduction).
+    let mut spare = service(3);
+    start_first(&mut spare);
+    host_port(&mut spare);
+    spare.update_config.parallelism = written(2);
+    add("host port, spare node", spare, &cluster(4, 1), 1);
+    let mut tight = service(4);
+    start_first(&mut tight);
+    tight.resources.reservations.nano_cpus = written(NANO_CPUS_PER_CPU);
+    tight.update_config.parallelism = written(2);
+    add("start-first, one spare CPU", tight, &cluster(3, 2), 1);
+    let mut back = service(2);
+    start_first(&mut back);
+    host_port(&mut back);
+    rollback_on_failure(&mut back);
+    back.update_config.parallelism = written(0);
+    add("start-first, host port, rollback", back, &c3, 2);
     out
 }
 
@@ -464,7 +482,11 @@ fn check_model(m: &RolloutModel, symmetric: Symmetry) -> search::SearchResult {
 fn bfs_and_dfs_agree_with_our_search_on_verdicts_and_state_counts() {
     let never: BTreeSet<&'static str> = ["(explore everything)"].into_iter().collect();
     let everything = || HasDiscoveries::AllOf(never.clone());
-    for (name, m) in test_models() {
+    let models = test_models().into_iter().flat_map(|(name, m)| {
+        let reduced = (format!("{name}, reduced"), m.clone().with_reduction(true));
+        [(name, m), reduced]
+    });
+    for (name, m) in models {
         let plain = check_model(&m, Symmetry::None);
         let slots = check_model(&m, Symmetry::Slots);
         let reduced = check_model(&m, Symmetry::SlotsAndNodes);
@@ -571,6 +593,137 @@ fn states_renamed_by_tied_nodes_share_one_key() {
     assert_ne!(key(&a), key(&c));
 }
 
+/// Discoveries of a search: property name and path length.
+fn lengths(r: &search::SearchResult) -> BTreeSet<(&'static str, usize)> {
+    r.discoveries.iter().map(|(n, p)| (*n, p.len())).collect()
+}
+
+/// The partial-order reduction keeps every verdict and every shortest counterexample length,
+/// and its paths, re-indexed onto the full model, replay there to a state with the same
+/// verdict (specs/rollout.md, "Partial-order reduction").
+fn assert_reduction_exact(name: &str, m: &RolloutModel, symmetric: Symmetry) -> (usize, usize) {
+    let reduced_model = m.clone().with_reduction(true);
+    let full = check_model(m, symmetric);
+    let reduced = check_model(&reduced_model, symmetric);
+    assert!(full.complete() && reduced.complete(), "{name}");
+    assert_eq!(lengths(&full), lengths(&reduced), "{name}");
+    for (prop, path) in &reduced.discoveries {
+        let on_full = search::reindex(&reduced_model, m, path).expect("a path of the full model");
+        let (states, _) = search::replay(m, &on_full).expect("replayable");
+        let p = m.property(prop);
+        let last = states.last().unwrap();
+        let hit = match p.expectation {
+            stateright::Expectation::Sometimes => (p.condition)(m, last),
+            _ => !(p.condition)(m, last),
+        };
+        assert!(hit, "{name}: {prop} not re-established on the full model");
+    }
+    (full.progress.states, reduced.progress.states)
+}
+
+#[test]
+fn partial_order_reduction_keeps_verdicts_and_shortest_lengths() {
+    let mut reduced_somewhere = false;
+    for (name, m) in test_models() {
+        for symmetric in [Symmetry::None, Symmetry::SlotsAndNodes] {
+            let (full, reduced) = assert_reduction_exact(&name, &m, symmetric);
+            assert!(reduced <= full, "{name}");
+            reduced_somewhere |= reduced < full;
+        }
+    }
+    // Not vacuous: the start-first models have exits to leave out.
+    assert!(reduced_somewhere);
+}
+
+// Reference §1.1: a task holds its node's resources and host ports until it has stopped. The
+// reduction keeps an exit exactly when a pending task's choice of node can depend on it.
+#[test]
+fn drain_exits_are_kept_only_when_a_schedule_can_depend_on_them() {
+    use state::{Phase, Slot, Task, TaskState, Version};
+    let mut s = service(3);
+    start_first(&mut s);
+    host_port(&mut s);
+    let m = RolloutModel::new(&input(&s, &cluster(4, 1)), 1)
+        .unwrap()
+        .with_reduction(true);
+    let new = |state| Task {
+        state,
+        version: Version::New,
+        restarted: false,
+    };
+    let done = |node| Slot {
+        cur: Task::NONE,
+        rep: new(TaskState::Running),
+        phase: Phase::Done,
+        cur_node: 0,
+        rep_node: node,
+    };
+    let old = |node| Slot {
+        cur: Task {
+            version: Version::Old,
+            ..new(TaskState::Running)
+        },
+        rep: Task::NONE,
+        phase: Phase::Todo,
+        cur_node: node,
+        rep_node: 0,
+    };
+    // web.1 moved from w1 to w4; its old task still drains on w1.
+    let mut st = RolloutState::initial(&[0, 1, 2], 4);
+    st.set_slot(0, done(3));
+    st.set_slot(2, old(2));
+    st.set_draining(0, 1);
+    let drain = Action::DrainExit(0);
+    // Nothing pending: the exit may wait.
+    assert!(!m.next_states(&st).is_empty());
+    let mut acts = Vec::new();
+    m.actions(&st, &mut acts);
+    assert!(!acts.contains(&drain), "{acts:?}");
+    // web.2's replacement is pending and only w1 can take it once the old task has gone.
+    let mut sl = old(1);
+    sl.phase = Phase::InFlight;
+    sl.rep = new(TaskState::Pending);
+    st.set_slot(1, sl);
+    acts.clear();
+    m.actions(&st, &mut acts);
+    assert!(acts.contains(&drain), "{acts:?}");
+    // With two free CPUs per node and no port, w1 takes it with or without the exit.
+    let mut free = service(3);
+    start_first(&mut free);
+    let m = RolloutModel::new(&input(&free, &cluster(4, 2)), 1)
+        .unwrap()
+        .with_reduction(true);
+    acts.clear();
+    m.actions(&st, &mut acts);
+    assert!(!acts.contains(&drain), "{acts:?}");
+    assert!(acts.iter().any(|a| matches!(a, Action::Schedule(1, _))));
+}
+
+// The reduction's case analysis rests on this: a node that passes the filters with h tasks of
+// the service holding it passes with fewer.
+#[test]
+fn filters_are_monotone_in_held_tasks() {
+    let mut models = test_models();
+    let mut capped = service(3);
+    capped.placement.max_replicas_per_node = written(2);
+    host_port(&mut capped);
+    models.push((
+        "capped".into(),
+        RolloutModel::new(&input(&capped, &cluster(3, 2)), 1).unwrap(),
+    ));
+    for (name, m) in models {
+        for n in 0..m.node_names.len() {
+            for counted in 0..6 {
+                for held in 1..12 {
+                    if m.first_failure(n, held, counted).is_none() {
+                        assert!(m.first_failure(n, held - 1, counted).is_none(), "{name}");
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A measure every transition increases: the model's state graph is acyclic, so a stuck state
 /// is exactly a state from which the update can never end (the `progress` property).
 fn rank(m: &RolloutModel, s: &RolloutState) -> (u8, u8, u32) {
@@ -626,6 +779,84 @@ proptest::proptest! {
         }
         proptest::prop_assert_eq!(seen.len(), ours.progress.states);
     }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    // The reduction's soundness argument, checked on random small services whose drain exits
+    // matter: tight CPU reservations, host ports, max_replicas_per_node, rollbacks.
+    #[test]
+    fn random_small_updates_keep_verdicts_under_partial_order_reduction(
+        replicas in 1u64..=4, cpus in proptest::collection::vec(1u64..=3, 1..=4),
+        parallelism in 0u64..=3, start in proptest::bool::ANY, port in proptest::bool::ANY,
+        rollback in proptest::bool::ANY, k in 0u8..=2, half_cpus in 0u64..=3,
+        max_per_node in 0u64..=2, delay in 0i64..=2, global in proptest::bool::ANY,
+    ) {
+        let mut c = cluster(cpus.len(), 1);
+        for (node, n) in c.nodes.iter_mut().zip(&cpus) {
+            node.nano_cpus = n * NANO_CPUS_PER_CPU;
+        }
+        let mut s = service(replicas);
+        s.update_config.parallelism = written(parallelism);
+        if start { start_first(&mut s); }
+        if port { host_port(&mut s); }
+        if rollback { rollback_on_failure(&mut s); }
+        s.resources.reservations.nano_cpus = written(half_cpus * NANO_CPUS_PER_CPU / 2);
+        s.placement.max_replicas_per_node = written(max_per_node);
+        s.update_config.delay = written(Duration::from_secs(delay));
+        if global {
+            s.mode = written(Mode::Global);
+        }
+        let mut i = input(&s, &c);
+        if global {
+            // One slot per node, each bound to its node (reference §1.7).
+            i.old_nodes = (0..cpus.len()).collect();
+        }
+        let m = RolloutModel::new(&i, k).unwrap();
+        let name = format!("{m:?}");
+        for symmetric in [Symmetry::None, Symmetry::SlotsAndNodes] {
+            let (full, reduced) = assert_reduction_exact(&name, &m, symmetric);
+            proptest::prop_assert!(reduced <= full);
+        }
+        // The lemma behind it: every reachable state is reached by the reduced model up to
+        // draining tasks that have not exited yet.
+        let reduced = reachable(&m.clone().with_reduction(true));
+        let nodes = m.node_names.len();
+        let mut by_rest: std::collections::HashMap<RolloutState, Vec<Vec<u8>>> = Default::default();
+        for st in &reduced {
+            by_rest.entry(without_draining(st, nodes)).or_default().push(draining(st, nodes));
+        }
+        for st in reachable(&m) {
+            let d = draining(&st, nodes);
+            let covered = by_rest.get(&without_draining(&st, nodes)).is_some_and(|ds| {
+                ds.iter().any(|e| e.iter().zip(&d).all(|(x, y)| x >= y))
+            });
+            proptest::prop_assert!(covered, "{name}\n{st:?}");
+        }
+    }
+}
+
+fn reachable(m: &RolloutModel) -> std::collections::HashSet<RolloutState> {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = m.init_states();
+    while let Some(st) = stack.pop() {
+        if seen.insert(st.clone()) {
+            stack.extend(m.next_states(&st));
+        }
+    }
+    seen
+}
+
+fn draining(s: &RolloutState, nodes: usize) -> Vec<u8> {
+    (0..nodes).map(|n| s.draining(n)).collect()
+}
+
+fn without_draining(s: &RolloutState, nodes: usize) -> RolloutState {
+    let mut s = s.clone();
+    for n in 0..nodes {
+        s.set_draining(n, 0);
+    }
+    s
 }
 
 #[test]
