@@ -1,15 +1,14 @@
 //! Merging explored orders that reach the same scheduler state. Between two service groups the
 //! rest of a run depends only on the state the scheduler is in: which services are still to
 //! schedule, the per-node accounting, which tasks are Pending and in which order their services
-//! come up for retry. Two orders reaching the same state (up to renaming interchangeable nodes)
-//! have the same continuations, so the exploration follows only the first; this is what makes
-//! it exhaustive on stacks where the number of orders is factorial but the number of states is
-//! small. `specs/scheduler.md` states why the key is sound.
+//! come up for retry. Two orders reaching the same state (up to renaming interchangeable nodes
+//! and identical services) have the same continuations, so the exploration follows only the
+//! first; this is what makes it exhaustive on stacks where the number of orders is factorial but
+//! the number of states is small. `specs/scheduler.md` §6 states why the key is sound.
 
 use std::collections::HashSet;
 
 use super::engine::Engine;
-
 use crate::model::Protocol;
 
 /// The state at a group boundary, with services and nodes renamed canonically (see
@@ -38,8 +37,8 @@ pub(crate) struct NodeKey {
     pub(crate) waiting: Vec<usize>,
 }
 
-/// The states the exploration has entered. Bounded by the run budget: each run inserts at most
-/// one key per service group.
+/// The states the exploration has entered; the exploration stops (incomplete) when their
+/// estimated size reaches its `max_memo_bytes`.
 #[derive(Default)]
 pub(crate) struct Memo {
     seen: HashSet<BoundaryKey>,
