@@ -8,6 +8,7 @@ use stateright::{Model, Property};
 
 use super::input::{NodeFit, RolloutInput, RunConfig};
 use super::properties;
+use super::search::Successors;
 use super::state::{Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version};
 use crate::model::FailureAction;
 use crate::placement::filters::Filter;
@@ -486,7 +487,31 @@ impl Model for RolloutModel {
 
     fn next_state(&self, last: &RolloutState, action: Action) -> Option<RolloutState> {
         let mut s = last.clone();
-        let cfg = self.run(&s);
+        self.apply(&mut s, action);
+        Some(s)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        properties::all()
+    }
+
+    fn format_action(&self, action: &Action) -> String {
+        super::timeline::describe_action(self, action)
+    }
+}
+
+impl Successors for RolloutModel {
+    fn successor_into(&self, last: &RolloutState, action: Action, out: &mut RolloutState) -> bool {
+        out.copy_from(last);
+        self.apply(out, action);
+        true
+    }
+}
+
+impl RolloutModel {
+    /// `next_state` in place: every action has a successor.
+    fn apply(&self, s: &mut RolloutState, action: Action) {
+        let cfg = self.run(s);
         match action {
             Action::Dispatch(i) => {
                 let i = usize::from(i);
@@ -494,7 +519,7 @@ impl Model for RolloutModel {
                 sl.phase = Phase::InFlight;
                 sl.rep = Task {
                     state: TaskState::Pending,
-                    version: Self::target(&s),
+                    version: Self::target(s),
                     restarted: false,
                 };
                 if cfg.stop_first && sl.cur.state == TaskState::Running {
@@ -543,11 +568,9 @@ impl Model for RolloutModel {
                 sl.phase = Phase::Done;
                 s.set_slot(i, sl);
             }
-            Action::FailStart(i) | Action::Crash(i) => {
-                self.fail(&mut s, usize::from(i), true, true)
-            }
+            Action::FailStart(i) | Action::Crash(i) => self.fail(s, usize::from(i), true, true),
             Action::CrashLate(i) | Action::Unhealthy(i) => {
-                self.fail(&mut s, usize::from(i), false, true)
+                self.fail(s, usize::from(i), false, true)
             }
             Action::Restart(i) => {
                 let i = usize::from(i);
@@ -563,15 +586,6 @@ impl Model for RolloutModel {
             }),
         }
         s.normalize();
-        Some(s)
-    }
-
-    fn properties(&self) -> Vec<Property<Self>> {
-        properties::all()
-    }
-
-    fn format_action(&self, action: &Action) -> String {
-        super::timeline::describe_action(self, action)
     }
 }
 

@@ -120,17 +120,10 @@ impl Visited {
         }
     }
 
-    fn contains(&self, key: &[u8], tag: u32) -> bool {
-        self.len > 0 && self.probe(key, tag).1
-    }
-
-    /// Looks `key` up without using the answer: the table slots and key bytes it touches are
-    /// in cache for the `insert` that follows. Lookups of one state's successors are issued
-    /// back to back, so their cache misses overlap instead of coming one at a time.
-    fn warm(&self, key: &[u8], tag: u32) {
-        if self.len > 0 && key.len() == self.stride {
-            std::hint::black_box(self.probe(key, tag));
-        }
+    /// Whether `key` is present. Lookups of one state's successors are issued back to back
+    /// before any insert, so their cache misses overlap instead of coming one at a time.
+    fn lookup(&self, key: &[u8], tag: u32) -> bool {
+        self.len > 0 && key.len() == self.stride && self.probe(key, tag).1
     }
 
     /// Inserts `key` (whose tag is `tag`) as state `idx` (the next index) unless an equal key
@@ -192,6 +185,19 @@ impl Visited {
     }
 }
 
+/// A model whose successors can be written into a state the search reuses, so that a
+/// successor already visited costs no allocation.
+pub trait Successors: Model {
+    /// Overwrites `out` with the successor of `last` by `action`; false if there is none
+    /// (`next_state` returned `None`).
+    fn successor_into(
+        &self,
+        last: &Self::State,
+        action: Self::Action,
+        out: &mut Self::State,
+    ) -> bool;
+}
+
 /// Keys per chunk of the visited set.
 const CHUNK: usize = 1 << 12;
 
@@ -214,7 +220,7 @@ pub fn bfs<M>(
     progress: &mut dyn FnMut(Progress),
 ) -> SearchResult
 where
-    M: Model,
+    M: Successors,
     M::State: Clone,
 {
     let start = Instant::now();
@@ -240,9 +246,12 @@ where
         queue.push_back((s, idx));
     }
     let mut actions = Vec::new();
-    // One state's successors: action index, state, offset of its key in `keys`, key tag.
-    let mut successors: Vec<(usize, M::State, usize, u32)> = Vec::new();
+    // One state's successors: action index, state, offset of its key in `keys`, key tag, and
+    // whether the key was seen before this state's inserts.
+    let mut successors: Vec<(usize, M::State, usize, u32, bool)> = Vec::new();
     let mut keys: Vec<u8> = Vec::new();
+    // States no longer needed (expanded, or successors already seen), reused for successors.
+    let mut spare: Vec<M::State> = Vec::new();
     let mut depth = 0usize;
     let mut expanded = 0usize;
     'search: while let Some((state, idx)) = queue.pop_front() {
@@ -280,34 +289,41 @@ where
                 });
             }
         }
-        // Successors with their keys first, then their lookups back to back (`warm`), then
-        // the inserts in action order.
-        successors.clear();
+        // Successors with their keys first, then their lookups back to back, then the
+        // inserts in action order.
         keys.clear();
         for (a, action) in actions.drain(..).enumerate() {
-            let Some(next) = model.next_state(&state, action) else {
-                continue;
-            };
-            if !model.within_boundary(&next) {
+            let mut next = spare.pop().unwrap_or_else(|| state.clone());
+            if !model.successor_into(&state, action, &mut next) || !model.within_boundary(&next) {
+                spare.push(next);
                 continue;
             }
+            let at = keys.len();
             key(&next, &mut buf);
             keys.extend_from_slice(&buf);
-            successors.push((a, next, keys.len() - buf.len(), Visited::tag(&buf)));
+            successors.push((a, next, at, Visited::tag(&buf), false));
         }
-        for &(_, _, at, tag) in &successors {
-            visited.warm(&keys[at..at + buf.len()], tag);
+        let len = buf.len();
+        for (_, _, at, tag, seen) in &mut successors {
+            *seen = visited.lookup(&keys[*at..*at + len], *tag);
         }
-        for (a, next, at, tag) in successors.drain(..) {
-            let k = &keys[at..at + buf.len()];
+        for (a, next, at, tag, seen) in successors.drain(..) {
+            // Seen before this state: nothing to do (and no bound to check: only a state not
+            // seen yet would exceed one).
+            if seen {
+                spare.push(next);
+                continue;
+            }
+            let k = &keys[at..at + len];
             // Table, keys and links after this state and one more (growth included).
             let (held, more) = visited.bytes(k.len());
             let link = std::mem::size_of::<Link>();
             let after = held + more + (links.len() + 2) * link + k.len();
             let over_memory = after > bounds.max_bytes;
             if links.len() >= bounds.max_states || over_memory {
-                // Only a state not seen yet would exceed a bound.
-                if visited.contains(k, tag) {
+                // A sibling inserted before may have been this very state.
+                if visited.lookup(k, tag) {
+                    spare.push(next);
                     continue;
                 }
                 cutoff = Some(if links.len() >= bounds.max_states {
@@ -319,11 +335,13 @@ where
             }
             let n = links.len() as u32;
             if !visited.insert(k, tag, n) {
+                spare.push(next);
                 continue;
             }
             links.push((idx, a as u32, d as u32 + 1));
             queue.push_back((next, n));
         }
+        spare.push(state);
     }
     let states = links.len();
     SearchResult {

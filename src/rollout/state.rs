@@ -17,15 +17,22 @@ pub enum UpdateState {
 }
 
 impl UpdateState {
+    /// A table lookup, not a `match`: this runs several times per state and a jump on the
+    /// status mispredicts.
     fn from_u8(b: u8) -> UpdateState {
-        match b {
-            2 => UpdateState::Paused,
-            3 => UpdateState::Completed,
-            4 => UpdateState::RollbackStarted,
-            5 => UpdateState::RollbackPaused,
-            6 => UpdateState::RollbackCompleted,
-            _ => UpdateState::Updating,
-        }
+        const BY_BYTE: [UpdateState; 7] = [
+            UpdateState::Updating,
+            UpdateState::Updating,
+            UpdateState::Paused,
+            UpdateState::Completed,
+            UpdateState::RollbackStarted,
+            UpdateState::RollbackPaused,
+            UpdateState::RollbackCompleted,
+        ];
+        BY_BYTE
+            .get(usize::from(b))
+            .copied()
+            .unwrap_or(UpdateState::Updating)
     }
 
     /// The updater is still dispatching or monitoring.
@@ -91,30 +98,40 @@ pub enum TaskState {
     Dead = 6,
 }
 
+/// Sets of task states as bit masks over `TaskState as u8`: the per-successor code tests
+/// them with a shift instead of a branch per state.
+const HOLDS_NODE: u8 =
+    1 << TaskState::Assigned as u8 | 1 << TaskState::Running as u8 | 1 << TaskState::Stopping as u8;
+const COUNTS_FOR_SERVICE: u8 = 1 << TaskState::Assigned as u8 | 1 << TaskState::Running as u8;
+
+/// Whether an encoded task (`Task::encode`) holds its node (`TaskState::holds_node`).
+pub(crate) fn holds_node_bits(task: u8) -> bool {
+    HOLDS_NODE >> (task & 7) & 1 != 0
+}
+
 impl TaskState {
     fn from_bits(b: u8) -> TaskState {
-        match b & 7 {
-            1 => TaskState::Pending,
-            2 => TaskState::Assigned,
-            3 => TaskState::Running,
-            4 => TaskState::Stopping,
-            5 => TaskState::Failed,
-            6 => TaskState::Dead,
-            _ => TaskState::None,
-        }
+        const BY_BITS: [TaskState; 8] = [
+            TaskState::None,
+            TaskState::Pending,
+            TaskState::Assigned,
+            TaskState::Running,
+            TaskState::Stopping,
+            TaskState::Failed,
+            TaskState::Dead,
+            TaskState::None,
+        ];
+        BY_BITS[usize::from(b & 7)]
     }
 
     /// Tracked by the scheduler on its node: reservations and host ports are held.
     pub fn holds_node(self) -> bool {
-        matches!(
-            self,
-            TaskState::Assigned | TaskState::Running | TaskState::Stopping
-        )
+        HOLDS_NODE >> (self as u8) & 1 != 0
     }
 
     /// Desired state ≤ RUNNING on a node: what MaxReplicasFilter and node ranking count.
     pub fn counts_for_service(self) -> bool {
-        matches!(self, TaskState::Assigned | TaskState::Running)
+        COUNTS_FOR_SERVICE >> (self as u8) & 1 != 0
     }
 }
 
@@ -309,13 +326,11 @@ impl RolloutState {
     /// that states differing only there are one state.
     pub fn normalize(&mut self) {
         let slots = self.slot_count();
+        // Masks instead of branches: this runs on every successor.
+        let keep = |task: u8| 0u8.wrapping_sub(u8::from(holds_node_bits(task)));
         for b in self.0[HEADER..HEADER + SLOT * slots].chunks_exact_mut(SLOT) {
-            if !TaskState::from_bits(b[0]).holds_node() {
-                b[3] = 0;
-            }
-            if !TaskState::from_bits(b[1]).holds_node() {
-                b[4] = 0;
-            }
+            b[3] &= keep(b[0]);
+            b[4] &= keep(b[1]);
         }
     }
 
@@ -331,14 +346,15 @@ impl RolloutState {
 
     /// Writes `canonical()`'s bytes into `buf` (cleared first), without allocating a state.
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
-        let mut words = Scratch::<u64, 32>::new(self.slot_count());
-        self.slot_words(None, words.get());
-        sort_words(words.get());
-        self.write_words(
-            words.get(),
-            (0..self.node_count()).map(|n| self.draining(n)),
-            buf,
-        );
+        let mut codes = Scratch::<u32, 32>::new(self.slot_count());
+        self.slot_codes(None, codes.get());
+        sort_codes(codes.get());
+        buf.clear();
+        buf.extend_from_slice(&self.0[..HEADER]);
+        for &c in codes.iter() {
+            buf.extend_from_slice(&record(c));
+        }
+        buf.extend((0..self.node_count()).map(|n| self.draining(n)));
     }
 
     /// Like `write_canonical`, and also renames nodes within each class of `node_class` (nodes
@@ -347,66 +363,71 @@ impl RolloutState {
     /// keeping the smallest key. Equal keys mean the states differ by a renaming of slots and
     /// of equivalent nodes, which is all soundness needs; states of one orbit get one key unless
     /// a tie has more than `MAX_TIE_ORDERS` orders (less reduction then, never a wrong one).
+    /// Slot records are written as their 4-byte codes (`code`, a one-to-one re-encoding), so
+    /// the key is not a state: it is header, slot codes, draining counts.
     pub fn write_symmetric(&self, node_class: &[u8], buf: &mut Vec<u8>) {
         let slots = self.slot_count();
         let nodes = node_class.len();
+        let records = &self.0[HEADER..HEADER + SLOT * slots];
         let mix = |b: u64, salt: u64| {
             b.wrapping_add(salt)
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29)
         };
-        // Scratch space on the stack for usual sizes: this runs on every successor.
-        let mut sig_space = Scratch::<Sig, 16>::new(nodes);
-        let sig = sig_space.get();
-        for (n, e) in sig.iter_mut().enumerate() {
-            *e = (node_class[n], self.draining(n), 0, n);
-        }
-        let holder = |state: u8, node: u8| {
-            TaskState::from_bits(state)
-                .holds_node()
-                .then_some(usize::from(node))
+        // This runs on every successor: scratch space on the stack for usual sizes, and no
+        // branch per task. A task that holds no node adds to a spare entry past the nodes (one
+        // for `cur` tasks, one for `rep` tasks, so that their additions do not wait on each
+        // other), which nothing reads.
+        let (spare_cur, spare_rep) = (nodes, nodes + 1);
+        let at = |task: u8, node: u8, spare: usize| {
+            if holds_node_bits(task) {
+                usize::from(node)
+            } else {
+                spare
+            }
         };
-        // Nodes holding one of the two tasks of a slot whose both tasks hold a node.
-        let mut linked_space = Scratch::<bool, 16>::new(nodes);
-        let linked = linked_space.get();
+        let mut acc_space = Scratch::<u64, 18>::new(nodes + 2);
+        let acc = acc_space.get();
         let mut any_linked = false;
-        for i in 0..slots {
-            let b = self.slot_bytes(i);
+        for b in records.chunks_exact(SLOT) {
             let phase = u64::from(b[2]) << 8;
-            let (cur, rep) = (holder(b[0], b[3]), holder(b[1], b[4]));
-            if let Some(n) = cur {
-                sig[n].2 = sig[n].2.wrapping_add(mix(u64::from(b[0]), phase));
-            }
-            if let Some(n) = rep {
-                sig[n].2 = sig[n].2.wrapping_add(mix(u64::from(b[1]), phase | 1 << 20));
-            }
-            if let (Some(c), Some(r)) = (cur, rep) {
-                (linked[c], linked[r], any_linked) = (true, true, true);
-            }
+            let (c, r) = (at(b[0], b[3], spare_cur), at(b[1], b[4], spare_rep));
+            acc[c] = acc[c].wrapping_add(mix(u64::from(b[0]), phase));
+            acc[r] = acc[r].wrapping_add(mix(u64::from(b[1]), phase | 1 << 20));
+            any_linked |= holds_node_bits(b[0]) & holds_node_bits(b[1]);
         }
         // One refinement round: a slot whose two tasks hold nodes adds each node's signature
         // to its partner's. Still invariant under renaming, and it splits ties that would
         // otherwise be resolved by trying orders.
         if any_linked {
-            let mut first_space = Scratch::<u64, 16>::new(nodes);
+            let mut first_space = Scratch::<u64, 18>::new(nodes + 2);
             let first = first_space.get();
-            for (f, e) in first.iter_mut().zip(sig.iter()) {
-                *f = mix(e.2, u64::from(e.0) << 40 | u64::from(e.1) << 32);
+            for (n, f) in first.iter_mut().enumerate().take(nodes) {
+                let salt = u64::from(node_class[n]) << 40 | u64::from(self.draining(n)) << 32;
+                *f = mix(acc[n], salt);
             }
-            for i in 0..slots {
-                let b = self.slot_bytes(i);
-                if let (Some(c), Some(r)) = (holder(b[0], b[3]), holder(b[1], b[4])) {
-                    sig[c].2 = sig[c].2.wrapping_add(mix(first[r], 1 << 48));
-                    sig[r].2 = sig[r].2.wrapping_add(mix(first[c], 2 << 48));
-                }
+            for b in records.chunks_exact(SLOT) {
+                let linked = holds_node_bits(b[0]) & holds_node_bits(b[1]);
+                let (c, r) = if linked {
+                    (usize::from(b[3]), usize::from(b[4]))
+                } else {
+                    (spare_cur, spare_rep)
+                };
+                acc[c] = acc[c].wrapping_add(mix(first[r], 1 << 48));
+                acc[r] = acc[r].wrapping_add(mix(first[c], 2 << 48));
             }
         }
-        sort_small(sig);
+        let mut sig_space = Scratch::<Sig, 16>::new(nodes);
+        let sig = sig_space.get();
+        for (n, e) in sig.iter_mut().enumerate() {
+            *e = (node_class[n], self.draining(n), acc[n], n);
+        }
+        sort_nodes(sig);
         let mut label = [0u8; 256];
-        let mut best = Scratch::<u64, 32>::new(slots);
+        let mut best = Scratch::<u32, 32>::new(slots);
         relabel(sig, &mut label);
-        self.slot_words(Some(&label), best.get());
-        sort_words(best.get());
+        self.slot_codes(Some(&label), best.get());
+        sort_codes(best.get());
         // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
         // a renaming of equivalent nodes, and the smallest key over all of them makes the key
         // the same for every state of an orbit. Past `MAX_TIE_ORDERS` the first order is kept
@@ -414,70 +435,101 @@ impl RolloutState {
         // only the slot records differ between orders; and a run none of whose nodes is
         // linked holds tasks of single-node slots only, with the same multiset of records per
         // node (equal signatures), so its orders all give the same records and are skipped.
-        let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
-        if any_linked && sig.windows(2).any(|w| tied(&w[0], &w[1])) {
-            let mut runs = tied_runs(sig, tied);
-            runs.retain(|r| sig[r.clone()].iter().any(|e| linked[e.3]));
-            let orders = runs.iter().try_fold(1usize, |acc, r| {
-                (1..=r.len())
-                    .try_fold(acc, |f, k| f.checked_mul(k))
-                    .filter(|&f| f <= MAX_TIE_ORDERS)
-            });
-            if !runs.is_empty() && orders.is_some() {
-                let mut candidate = Scratch::<u64, 32>::new(slots);
-                permute_runs(sig, &runs, &mut |sig| {
+        if any_linked {
+            if let Some((runs, count)) = self.linked_tied_runs(sig) {
+                let mut candidate = Scratch::<u32, 32>::new(slots);
+                permute_runs(sig, &runs[..count], &mut |sig| {
                     relabel(sig, &mut label);
-                    self.slot_words(Some(&label), candidate.get());
-                    sort_words(candidate.get());
+                    self.slot_codes(Some(&label), candidate.get());
+                    sort_codes(candidate.get());
                     if candidate.get() < best.get() {
                         best.get().copy_from_slice(candidate.get());
                     }
                 });
             }
         }
-        self.write_words(best.get(), sig.iter().map(|e| e.1), buf);
+        buf.clear();
+        buf.extend_from_slice(&self.0[..HEADER]);
+        for &c in best.iter() {
+            buf.extend_from_slice(&c.to_be_bytes());
+        }
+        buf.extend(sig.iter().map(|e| e.1));
+    }
+
+    /// The runs of ≥ 2 tied nodes (equal class, draining and signature) with a node that holds
+    /// one of the two tasks of a slot whose both tasks hold a node, if there are any and all
+    /// their orders together are at most `MAX_TIE_ORDERS` (then there are at most 4 runs: each
+    /// has at least 2 orders).
+    fn linked_tied_runs(&self, sig: &[Sig]) -> Option<([std::ops::Range<usize>; 4], usize)> {
+        let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
+        let linked = |n: usize| {
+            self.0[HEADER..HEADER + SLOT * self.slot_count()]
+                .chunks_exact(SLOT)
+                .any(|b| {
+                    holds_node_bits(b[0])
+                        && holds_node_bits(b[1])
+                        && (usize::from(b[3]) == n || usize::from(b[4]) == n)
+                })
+        };
+        let mut runs: [std::ops::Range<usize>; 4] = Default::default();
+        let (mut count, mut orders) = (0, 1usize);
+        let mut start = 0;
+        for k in 1..=sig.len() {
+            if k == sig.len() || !tied(&sig[k], &sig[start]) {
+                if k - start >= 2 && sig[start..k].iter().any(|e| linked(e.3)) {
+                    orders = (1..=k - start)
+                        .try_fold(orders, |f, n| f.checked_mul(n))
+                        .filter(|&f| f <= MAX_TIE_ORDERS)?;
+                    runs[count] = start..k;
+                    count += 1;
+                }
+                start = k;
+            }
+        }
+        (count > 0).then_some((runs, count))
     }
 
     fn node_count(&self) -> usize {
         self.0.len() - HEADER - SLOT * self.slot_count()
     }
 
-    /// The slot records as big-endian words (a word orders like its bytes), the nodes of tasks
-    /// that hold one renamed by `label`. Node fields of other tasks are 0 (`normalize`).
-    fn slot_words(&self, label: Option<&[u8; 256]>, words: &mut [u64]) {
-        let rename = |state: u8, node: u8| match label {
-            Some(l) if TaskState::from_bits(state).holds_node() => l[usize::from(node)],
-            _ => node,
-        };
-        let records = self.0[HEADER..HEADER + SLOT * words.len()].chunks_exact(SLOT);
-        for (w, c) in words.iter_mut().zip(records) {
-            *w = u64::from_be_bytes([
-                0,
-                0,
-                0,
-                c[0],
-                c[1],
-                c[2],
-                rename(c[0], c[3]),
-                rename(c[1], c[4]),
-            ]);
+    /// The slot records as `code`s, the nodes of tasks that hold one renamed by `label`. Node
+    /// fields of other tasks are 0 (`normalize`).
+    fn slot_codes(&self, label: Option<&[u8; 256]>, codes: &mut [u32]) {
+        let records = self.0[HEADER..HEADER + SLOT * codes.len()].chunks_exact(SLOT);
+        for (c, b) in codes.iter_mut().zip(records) {
+            let (cur, rep) = match label {
+                Some(l) => {
+                    let rename = |task: u8, node: u8| {
+                        let renamed = l[usize::from(node)];
+                        if holds_node_bits(task) {
+                            renamed
+                        } else {
+                            node
+                        }
+                    };
+                    (rename(b[0], b[3]), rename(b[1], b[4]))
+                }
+                None => (b[3], b[4]),
+            };
+            *c = code([b[0], b[1], b[2], cur, rep]);
         }
-    }
-
-    /// Writes the header, the slot records `words` and the draining counts into `buf`.
-    fn write_words(&self, words: &[u64], draining: impl Iterator<Item = u8>, buf: &mut Vec<u8>) {
-        buf.clear();
-        buf.extend_from_slice(&self.0[..HEADER]);
-        for w in words {
-            buf.extend_from_slice(&w.to_be_bytes()[3..]);
-        }
-        buf.extend(draining);
     }
 
     /// Writes the state's bytes into `buf` (cleared first).
     pub fn write_bytes(&self, buf: &mut Vec<u8>) {
         buf.clear();
         buf.extend_from_slice(&self.0);
+    }
+
+    /// Makes this state a copy of `other` without allocating when the lengths agree (states
+    /// of one model always have one length).
+    pub fn copy_from(&mut self, other: &RolloutState) {
+        if self.0.len() == other.0.len() {
+            self.0.copy_from_slice(&other.0);
+        } else {
+            self.clone_from(other);
+        }
     }
 }
 
@@ -520,21 +572,6 @@ const MAX_TIE_ORDERS: usize = 24;
 /// Per node: class, draining count, signature of the tasks it holds, index.
 type Sig = (u8, u8, u64, usize);
 
-/// Position ranges of runs of ≥ 2 tied nodes.
-fn tied_runs(sig: &[Sig], tied: impl Fn(&Sig, &Sig) -> bool) -> Vec<std::ops::Range<usize>> {
-    let mut runs = Vec::new();
-    let mut start = 0;
-    for k in 1..=sig.len() {
-        if k == sig.len() || !tied(&sig[k], &sig[start]) {
-            if k - start >= 2 {
-                runs.push(start..k);
-            }
-            start = k;
-        }
-    }
-    runs
-}
-
 /// Calls `visit` with every order obtained by permuting the nodes within each run (each run
 /// starts sorted, as the signature sort leaves it, and is sorted again after).
 fn permute_runs(sig: &mut [Sig], runs: &[std::ops::Range<usize>], visit: &mut dyn FnMut(&[Sig])) {
@@ -563,39 +600,73 @@ fn next_permutation<T: Ord>(v: &mut [T]) -> bool {
     true
 }
 
-/// Sorts slot words. Up to 16 words, each goes straight to its rank (the number of words
-/// before it in sorted order, ties by position): comparisons without branches, where an
-/// insertion sort mispredicts on most successors.
-fn sort_words(v: &mut [u64]) {
-    if v.len() > 16 {
-        sort_small(v);
-        return;
-    }
-    let mut src = [0u64; 16];
-    src[..v.len()].copy_from_slice(v);
-    let src = &src[..v.len()];
-    for (i, &x) in src.iter().enumerate() {
-        let before = src[..i].iter().filter(|&&y| y <= x).count()
-            + src[i + 1..].iter().filter(|&&y| y < x).count();
-        v[before] = x;
-    }
+/// A slot record (5 bytes) as 28 bits that order like the bytes: the two tasks (`Task::encode`
+/// uses 5 bits), the phase (2 bits), the two nodes. One-to-one on records, so keys made of
+/// codes merge exactly the states that keys made of records merge, and compare (as arrays)
+/// in the same order.
+fn code(b: [u8; SLOT]) -> u32 {
+    u32::from(b[0]) << 23
+        | u32::from(b[1]) << 18
+        | u32::from(b[2]) << 16
+        | u32::from(b[3]) << 8
+        | u32::from(b[4])
 }
 
-/// Insertion sort for the few slots and nodes of a usual service (no dispatch, no allocation;
-/// a successor's records are nearly in order), the standard sort beyond.
-fn sort_small<T: Ord + Copy>(v: &mut [T]) {
-    if v.len() > 32 {
+/// The record of a `code`.
+fn record(c: u32) -> [u8; SLOT] {
+    [
+        (c >> 23) as u8,
+        (c >> 18 & 31) as u8,
+        (c >> 16 & 3) as u8,
+        (c >> 8) as u8,
+        c as u8,
+    ]
+}
+
+/// Sorts slot codes. Up to 16, each goes straight to its rank, with its position in the 4 low
+/// bits to make codes distinct: comparisons without branches (where an insertion sort
+/// mispredicts on most successors), over a fixed-size array the compiler vectorises.
+fn sort_codes(v: &mut [u32]) {
+    if v.len() > 16 {
         v.sort_unstable();
         return;
     }
-    for i in 1..v.len() {
-        let x = v[i];
-        let mut j = i;
-        while j > 0 && v[j - 1] > x {
-            v[j] = v[j - 1];
-            j -= 1;
-        }
-        v[j] = x;
+    let mut tagged = [u32::MAX; 16];
+    for (i, (t, &c)) in tagged.iter_mut().zip(v.iter()).enumerate() {
+        *t = c << 4 | i as u32;
+    }
+    for &t in &tagged[..v.len()] {
+        let rank = tagged.iter().filter(|&&u| u < t).count();
+        v[rank] = t >> 4;
+    }
+}
+
+/// Sorts node signatures (all distinct: the last field is the node). Up to 16, each goes
+/// straight to its rank, without branches (an insertion sort mispredicts on most successors).
+fn sort_nodes(sig: &mut [Sig]) {
+    if sig.len() > 16 {
+        sig.sort_unstable();
+        return;
+    }
+    let mut src = [(0, 0, 0, 0); 16];
+    src[..sig.len()].copy_from_slice(sig);
+    let src = &src[..sig.len()];
+    let key = |e: &Sig| {
+        (
+            u128::from(e.0) << 72 | u128::from(e.1) << 64 | u128::from(e.2),
+            e.3,
+        )
+    };
+    for e in src {
+        let (k, n) = key(e);
+        let rank: usize = src
+            .iter()
+            .map(|f| {
+                let (l, m) = key(f);
+                usize::from((l < k) | ((l == k) & (m < n)))
+            })
+            .sum();
+        sig[rank] = *e;
     }
 }
 
