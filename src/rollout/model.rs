@@ -106,7 +106,7 @@ impl RolloutModel {
         RolloutState::initial(&self.home, self.node_names.len())
     }
 
-    /// Writes the visited-set key of the search: the state up to renaming slots and equivalent
+    /// Appends the visited-set key of the search: the state up to renaming slots and equivalent
     /// nodes (symmetry reduction), or the plain bytes for a global service (a global slot
     /// belongs to its node).
     pub fn search_key(&self, s: &RolloutState, buf: &mut Vec<u8>) {
@@ -505,6 +505,14 @@ impl Successors for RolloutModel {
         out.copy_from(last);
         self.apply(out, action);
         true
+    }
+
+    fn state_bytes(state: &RolloutState) -> &[u8] {
+        state.bytes()
+    }
+
+    fn load_state(bytes: &[u8], out: &mut RolloutState) {
+        out.load(bytes);
     }
 }
 

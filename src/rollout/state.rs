@@ -344,12 +344,11 @@ impl RolloutState {
         RolloutState(bytes.into_boxed_slice())
     }
 
-    /// Writes `canonical()`'s bytes into `buf` (cleared first), without allocating a state.
+    /// Appends `canonical()`'s bytes to `buf`, without allocating a state.
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
-        let mut codes = Scratch::<u32, 32>::new(self.slot_count());
-        self.slot_codes(None, codes.get());
-        sort_codes(codes.get());
-        buf.clear();
+        let mut codes = vec![0; self.slot_count()];
+        self.slot_codes(None, &mut codes);
+        sort_codes(&mut codes);
         buf.extend_from_slice(&self.0[..HEADER]);
         for &c in codes.iter() {
             buf.extend_from_slice(&record(c));
@@ -364,8 +363,12 @@ impl RolloutState {
     /// of equivalent nodes, which is all soundness needs; states of one orbit get one key unless
     /// a tie has more than `MAX_TIE_ORDERS` orders (less reduction then, never a wrong one).
     /// Slot records are written as their 4-byte codes (`code`, a one-to-one re-encoding), so
-    /// the key is not a state: it is header, slot codes, draining counts.
+    /// the key is not a state: it is header, slot codes, draining counts. Appended to `buf`.
     pub fn write_symmetric(&self, node_class: &[u8], buf: &mut Vec<u8>) {
+        KEY_SPACE.with_borrow_mut(|space| self.symmetric_key(node_class, space, buf));
+    }
+
+    fn symmetric_key(&self, node_class: &[u8], space: &mut KeySpace, buf: &mut Vec<u8>) {
         let slots = self.slot_count();
         let nodes = node_class.len();
         let records = &self.0[HEADER..HEADER + SLOT * slots];
@@ -374,10 +377,9 @@ impl RolloutState {
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29)
         };
-        // This runs on every successor: scratch space on the stack for usual sizes, and no
-        // branch per task. A task that holds no node adds to a spare entry past the nodes (one
-        // for `cur` tasks, one for `rep` tasks, so that their additions do not wait on each
-        // other), which nothing reads.
+        // No branch per task: a task that holds no node adds to a spare entry past the nodes
+        // (one for `cur` tasks, one for `rep` tasks, so that their additions do not wait on
+        // each other), which nothing reads.
         let (spare_cur, spare_rep) = (nodes, nodes + 1);
         let at = |task: u8, node: u8, spare: usize| {
             if holds_node_bits(task) {
@@ -386,8 +388,9 @@ impl RolloutState {
                 spare
             }
         };
-        let mut acc_space = Scratch::<u64, 18>::new(nodes + 2);
-        let acc = acc_space.get();
+        let acc = &mut space.acc;
+        acc.clear();
+        acc.resize(nodes + 2, 0);
         let mut any_linked = false;
         for b in records.chunks_exact(SLOT) {
             let phase = u64::from(b[2]) << 8;
@@ -400,8 +403,7 @@ impl RolloutState {
         // to its partner's. Still invariant under renaming, and it splits ties that would
         // otherwise be resolved by trying orders.
         if any_linked {
-            let mut first_space = Scratch::<u64, 18>::new(nodes + 2);
-            let first = first_space.get();
+            let first = fit(&mut space.first, nodes + 2);
             for (n, f) in first.iter_mut().enumerate().take(nodes) {
                 let salt = u64::from(node_class[n]) << 40 | u64::from(self.draining(n)) << 32;
                 *f = mix(acc[n], salt);
@@ -417,17 +419,17 @@ impl RolloutState {
                 acc[r] = acc[r].wrapping_add(mix(first[c], 2 << 48));
             }
         }
-        let mut sig_space = Scratch::<Sig, 16>::new(nodes);
-        let sig = sig_space.get();
-        for (n, e) in sig.iter_mut().enumerate() {
+        let unsorted = fit(&mut space.unsorted, nodes);
+        for (n, e) in unsorted.iter_mut().enumerate() {
             *e = (node_class[n], self.draining(n), acc[n], n);
         }
-        sort_nodes(sig);
-        let mut label = [0u8; 256];
-        let mut best = Scratch::<u32, 32>::new(slots);
-        relabel(sig, &mut label);
-        self.slot_codes(Some(&label), best.get());
-        sort_codes(best.get());
+        let sig = fit(&mut space.sig, nodes);
+        sort_nodes(unsorted, sig);
+        let label = &mut space.label;
+        let best = fit(&mut space.best, slots);
+        relabel(sig, label);
+        self.slot_codes(Some(label), best);
+        sort_codes(best);
         // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
         // a renaming of equivalent nodes, and the smallest key over all of them makes the key
         // the same for every state of an orbit. Past `MAX_TIE_ORDERS` the first order is kept
@@ -437,23 +439,28 @@ impl RolloutState {
         // node (equal signatures), so its orders all give the same records and are skipped.
         if any_linked {
             if let Some((runs, count)) = self.linked_tied_runs(sig) {
-                let mut candidate = Scratch::<u32, 32>::new(slots);
+                let candidate = fit(&mut space.candidate, slots);
                 permute_runs(sig, &runs[..count], &mut |sig| {
-                    relabel(sig, &mut label);
-                    self.slot_codes(Some(&label), candidate.get());
-                    sort_codes(candidate.get());
-                    if candidate.get() < best.get() {
-                        best.get().copy_from_slice(candidate.get());
+                    relabel(sig, label);
+                    self.slot_codes(Some(label), candidate);
+                    sort_codes(candidate);
+                    if *candidate < *best {
+                        best.copy_from_slice(candidate);
                     }
                 });
             }
         }
-        buf.clear();
-        buf.extend_from_slice(&self.0[..HEADER]);
-        for &c in best.iter() {
-            buf.extend_from_slice(&c.to_be_bytes());
+        let start = buf.len();
+        buf.resize(start + HEADER + 4 * slots + nodes, 0);
+        let (header, rest) = buf[start..].split_at_mut(HEADER);
+        let (codes, draining) = rest.split_at_mut(4 * slots);
+        header.copy_from_slice(&self.0[..HEADER]);
+        for (out, c) in codes.chunks_exact_mut(4).zip(best.iter()) {
+            out.copy_from_slice(&c.to_be_bytes());
         }
-        buf.extend(sig.iter().map(|e| e.1));
+        for (out, e) in draining.iter_mut().zip(sig.iter()) {
+            *out = e.1;
+        }
     }
 
     /// The runs of ≥ 2 tied nodes (equal class, draining and signature) with a node that holds
@@ -516,19 +523,29 @@ impl RolloutState {
         }
     }
 
-    /// Writes the state's bytes into `buf` (cleared first).
+    /// Appends the state's bytes to `buf`.
     pub fn write_bytes(&self, buf: &mut Vec<u8>) {
-        buf.clear();
         buf.extend_from_slice(&self.0);
     }
 
-    /// Makes this state a copy of `other` without allocating when the lengths agree (states
-    /// of one model always have one length).
+    /// Makes this state a copy of `other` (without allocating: states of one model have one
+    /// length).
     pub fn copy_from(&mut self, other: &RolloutState) {
-        if self.0.len() == other.0.len() {
-            self.0.copy_from_slice(&other.0);
+        self.load(&other.0);
+    }
+
+    /// The state's bytes (`load` makes a state of them again).
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Makes this state the one whose `bytes` are `bytes`, without allocating when the lengths
+    /// agree.
+    pub fn load(&mut self, bytes: &[u8]) {
+        if self.0.len() == bytes.len() {
+            self.0.copy_from_slice(bytes);
         } else {
-            self.clone_from(other);
+            self.0 = bytes.into();
         }
     }
 }
@@ -641,16 +658,15 @@ fn sort_codes(v: &mut [u32]) {
     }
 }
 
-/// Sorts node signatures (all distinct: the last field is the node). Up to 16, each goes
-/// straight to its rank, without branches (an insertion sort mispredicts on most successors).
-fn sort_nodes(sig: &mut [Sig]) {
-    if sig.len() > 16 {
-        sig.sort_unstable();
+/// `src` sorted into `dst` (signatures are all distinct: the last field is the node). Up to 16,
+/// each goes straight to its rank, without branches (an insertion sort mispredicts on most
+/// successors).
+fn sort_nodes(src: &[Sig], dst: &mut [Sig]) {
+    if src.len() > 16 {
+        dst.copy_from_slice(src);
+        dst.sort_unstable();
         return;
     }
-    let mut src = [(0, 0, 0, 0); 16];
-    src[..sig.len()].copy_from_slice(sig);
-    let src = &src[..sig.len()];
     let key = |e: &Sig| {
         (
             u128::from(e.0) << 72 | u128::from(e.1) << 64 | u128::from(e.2),
@@ -666,7 +682,7 @@ fn sort_nodes(sig: &mut [Sig]) {
                 usize::from((l < k) | ((l == k) & (m < n)))
             })
             .sum();
-        sig[rank] = *e;
+        dst[rank] = *e;
     }
 }
 
@@ -675,6 +691,42 @@ fn relabel(sig: &[Sig], label: &mut [u8; 256]) {
     for (k, e) in sig.iter().enumerate() {
         label[e.3] = k as u8;
     }
+}
+
+/// Reused space of `write_symmetric`, one per thread: the key is computed for every successor,
+/// and fresh scratch arrays (zeroed on every call) cost a fifth of it.
+struct KeySpace {
+    acc: Vec<u64>,
+    first: Vec<u64>,
+    unsorted: Vec<Sig>,
+    sig: Vec<Sig>,
+    label: [u8; 256],
+    best: Vec<u32>,
+    candidate: Vec<u32>,
+}
+
+thread_local! {
+    static KEY_SPACE: std::cell::RefCell<KeySpace> = const {
+        std::cell::RefCell::new(KeySpace {
+            acc: Vec::new(),
+            first: Vec::new(),
+            unsorted: Vec::new(),
+            sig: Vec::new(),
+            label: [0; 256],
+            best: Vec::new(),
+            candidate: Vec::new(),
+        })
+    };
+}
+
+/// `v` with `len` elements (old contents, if the length was already `len`; overwritten by the
+/// caller).
+fn fit<T: Copy + Default>(v: &mut Vec<T>, len: usize) -> &mut [T] {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, T::default());
+    }
+    v
 }
 
 /// `len` values on the stack when they fit in `N`, on the heap beyond (scratch space of the
@@ -696,10 +748,6 @@ impl<T: Copy + Default, const N: usize> Scratch<T, N> {
             },
             len,
         }
-    }
-
-    fn get(&mut self) -> &mut [T] {
-        self
     }
 }
 
