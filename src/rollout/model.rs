@@ -9,12 +9,15 @@ use stateright::{Model, Property};
 use super::input::{NodeFit, RolloutInput, RunConfig};
 use super::properties;
 use super::search::Successors;
-use super::state::{Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version};
+use super::state::{
+    holds_node_bits, Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version,
+};
 use crate::model::FailureAction;
 use crate::placement::filters::Filter;
 
 /// Per node: tasks of the service holding it (resources, host ports) and tasks counted for
-/// max_replicas_per_node and the scheduler's ranking.
+/// max_replicas_per_node and the scheduler's ranking (one more entry, past the nodes, counts
+/// nothing meaningful: `usage` adds the tasks that hold no node there).
 pub(crate) struct Usage {
     pub held: Scratch<u32, 32>,
     pub counted: Scratch<u32, 32>,
@@ -138,25 +141,24 @@ impl RolloutModel {
     /// as if it had exited.
     pub(crate) fn usage(&self, s: &RolloutState, optimistic: bool) -> Usage {
         let n = self.node_names.len();
-        let mut held = Scratch::new(n);
-        let mut counted = Scratch::new(n);
+        // One entry past the nodes takes the tasks that hold none (no branch per task).
+        let mut held = Scratch::new(n + 1);
+        let mut counted = Scratch::new(n + 1);
         if !optimistic {
-            for (node, h) in held.iter_mut().enumerate() {
+            for (node, h) in held.iter_mut().take(n).enumerate() {
                 *h = u32::from(s.draining(node));
             }
         }
-        for i in 0..self.slots() {
-            let sl = s.slot(i);
-            for (t, node) in [(sl.cur, sl.cur_node), (sl.rep, sl.rep_node)] {
-                let node = usize::from(node);
-                let stopping = t.state == TaskState::Stopping;
-                if t.state.holds_node() && !(optimistic && stopping) {
-                    held[node] += 1;
-                }
-                if t.state.counts_for_service() {
-                    counted[node] += 1;
-                }
-            }
+        let stopping = TaskState::Stopping as u8;
+        for (task, node) in s.tasks() {
+            let state = task & 7;
+            let at = if holds_node_bits(task) {
+                usize::from(node)
+            } else {
+                n
+            };
+            held[at] += u32::from(!(optimistic && state == stopping));
+            counted[at] += u32::from(state != stopping);
         }
         Usage { held, counted }
     }
@@ -283,7 +285,7 @@ impl RolloutModel {
 
     fn busy_workers(&self, s: &RolloutState) -> usize {
         (0..self.slots())
-            .filter(|&i| s.slot(i).phase.holds_worker())
+            .filter(|&i| Phase::from_bits(s.slot_bytes(i)[2]).holds_worker())
             .count()
     }
 
@@ -291,8 +293,9 @@ impl RolloutModel {
     /// contents (slots that differ only in their number are interchangeable, so handing out the
     /// others would only rename states).
     fn dispatchable(&self, s: &RolloutState, i: usize) -> bool {
-        s.slot(i).phase == Phase::Todo
-            && (0..i).all(|j| s.slot(j).phase != Phase::Todo || s.slot_bytes(j) != s.slot_bytes(i))
+        // A slot with the same bytes is in the same phase: no need to test that it is todo.
+        let record = s.slot_bytes(i);
+        Phase::from_bits(record[2]) == Phase::Todo && (0..i).all(|j| s.slot_bytes(j) != record)
     }
 
     fn can_fail(&self, s: &RolloutState) -> bool {
@@ -593,7 +596,6 @@ impl RolloutModel {
                 UpdateState::Completed
             }),
         }
-        s.normalize();
     }
 }
 

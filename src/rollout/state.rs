@@ -182,7 +182,7 @@ pub enum Phase {
 }
 
 impl Phase {
-    fn from_bits(b: u8) -> Phase {
+    pub(crate) fn from_bits(b: u8) -> Phase {
         match b & 3 {
             1 => Phase::InFlight,
             2 => Phase::Delay,
@@ -208,7 +208,7 @@ pub struct Slot {
 }
 
 const HEADER: usize = 8;
-const SLOT: usize = 5;
+pub(crate) const SLOT: usize = 5;
 
 /// A state of the update model (see the module doc for the layout).
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -296,18 +296,28 @@ impl RolloutState {
         }
     }
 
+    /// Writes slot `i`. The node of a task that holds none is stored as 0: it no longer means
+    /// anything, and states differing only there are one state.
     pub fn set_slot(&mut self, i: usize, s: Slot) {
         let b = &mut self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
         b[0] = s.cur.encode();
         b[1] = s.rep.encode();
         b[2] = s.phase as u8;
-        b[3] = s.cur_node;
-        b[4] = s.rep_node;
+        b[3] = s.cur_node * u8::from(s.cur.state.holds_node());
+        b[4] = s.rep_node * u8::from(s.rep.state.holds_node());
+    }
+
+    /// Every task (`cur`, then `rep`, slot by slot) as its encoded byte and its node field.
+    pub(crate) fn tasks(&self) -> impl Iterator<Item = (u8, u8)> + '_ {
+        self.0[HEADER..HEADER + SLOT * self.slot_count()]
+            .chunks_exact(SLOT)
+            .flat_map(|b| [(b[0], b[3]), (b[1], b[4])])
     }
 
     /// The raw bytes of slot `i`, for the symmetry rule (identical slots are interchangeable).
-    pub fn slot_bytes(&self, i: usize) -> &[u8] {
-        &self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)]
+    pub fn slot_bytes(&self, i: usize) -> [u8; SLOT] {
+        let b = &self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
+        [b[0], b[1], b[2], b[3], b[4]]
     }
 
     /// Tasks of this service on `node` told to shut down that no event waits for any more (old
@@ -320,18 +330,6 @@ impl RolloutState {
     pub fn set_draining(&mut self, node: usize, n: u8) {
         let at = HEADER + SLOT * self.slot_count() + node;
         self.0[at] = n;
-    }
-
-    /// Clears node fields that no longer mean anything (the node of a task that holds none), so
-    /// that states differing only there are one state.
-    pub fn normalize(&mut self) {
-        let slots = self.slot_count();
-        // Masks instead of branches: this runs on every successor.
-        let keep = |task: u8| 0u8.wrapping_sub(u8::from(holds_node_bits(task)));
-        for b in self.0[HEADER..HEADER + SLOT * slots].chunks_exact_mut(SLOT) {
-            b[3] &= keep(b[0]);
-            b[4] &= keep(b[1]);
-        }
     }
 
     /// The representative of this state's orbit under renaming slots: slots sorted by content.
@@ -501,7 +499,7 @@ impl RolloutState {
     }
 
     /// The slot records as `code`s, the nodes of tasks that hold one renamed by `label`. Node
-    /// fields of other tasks are 0 (`normalize`).
+    /// fields of other tasks are 0 (`set_slot`).
     fn slot_codes(&self, label: Option<&[u8; 256]>, codes: &mut [u32]) {
         let records = self.0[HEADER..HEADER + SLOT * codes.len()].chunks_exact(SLOT);
         for (c, b) in codes.iter_mut().zip(records) {
@@ -653,12 +651,13 @@ fn sort_codes(v: &mut [u32]) {
         *t = c << 4 | i as u32;
     }
     for &t in &tagged[..v.len()] {
-        let rank = tagged.iter().filter(|&&u| u < t).count();
-        v[rank] = t >> 4;
+        // A sum of comparisons (not `filter().count()`): vectorised without a popcount.
+        let rank: u32 = tagged.iter().map(|&u| u32::from(u < t)).sum();
+        v[rank as usize] = t >> 4;
     }
 }
 
-/// `src` sorted into `dst` (signatures are all distinct: the last field is the node). Up to 16,
+/// `src` (in node order) sorted into `dst` (signatures are all distinct: the last field is the node). Up to 16,
 /// each goes straight to its rank, without branches (an insertion sort mispredicts on most
 /// successors).
 fn sort_nodes(src: &[Sig], dst: &mut [Sig]) {
@@ -667,20 +666,17 @@ fn sort_nodes(src: &[Sig], dst: &mut [Sig]) {
         dst.sort_unstable();
         return;
     }
-    let key = |e: &Sig| {
-        (
-            u128::from(e.0) << 72 | u128::from(e.1) << 64 | u128::from(e.2),
-            e.3,
-        )
-    };
-    for e in src {
-        let (k, n) = key(e);
-        let rank: usize = src
+    let mut keys = [0u128; 16];
+    for (k, e) in keys.iter_mut().zip(src) {
+        *k = u128::from(e.0) << 72 | u128::from(e.1) << 64 | u128::from(e.2);
+    }
+    let keys = &keys[..src.len()];
+    for (i, (e, &k)) in src.iter().zip(keys).enumerate() {
+        // Ties (equal keys) by node, which is the position in `src`.
+        let rank: usize = keys
             .iter()
-            .map(|f| {
-                let (l, m) = key(f);
-                usize::from((l < k) | ((l == k) & (m < n)))
-            })
+            .enumerate()
+            .map(|(j, &l)| usize::from((l < k) | ((l == k) & (j < i))))
             .sum();
         dst[rank] = *e;
     }
