@@ -436,7 +436,7 @@ impl RolloutState {
         // linked holds tasks of single-node slots only, with the same multiset of records per
         // node (equal signatures), so its orders all give the same records and are skipped.
         if any_linked {
-            if let Some((runs, count)) = self.linked_tied_runs(sig) {
+            if let Some((runs, count)) = self.linked_tied_runs(sig, &mut space.linked) {
                 let candidate = fit(&mut space.candidate, slots);
                 permute_runs(sig, &runs[..count], &mut |sig| {
                     relabel(sig, label);
@@ -465,33 +465,48 @@ impl RolloutState {
     /// one of the two tasks of a slot whose both tasks hold a node, if there are any and all
     /// their orders together are at most `MAX_TIE_ORDERS` (then there are at most 4 runs: each
     /// has at least 2 orders).
-    fn linked_tied_runs(&self, sig: &[Sig]) -> Option<([std::ops::Range<usize>; 4], usize)> {
+    fn linked_tied_runs(
+        &self,
+        sig: &[Sig],
+        linked: &mut Vec<bool>,
+    ) -> Option<([std::ops::Range<usize>; 4], usize)> {
         let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
-        let linked = |n: usize| {
-            self.0[HEADER..HEADER + SLOT * self.slot_count()]
-                .chunks_exact(SLOT)
-                .any(|b| {
-                    holds_node_bits(b[0])
-                        && holds_node_bits(b[1])
-                        && (usize::from(b[3]) == n || usize::from(b[4]) == n)
-                })
-        };
         let mut runs: [std::ops::Range<usize>; 4] = Default::default();
         let (mut count, mut orders) = (0, 1usize);
         let mut start = 0;
+        let mut linked_known = false;
         for k in 1..=sig.len() {
             if k == sig.len() || !tied(&sig[k], &sig[start]) {
-                if k - start >= 2 && sig[start..k].iter().any(|e| linked(e.3)) {
-                    orders = (1..=k - start)
-                        .try_fold(orders, |f, n| f.checked_mul(n))
-                        .filter(|&f| f <= MAX_TIE_ORDERS)?;
-                    runs[count] = start..k;
-                    count += 1;
+                if k - start >= 2 {
+                    // Only keys with a tie need the linked nodes: one pass over the slots.
+                    if !linked_known {
+                        self.linked_nodes(sig.len(), linked);
+                        linked_known = true;
+                    }
+                    if sig[start..k].iter().any(|e| linked[e.3]) {
+                        orders = (1..=k - start)
+                            .try_fold(orders, |f, n| f.checked_mul(n))
+                            .filter(|&f| f <= MAX_TIE_ORDERS)?;
+                        runs[count] = start..k;
+                        count += 1;
+                    }
                 }
                 start = k;
             }
         }
         (count > 0).then_some((runs, count))
+    }
+
+    /// Per node: whether it holds one of the two tasks of a slot whose both tasks hold a node.
+    fn linked_nodes(&self, nodes: usize, linked: &mut Vec<bool>) {
+        linked.clear();
+        linked.resize(nodes, false);
+        for b in self.0[HEADER..HEADER + SLOT * self.slot_count()].chunks_exact(SLOT) {
+            if holds_node_bits(b[0]) && holds_node_bits(b[1]) {
+                linked[usize::from(b[3])] = true;
+                linked[usize::from(b[4])] = true;
+            }
+        }
     }
 
     fn node_count(&self) -> usize {
@@ -699,6 +714,7 @@ struct KeySpace {
     label: [u8; 256],
     best: Vec<u32>,
     candidate: Vec<u32>,
+    linked: Vec<bool>,
 }
 
 thread_local! {
@@ -711,6 +727,7 @@ thread_local! {
             label: [0; 256],
             best: Vec::new(),
             candidate: Vec::new(),
+            linked: Vec::new(),
         })
     };
 }
