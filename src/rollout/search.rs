@@ -191,6 +191,17 @@ impl Visited {
     }
 }
 
+/// One successor of the state being expanded: its action's index, the state, the range of its
+/// key in the search's key buffer, the key's tag, and whether the key was seen before any of
+/// this expansion's inserts.
+struct Successor<S> {
+    action: usize,
+    state: S,
+    key: Range<usize>,
+    tag: u32,
+    seen: bool,
+}
+
 /// A model whose successors can be written into a state the search reuses, so that a
 /// successor already visited costs no allocation.
 pub trait Successors: Model {
@@ -302,9 +313,7 @@ where
         state.get_or_insert(s);
     }
     let mut actions = Vec::new();
-    // One state's successors: action index, state, range of its key in `keys`, key tag, and
-    // whether the key was seen before this state's inserts.
-    let mut successors: Vec<(usize, M::State, Range<usize>, u32, bool)> = Vec::new();
+    let mut successors: Vec<Successor<M::State>> = Vec::new();
     let mut keys: Vec<u8> = Vec::new();
     // States no longer needed (expanded, or successors already seen), reused for successors.
     let mut spare: Vec<M::State> = Vec::new();
@@ -365,12 +374,25 @@ where
             let at = keys.len();
             key(&next, &mut keys);
             let tag = Visited::tag(&keys[at..]);
-            successors.push((a, next, at..keys.len(), tag, false));
+            successors.push(Successor {
+                action: a,
+                state: next,
+                key: at..keys.len(),
+                tag,
+                seen: false,
+            });
         }
-        for (_, _, range, tag, seen) in &mut successors {
-            *seen = visited.lookup(&keys[range.clone()], *tag);
+        for succ in &mut successors {
+            succ.seen = visited.lookup(&keys[succ.key.clone()], succ.tag);
         }
-        for (a, next, range, tag, seen) in successors.drain(..) {
+        for succ in successors.drain(..) {
+            let Successor {
+                action: a,
+                state: next,
+                key: range,
+                tag,
+                seen,
+            } = succ;
             // Seen before this state: nothing to do (and no bound to check: only a state not
             // seen yet would exceed one).
             if seen {
