@@ -8,12 +8,16 @@ use stateright::{Model, Property};
 
 use super::input::{NodeFit, RolloutInput, RunConfig};
 use super::properties;
-use super::state::{Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version};
+use super::search::Successors;
+use super::state::{
+    holds_node_bits, Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version,
+};
 use crate::model::FailureAction;
 use crate::placement::filters::Filter;
 
 /// Per node: tasks of the service holding it (resources, host ports) and tasks counted for
-/// max_replicas_per_node and the scheduler's ranking.
+/// max_replicas_per_node and the scheduler's ranking (one more entry, past the nodes, counts
+/// nothing meaningful: `usage` adds the tasks that hold no node there).
 pub(crate) struct Usage {
     pub held: Scratch<u32, 32>,
     pub counted: Scratch<u32, 32>,
@@ -105,7 +109,7 @@ impl RolloutModel {
         RolloutState::initial(&self.home, self.node_names.len())
     }
 
-    /// Writes the visited-set key of the search: the state up to renaming slots and equivalent
+    /// Appends the visited-set key of the search: the state up to renaming slots and equivalent
     /// nodes (symmetry reduction), or the plain bytes for a global service (a global slot
     /// belongs to its node).
     pub fn search_key(&self, s: &RolloutState, buf: &mut Vec<u8>) {
@@ -137,25 +141,24 @@ impl RolloutModel {
     /// as if it had exited.
     pub(crate) fn usage(&self, s: &RolloutState, optimistic: bool) -> Usage {
         let n = self.node_names.len();
-        let mut held = Scratch::new(n);
-        let mut counted = Scratch::new(n);
+        // One entry past the nodes takes the tasks that hold none (no branch per task).
+        let mut held = Scratch::new(n + 1);
+        let mut counted = Scratch::new(n + 1);
         if !optimistic {
-            for (node, h) in held.iter_mut().enumerate() {
+            for (node, h) in held.iter_mut().take(n).enumerate() {
                 *h = u32::from(s.draining(node));
             }
         }
-        for i in 0..self.slots() {
-            let sl = s.slot(i);
-            for (t, node) in [(sl.cur, sl.cur_node), (sl.rep, sl.rep_node)] {
-                let node = usize::from(node);
-                let stopping = t.state == TaskState::Stopping;
-                if t.state.holds_node() && !(optimistic && stopping) {
-                    held[node] += 1;
-                }
-                if t.state.counts_for_service() {
-                    counted[node] += 1;
-                }
-            }
+        let stopping = TaskState::Stopping as u8;
+        for (task, node) in s.tasks() {
+            let state = task & 7;
+            let at = if holds_node_bits(task) {
+                usize::from(node)
+            } else {
+                n
+            };
+            held[at] += u32::from(!(optimistic && state == stopping));
+            counted[at] += u32::from(state != stopping);
         }
         Usage { held, counted }
     }
@@ -282,7 +285,7 @@ impl RolloutModel {
 
     fn busy_workers(&self, s: &RolloutState) -> usize {
         (0..self.slots())
-            .filter(|&i| s.slot(i).phase.holds_worker())
+            .filter(|&i| Phase::from_bits(s.slot_bytes(i)[2]).holds_worker())
             .count()
     }
 
@@ -290,8 +293,9 @@ impl RolloutModel {
     /// contents (slots that differ only in their number are interchangeable, so handing out the
     /// others would only rename states).
     fn dispatchable(&self, s: &RolloutState, i: usize) -> bool {
-        s.slot(i).phase == Phase::Todo
-            && (0..i).all(|j| s.slot(j).phase != Phase::Todo || s.slot_bytes(j) != s.slot_bytes(i))
+        // A slot with the same bytes is in the same phase: no need to test that it is todo.
+        let record = s.slot_bytes(i);
+        Phase::from_bits(record[2]) == Phase::Todo && (0..i).all(|j| s.slot_bytes(j) != record)
     }
 
     fn can_fail(&self, s: &RolloutState) -> bool {
@@ -486,7 +490,39 @@ impl Model for RolloutModel {
 
     fn next_state(&self, last: &RolloutState, action: Action) -> Option<RolloutState> {
         let mut s = last.clone();
-        let cfg = self.run(&s);
+        self.apply(&mut s, action);
+        Some(s)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        properties::all()
+    }
+
+    fn format_action(&self, action: &Action) -> String {
+        super::timeline::describe_action(self, action)
+    }
+}
+
+impl Successors for RolloutModel {
+    fn successor_into(&self, last: &RolloutState, action: Action, out: &mut RolloutState) -> bool {
+        out.copy_from(last);
+        self.apply(out, action);
+        true
+    }
+
+    fn state_bytes(state: &RolloutState) -> &[u8] {
+        state.bytes()
+    }
+
+    fn load_state(bytes: &[u8], out: &mut RolloutState) {
+        out.load(bytes);
+    }
+}
+
+impl RolloutModel {
+    /// `next_state` in place: every action has a successor.
+    fn apply(&self, s: &mut RolloutState, action: Action) {
+        let cfg = self.run(s);
         match action {
             Action::Dispatch(i) => {
                 let i = usize::from(i);
@@ -494,7 +530,7 @@ impl Model for RolloutModel {
                 sl.phase = Phase::InFlight;
                 sl.rep = Task {
                     state: TaskState::Pending,
-                    version: Self::target(&s),
+                    version: Self::target(s),
                     restarted: false,
                 };
                 if cfg.stop_first && sl.cur.state == TaskState::Running {
@@ -543,11 +579,9 @@ impl Model for RolloutModel {
                 sl.phase = Phase::Done;
                 s.set_slot(i, sl);
             }
-            Action::FailStart(i) | Action::Crash(i) => {
-                self.fail(&mut s, usize::from(i), true, true)
-            }
+            Action::FailStart(i) | Action::Crash(i) => self.fail(s, usize::from(i), true, true),
             Action::CrashLate(i) | Action::Unhealthy(i) => {
-                self.fail(&mut s, usize::from(i), false, true)
+                self.fail(s, usize::from(i), false, true)
             }
             Action::Restart(i) => {
                 let i = usize::from(i);
@@ -562,16 +596,6 @@ impl Model for RolloutModel {
                 UpdateState::Completed
             }),
         }
-        s.normalize();
-        Some(s)
-    }
-
-    fn properties(&self) -> Vec<Property<Self>> {
-        properties::all()
-    }
-
-    fn format_action(&self, action: &Action) -> String {
-        super::timeline::describe_action(self, action)
     }
 }
 

@@ -5,7 +5,7 @@
 //! single-threaded, bounded by a state count, a memory budget and a timeout, and never claims
 //! completeness when a bound stopped it.
 
-use std::collections::VecDeque;
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use stateright::{Expectation, Model};
@@ -83,16 +83,22 @@ impl Visited {
         }
     }
 
-    /// A 32-bit tag from the key's bytes (a multiply–rotate hash over 8-byte words).
+    /// A 32-bit tag from the key's bytes (a multiply–rotate hash over 8-byte words, the last
+    /// one zero-padded).
     fn tag(key: &[u8]) -> u32 {
         let mut h = key.len() as u64;
         let mut words = key.chunks_exact(8);
+        let mut step = |w: u64| h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         for w in &mut words {
-            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-            h = (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            step(u64::from_le_bytes([
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+            ]));
         }
-        for &b in words.remainder() {
-            h = (h.rotate_left(23) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            step(u64::from_le_bytes(w));
         }
         (h ^ (h >> 29))
             .wrapping_mul(0xbf58_476d_1ce4_e5b9)
@@ -120,17 +126,10 @@ impl Visited {
         }
     }
 
-    fn contains(&self, key: &[u8], tag: u32) -> bool {
-        self.len > 0 && self.probe(key, tag).1
-    }
-
-    /// Looks `key` up without using the answer: the table slots and key bytes it touches are
-    /// in cache for the `insert` that follows. Lookups of one state's successors are issued
-    /// back to back, so their cache misses overlap instead of coming one at a time.
-    fn warm(&self, key: &[u8], tag: u32) {
-        if self.len > 0 && key.len() == self.stride {
-            std::hint::black_box(self.probe(key, tag));
-        }
+    /// Whether `key` is present. Lookups of one state's successors are issued back to back
+    /// before any insert, so their cache misses overlap instead of coming one at a time.
+    fn lookup(&self, key: &[u8], tag: u32) -> bool {
+        self.len > 0 && key.len() == self.stride && self.probe(key, tag).1
     }
 
     /// Inserts `key` (whose tag is `tag`) as state `idx` (the next index) unless an equal key
@@ -192,13 +191,82 @@ impl Visited {
     }
 }
 
+/// One successor of the state being expanded: its action's index, the state, the range of its
+/// key in the search's key buffer, the key's tag, and whether the key was seen before any of
+/// this expansion's inserts.
+struct Successor<S> {
+    action: usize,
+    state: S,
+    key: Range<usize>,
+    tag: u32,
+    seen: bool,
+}
+
+/// A model whose successors can be written into a state the search reuses, so that a
+/// successor already visited costs no allocation.
+pub trait Successors: Model {
+    /// Overwrites `out` with the successor of `last` by `action`; false if there is none
+    /// (`next_state` returned `None`).
+    fn successor_into(
+        &self,
+        last: &Self::State,
+        action: Self::Action,
+        out: &mut Self::State,
+    ) -> bool;
+
+    /// The state as bytes, for the search's queue.
+    fn state_bytes(state: &Self::State) -> &[u8];
+
+    /// Overwrites `out` with the state whose `state_bytes` are `bytes`.
+    fn load_state(bytes: &[u8], out: &mut Self::State);
+}
+
+/// The search's FIFO queue as two byte buffers, the level being expanded and the next one:
+/// each entry is a state index (4 bytes), the state's length (4 bytes) and its bytes. Popping
+/// reads the buffer in order (no pointer to a state allocated long ago, hence no cache miss per
+/// state), and the buffers are reused from level to level.
+#[derive(Default)]
+struct Queue {
+    level: Vec<u8>,
+    head: usize,
+    next: Vec<u8>,
+}
+
+impl Queue {
+    fn push(&mut self, idx: u32, state: &[u8]) {
+        self.next.extend_from_slice(&idx.to_le_bytes());
+        self.next
+            .extend_from_slice(&(state.len() as u32).to_le_bytes());
+        self.next.extend_from_slice(state);
+    }
+
+    fn pop(&mut self) -> Option<(u32, &[u8])> {
+        if self.head == self.level.len() {
+            if self.next.is_empty() {
+                return None;
+            }
+            std::mem::swap(&mut self.level, &mut self.next);
+            self.next.clear();
+            self.head = 0;
+        }
+        let word = |at: usize| {
+            let b = &self.level[at..at + 4];
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        };
+        let (idx, len) = (word(self.head), word(self.head + 4) as usize);
+        let state = &self.level[self.head + 8..self.head + 8 + len];
+        self.head += 8 + len;
+        Some((idx, state))
+    }
+}
+
 /// Keys per chunk of the visited set.
 const CHUNK: usize = 1 << 12;
 
 /// Parent index, action index and depth of a visited state.
 type Link = (u32, u32, u32);
 
-/// Breadth-first search from the model's initial states. `key` writes a state's visited-set key
+/// Breadth-first search from the model's initial states. `key` appends a state's visited-set key
 /// (its bytes, or a canonical form for symmetry reduction: a state is then skipped when a state
 /// with the same key was seen, and the properties must be invariant under the reduction; paths
 /// continue with the states actually reached, so they stay real). Every key of a model must have
@@ -214,7 +282,7 @@ pub fn bfs<M>(
     progress: &mut dyn FnMut(Progress),
 ) -> SearchResult
 where
-    M: Model,
+    M: Successors,
     M::State: Clone,
 {
     let start = Instant::now();
@@ -228,24 +296,39 @@ where
     let mut links: Vec<Link> = Vec::new();
     let mut visited = Visited::new();
     let mut buf = Vec::new();
-    let mut queue: VecDeque<(M::State, u32)> = VecDeque::new();
+    // The queue, one BFS level after the other (the order of a FIFO queue): states as bytes,
+    // read in order, so that the next state to expand is in cache (`Queue`).
+    let mut queue = Queue::default();
+    let mut state: Option<M::State> = None;
     let mut cutoff = None;
     for (pos, s) in model.init_states().into_iter().enumerate() {
+        buf.clear();
         key(&s, &mut buf);
         let idx = links.len() as u32;
         if !visited.insert(&buf, Visited::tag(&buf), idx) {
             continue;
         }
         links.push((u32::MAX, pos as u32, 0));
-        queue.push_back((s, idx));
+        queue.push(idx, M::state_bytes(&s));
+        state.get_or_insert(s);
     }
     let mut actions = Vec::new();
-    // One state's successors: action index, state, offset of its key in `keys`, key tag.
-    let mut successors: Vec<(usize, M::State, usize, u32)> = Vec::new();
+    let mut successors: Vec<Successor<M::State>> = Vec::new();
     let mut keys: Vec<u8> = Vec::new();
+    // States no longer needed (expanded, or successors already seen), reused for successors.
+    let mut spare: Vec<M::State> = Vec::new();
     let mut depth = 0usize;
     let mut expanded = 0usize;
-    'search: while let Some((state, idx)) = queue.pop_front() {
+    let Some(mut state) = state else {
+        return SearchResult {
+            progress: Progress::default(),
+            cutoff: None,
+            discoveries: Vec::new(),
+            bytes_per_state: 0,
+        };
+    };
+    'search: while let Some((idx, bytes)) = queue.pop() {
+        M::load_state(bytes, &mut state);
         let d = links[idx as usize].2 as usize;
         depth = depth.max(d);
         actions.clear();
@@ -269,7 +352,6 @@ where
         if expanded.is_multiple_of(4096) {
             if start.elapsed() >= bounds.timeout {
                 cutoff = Some(Cutoff::Timeout);
-                queue.push_front((state, idx));
                 break;
             }
             if expanded.is_multiple_of(65536) {
@@ -280,34 +362,53 @@ where
                 });
             }
         }
-        // Successors with their keys first, then their lookups back to back (`warm`), then
-        // the inserts in action order.
-        successors.clear();
+        // Successors with their keys first, then their lookups back to back, then the
+        // inserts in action order.
         keys.clear();
         for (a, action) in actions.drain(..).enumerate() {
-            let Some(next) = model.next_state(&state, action) else {
-                continue;
-            };
-            if !model.within_boundary(&next) {
+            let mut next = spare.pop().unwrap_or_else(|| state.clone());
+            if !model.successor_into(&state, action, &mut next) || !model.within_boundary(&next) {
+                spare.push(next);
                 continue;
             }
-            key(&next, &mut buf);
-            keys.extend_from_slice(&buf);
-            successors.push((a, next, keys.len() - buf.len(), Visited::tag(&buf)));
+            let at = keys.len();
+            key(&next, &mut keys);
+            let tag = Visited::tag(&keys[at..]);
+            successors.push(Successor {
+                action: a,
+                state: next,
+                key: at..keys.len(),
+                tag,
+                seen: false,
+            });
         }
-        for &(_, _, at, tag) in &successors {
-            visited.warm(&keys[at..at + buf.len()], tag);
+        for succ in &mut successors {
+            succ.seen = visited.lookup(&keys[succ.key.clone()], succ.tag);
         }
-        for (a, next, at, tag) in successors.drain(..) {
-            let k = &keys[at..at + buf.len()];
+        for succ in successors.drain(..) {
+            let Successor {
+                action: a,
+                state: next,
+                key: range,
+                tag,
+                seen,
+            } = succ;
+            // Seen before this state: nothing to do (and no bound to check: only a state not
+            // seen yet would exceed one).
+            if seen {
+                spare.push(next);
+                continue;
+            }
+            let k = &keys[range];
             // Table, keys and links after this state and one more (growth included).
             let (held, more) = visited.bytes(k.len());
             let link = std::mem::size_of::<Link>();
             let after = held + more + (links.len() + 2) * link + k.len();
             let over_memory = after > bounds.max_bytes;
             if links.len() >= bounds.max_states || over_memory {
-                // Only a state not seen yet would exceed a bound.
-                if visited.contains(k, tag) {
+                // A sibling inserted before may have been this very state.
+                if visited.lookup(k, tag) {
+                    spare.push(next);
                     continue;
                 }
                 cutoff = Some(if links.len() >= bounds.max_states {
@@ -319,10 +420,12 @@ where
             }
             let n = links.len() as u32;
             if !visited.insert(k, tag, n) {
+                spare.push(next);
                 continue;
             }
             links.push((idx, a as u32, d as u32 + 1));
-            queue.push_back((next, n));
+            queue.push(n, M::state_bytes(&next));
+            spare.push(next);
         }
     }
     let states = links.len();

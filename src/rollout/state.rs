@@ -17,15 +17,22 @@ pub enum UpdateState {
 }
 
 impl UpdateState {
+    /// A table lookup, not a `match`: this runs several times per state and a jump on the
+    /// status mispredicts.
     fn from_u8(b: u8) -> UpdateState {
-        match b {
-            2 => UpdateState::Paused,
-            3 => UpdateState::Completed,
-            4 => UpdateState::RollbackStarted,
-            5 => UpdateState::RollbackPaused,
-            6 => UpdateState::RollbackCompleted,
-            _ => UpdateState::Updating,
-        }
+        const BY_BYTE: [UpdateState; 7] = [
+            UpdateState::Updating,
+            UpdateState::Updating,
+            UpdateState::Paused,
+            UpdateState::Completed,
+            UpdateState::RollbackStarted,
+            UpdateState::RollbackPaused,
+            UpdateState::RollbackCompleted,
+        ];
+        BY_BYTE
+            .get(usize::from(b))
+            .copied()
+            .unwrap_or(UpdateState::Updating)
     }
 
     /// The updater is still dispatching or monitoring.
@@ -91,30 +98,40 @@ pub enum TaskState {
     Dead = 6,
 }
 
+/// Sets of task states as bit masks over `TaskState as u8`: the per-successor code tests
+/// them with a shift instead of a branch per state.
+const HOLDS_NODE: u8 =
+    1 << TaskState::Assigned as u8 | 1 << TaskState::Running as u8 | 1 << TaskState::Stopping as u8;
+const COUNTS_FOR_SERVICE: u8 = 1 << TaskState::Assigned as u8 | 1 << TaskState::Running as u8;
+
+/// Whether an encoded task (`Task::encode`) holds its node (`TaskState::holds_node`).
+pub(crate) fn holds_node_bits(task: u8) -> bool {
+    HOLDS_NODE >> (task & 7) & 1 != 0
+}
+
 impl TaskState {
     fn from_bits(b: u8) -> TaskState {
-        match b & 7 {
-            1 => TaskState::Pending,
-            2 => TaskState::Assigned,
-            3 => TaskState::Running,
-            4 => TaskState::Stopping,
-            5 => TaskState::Failed,
-            6 => TaskState::Dead,
-            _ => TaskState::None,
-        }
+        const BY_BITS: [TaskState; 8] = [
+            TaskState::None,
+            TaskState::Pending,
+            TaskState::Assigned,
+            TaskState::Running,
+            TaskState::Stopping,
+            TaskState::Failed,
+            TaskState::Dead,
+            TaskState::None,
+        ];
+        BY_BITS[usize::from(b & 7)]
     }
 
     /// Tracked by the scheduler on its node: reservations and host ports are held.
     pub fn holds_node(self) -> bool {
-        matches!(
-            self,
-            TaskState::Assigned | TaskState::Running | TaskState::Stopping
-        )
+        HOLDS_NODE >> (self as u8) & 1 != 0
     }
 
     /// Desired state ≤ RUNNING on a node: what MaxReplicasFilter and node ranking count.
     pub fn counts_for_service(self) -> bool {
-        matches!(self, TaskState::Assigned | TaskState::Running)
+        COUNTS_FOR_SERVICE >> (self as u8) & 1 != 0
     }
 }
 
@@ -165,7 +182,7 @@ pub enum Phase {
 }
 
 impl Phase {
-    fn from_bits(b: u8) -> Phase {
+    pub(crate) fn from_bits(b: u8) -> Phase {
         match b & 3 {
             1 => Phase::InFlight,
             2 => Phase::Delay,
@@ -191,7 +208,7 @@ pub struct Slot {
 }
 
 const HEADER: usize = 8;
-const SLOT: usize = 5;
+pub(crate) const SLOT: usize = 5;
 
 /// A state of the update model (see the module doc for the layout).
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -279,18 +296,28 @@ impl RolloutState {
         }
     }
 
+    /// Writes slot `i`. The node of a task that holds none is stored as 0: it no longer means
+    /// anything, and states differing only there are one state.
     pub fn set_slot(&mut self, i: usize, s: Slot) {
         let b = &mut self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
         b[0] = s.cur.encode();
         b[1] = s.rep.encode();
         b[2] = s.phase as u8;
-        b[3] = s.cur_node;
-        b[4] = s.rep_node;
+        b[3] = s.cur_node * u8::from(s.cur.state.holds_node());
+        b[4] = s.rep_node * u8::from(s.rep.state.holds_node());
+    }
+
+    /// Every task (`cur`, then `rep`, slot by slot) as its encoded byte and its node field.
+    pub(crate) fn tasks(&self) -> impl Iterator<Item = (u8, u8)> + '_ {
+        self.0[HEADER..HEADER + SLOT * self.slot_count()]
+            .chunks_exact(SLOT)
+            .flat_map(|b| [(b[0], b[3]), (b[1], b[4])])
     }
 
     /// The raw bytes of slot `i`, for the symmetry rule (identical slots are interchangeable).
-    pub fn slot_bytes(&self, i: usize) -> &[u8] {
-        &self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)]
+    pub fn slot_bytes(&self, i: usize) -> [u8; SLOT] {
+        let b = &self.0[HEADER + SLOT * i..HEADER + SLOT * (i + 1)];
+        [b[0], b[1], b[2], b[3], b[4]]
     }
 
     /// Tasks of this service on `node` told to shut down that no event waits for any more (old
@@ -305,20 +332,6 @@ impl RolloutState {
         self.0[at] = n;
     }
 
-    /// Clears node fields that no longer mean anything (the node of a task that holds none), so
-    /// that states differing only there are one state.
-    pub fn normalize(&mut self) {
-        let slots = self.slot_count();
-        for b in self.0[HEADER..HEADER + SLOT * slots].chunks_exact_mut(SLOT) {
-            if !TaskState::from_bits(b[0]).holds_node() {
-                b[3] = 0;
-            }
-            if !TaskState::from_bits(b[1]).holds_node() {
-                b[4] = 0;
-            }
-        }
-    }
-
     /// The representative of this state's orbit under renaming slots: slots sorted by content.
     /// Slot numbers are names only (a replicated slot's task can be on any node), and every
     /// property counts tasks, so all states of an orbit satisfy the same properties and have
@@ -329,16 +342,16 @@ impl RolloutState {
         RolloutState(bytes.into_boxed_slice())
     }
 
-    /// Writes `canonical()`'s bytes into `buf` (cleared first), without allocating a state.
+    /// Appends `canonical()`'s bytes to `buf`, without allocating a state.
     pub fn write_canonical(&self, buf: &mut Vec<u8>) {
-        let mut words = Scratch::<u64, 32>::new(self.slot_count());
-        self.slot_words(None, words.get());
-        sort_words(words.get());
-        self.write_words(
-            words.get(),
-            (0..self.node_count()).map(|n| self.draining(n)),
-            buf,
-        );
+        let mut codes = vec![0; self.slot_count()];
+        self.slot_codes(None, &mut codes);
+        sort_codes(&mut codes);
+        buf.extend_from_slice(&self.0[..HEADER]);
+        for &c in codes.iter() {
+            buf.extend_from_slice(&record(c));
+        }
+        buf.extend((0..self.node_count()).map(|n| self.draining(n)));
     }
 
     /// Like `write_canonical`, and also renames nodes within each class of `node_class` (nodes
@@ -347,66 +360,74 @@ impl RolloutState {
     /// keeping the smallest key. Equal keys mean the states differ by a renaming of slots and
     /// of equivalent nodes, which is all soundness needs; states of one orbit get one key unless
     /// a tie has more than `MAX_TIE_ORDERS` orders (less reduction then, never a wrong one).
+    /// Slot records are written as their 4-byte codes (`code`, a one-to-one re-encoding), so
+    /// the key is not a state: it is header, slot codes, draining counts. Appended to `buf`.
     pub fn write_symmetric(&self, node_class: &[u8], buf: &mut Vec<u8>) {
+        KEY_SPACE.with_borrow_mut(|space| self.symmetric_key(node_class, space, buf));
+    }
+
+    fn symmetric_key(&self, node_class: &[u8], space: &mut KeySpace, buf: &mut Vec<u8>) {
         let slots = self.slot_count();
         let nodes = node_class.len();
+        let records = &self.0[HEADER..HEADER + SLOT * slots];
         let mix = |b: u64, salt: u64| {
             b.wrapping_add(salt)
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 .rotate_left(29)
         };
-        // Scratch space on the stack for usual sizes: this runs on every successor.
-        let mut sig_space = Scratch::<Sig, 16>::new(nodes);
-        let sig = sig_space.get();
-        for (n, e) in sig.iter_mut().enumerate() {
-            *e = (node_class[n], self.draining(n), 0, n);
-        }
-        let holder = |state: u8, node: u8| {
-            TaskState::from_bits(state)
-                .holds_node()
-                .then_some(usize::from(node))
+        // No branch per task: a task that holds no node adds to a spare entry past the nodes
+        // (one for `cur` tasks, one for `rep` tasks, so that their additions do not wait on
+        // each other), which nothing reads.
+        let (spare_cur, spare_rep) = (nodes, nodes + 1);
+        let at = |task: u8, node: u8, spare: usize| {
+            if holds_node_bits(task) {
+                usize::from(node)
+            } else {
+                spare
+            }
         };
-        // Nodes holding one of the two tasks of a slot whose both tasks hold a node.
-        let mut linked_space = Scratch::<bool, 16>::new(nodes);
-        let linked = linked_space.get();
+        let acc = &mut space.acc;
+        acc.clear();
+        acc.resize(nodes + 2, 0);
         let mut any_linked = false;
-        for i in 0..slots {
-            let b = self.slot_bytes(i);
+        for b in records.chunks_exact(SLOT) {
             let phase = u64::from(b[2]) << 8;
-            let (cur, rep) = (holder(b[0], b[3]), holder(b[1], b[4]));
-            if let Some(n) = cur {
-                sig[n].2 = sig[n].2.wrapping_add(mix(u64::from(b[0]), phase));
-            }
-            if let Some(n) = rep {
-                sig[n].2 = sig[n].2.wrapping_add(mix(u64::from(b[1]), phase | 1 << 20));
-            }
-            if let (Some(c), Some(r)) = (cur, rep) {
-                (linked[c], linked[r], any_linked) = (true, true, true);
-            }
+            let (c, r) = (at(b[0], b[3], spare_cur), at(b[1], b[4], spare_rep));
+            acc[c] = acc[c].wrapping_add(mix(u64::from(b[0]), phase));
+            acc[r] = acc[r].wrapping_add(mix(u64::from(b[1]), phase | 1 << 20));
+            any_linked |= holds_node_bits(b[0]) & holds_node_bits(b[1]);
         }
         // One refinement round: a slot whose two tasks hold nodes adds each node's signature
         // to its partner's. Still invariant under renaming, and it splits ties that would
         // otherwise be resolved by trying orders.
         if any_linked {
-            let mut first_space = Scratch::<u64, 16>::new(nodes);
-            let first = first_space.get();
-            for (f, e) in first.iter_mut().zip(sig.iter()) {
-                *f = mix(e.2, u64::from(e.0) << 40 | u64::from(e.1) << 32);
+            let first = fit(&mut space.first, nodes + 2);
+            for (n, f) in first.iter_mut().enumerate().take(nodes) {
+                let salt = u64::from(node_class[n]) << 40 | u64::from(self.draining(n)) << 32;
+                *f = mix(acc[n], salt);
             }
-            for i in 0..slots {
-                let b = self.slot_bytes(i);
-                if let (Some(c), Some(r)) = (holder(b[0], b[3]), holder(b[1], b[4])) {
-                    sig[c].2 = sig[c].2.wrapping_add(mix(first[r], 1 << 48));
-                    sig[r].2 = sig[r].2.wrapping_add(mix(first[c], 2 << 48));
-                }
+            for b in records.chunks_exact(SLOT) {
+                let linked = holds_node_bits(b[0]) & holds_node_bits(b[1]);
+                let (c, r) = if linked {
+                    (usize::from(b[3]), usize::from(b[4]))
+                } else {
+                    (spare_cur, spare_rep)
+                };
+                acc[c] = acc[c].wrapping_add(mix(first[r], 1 << 48));
+                acc[r] = acc[r].wrapping_add(mix(first[c], 2 << 48));
             }
         }
-        sort_small(sig);
-        let mut label = [0u8; 256];
-        let mut best = Scratch::<u64, 32>::new(slots);
-        relabel(sig, &mut label);
-        self.slot_words(Some(&label), best.get());
-        sort_words(best.get());
+        let unsorted = fit(&mut space.unsorted, nodes);
+        for (n, e) in unsorted.iter_mut().enumerate() {
+            *e = (node_class[n], self.draining(n), acc[n], n);
+        }
+        let sig = fit(&mut space.sig, nodes);
+        sort_nodes(unsorted, sig);
+        let label = &mut space.label;
+        let best = fit(&mut space.best, slots);
+        relabel(sig, label);
+        self.slot_codes(Some(label), best);
+        sort_codes(best);
         // Nodes with equal (class, draining, signature) are tied: every order of a tied run is
         // a renaming of equivalent nodes, and the smallest key over all of them makes the key
         // the same for every state of an orbit. Past `MAX_TIE_ORDERS` the first order is kept
@@ -414,70 +435,131 @@ impl RolloutState {
         // only the slot records differ between orders; and a run none of whose nodes is
         // linked holds tasks of single-node slots only, with the same multiset of records per
         // node (equal signatures), so its orders all give the same records and are skipped.
-        let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
-        if any_linked && sig.windows(2).any(|w| tied(&w[0], &w[1])) {
-            let mut runs = tied_runs(sig, tied);
-            runs.retain(|r| sig[r.clone()].iter().any(|e| linked[e.3]));
-            let orders = runs.iter().try_fold(1usize, |acc, r| {
-                (1..=r.len())
-                    .try_fold(acc, |f, k| f.checked_mul(k))
-                    .filter(|&f| f <= MAX_TIE_ORDERS)
-            });
-            if !runs.is_empty() && orders.is_some() {
-                let mut candidate = Scratch::<u64, 32>::new(slots);
-                permute_runs(sig, &runs, &mut |sig| {
-                    relabel(sig, &mut label);
-                    self.slot_words(Some(&label), candidate.get());
-                    sort_words(candidate.get());
-                    if candidate.get() < best.get() {
-                        best.get().copy_from_slice(candidate.get());
+        if any_linked {
+            if let Some((runs, count)) = self.linked_tied_runs(sig, &mut space.linked) {
+                let candidate = fit(&mut space.candidate, slots);
+                permute_runs(sig, &runs[..count], &mut |sig| {
+                    relabel(sig, label);
+                    self.slot_codes(Some(label), candidate);
+                    sort_codes(candidate);
+                    if *candidate < *best {
+                        best.copy_from_slice(candidate);
                     }
                 });
             }
         }
-        self.write_words(best.get(), sig.iter().map(|e| e.1), buf);
+        let start = buf.len();
+        buf.resize(start + HEADER + 4 * slots + nodes, 0);
+        let (header, rest) = buf[start..].split_at_mut(HEADER);
+        let (codes, draining) = rest.split_at_mut(4 * slots);
+        header.copy_from_slice(&self.0[..HEADER]);
+        for (out, c) in codes.chunks_exact_mut(4).zip(best.iter()) {
+            out.copy_from_slice(&c.to_be_bytes());
+        }
+        for (out, e) in draining.iter_mut().zip(sig.iter()) {
+            *out = e.1;
+        }
+    }
+
+    /// The runs of ≥ 2 tied nodes (equal class, draining and signature) with a node that holds
+    /// one of the two tasks of a slot whose both tasks hold a node, if there are any and all
+    /// their orders together are at most `MAX_TIE_ORDERS` (then there are at most 4 runs: each
+    /// has at least 2 orders).
+    fn linked_tied_runs(
+        &self,
+        sig: &[Sig],
+        linked: &mut Vec<bool>,
+    ) -> Option<([std::ops::Range<usize>; 4], usize)> {
+        let tied = |x: &Sig, y: &Sig| (x.0, x.1, x.2) == (y.0, y.1, y.2);
+        let mut runs: [std::ops::Range<usize>; 4] = Default::default();
+        let (mut count, mut orders) = (0, 1usize);
+        let mut start = 0;
+        let mut linked_known = false;
+        for k in 1..=sig.len() {
+            if k == sig.len() || !tied(&sig[k], &sig[start]) {
+                if k - start >= 2 {
+                    // Only keys with a tie need the linked nodes: one pass over the slots.
+                    if !linked_known {
+                        self.linked_nodes(sig.len(), linked);
+                        linked_known = true;
+                    }
+                    if sig[start..k].iter().any(|e| linked[e.3]) {
+                        orders = (1..=k - start)
+                            .try_fold(orders, |f, n| f.checked_mul(n))
+                            .filter(|&f| f <= MAX_TIE_ORDERS)?;
+                        runs[count] = start..k;
+                        count += 1;
+                    }
+                }
+                start = k;
+            }
+        }
+        (count > 0).then_some((runs, count))
+    }
+
+    /// Per node: whether it holds one of the two tasks of a slot whose both tasks hold a node.
+    fn linked_nodes(&self, nodes: usize, linked: &mut Vec<bool>) {
+        linked.clear();
+        linked.resize(nodes, false);
+        for b in self.0[HEADER..HEADER + SLOT * self.slot_count()].chunks_exact(SLOT) {
+            if holds_node_bits(b[0]) && holds_node_bits(b[1]) {
+                linked[usize::from(b[3])] = true;
+                linked[usize::from(b[4])] = true;
+            }
+        }
     }
 
     fn node_count(&self) -> usize {
         self.0.len() - HEADER - SLOT * self.slot_count()
     }
 
-    /// The slot records as big-endian words (a word orders like its bytes), the nodes of tasks
-    /// that hold one renamed by `label`. Node fields of other tasks are 0 (`normalize`).
-    fn slot_words(&self, label: Option<&[u8; 256]>, words: &mut [u64]) {
-        let rename = |state: u8, node: u8| match label {
-            Some(l) if TaskState::from_bits(state).holds_node() => l[usize::from(node)],
-            _ => node,
-        };
-        let records = self.0[HEADER..HEADER + SLOT * words.len()].chunks_exact(SLOT);
-        for (w, c) in words.iter_mut().zip(records) {
-            *w = u64::from_be_bytes([
-                0,
-                0,
-                0,
-                c[0],
-                c[1],
-                c[2],
-                rename(c[0], c[3]),
-                rename(c[1], c[4]),
-            ]);
+    /// The slot records as `code`s, the nodes of tasks that hold one renamed by `label`. Node
+    /// fields of other tasks are 0 (`set_slot`).
+    fn slot_codes(&self, label: Option<&[u8; 256]>, codes: &mut [u32]) {
+        let records = self.0[HEADER..HEADER + SLOT * codes.len()].chunks_exact(SLOT);
+        for (c, b) in codes.iter_mut().zip(records) {
+            let (cur, rep) = match label {
+                Some(l) => {
+                    let rename = |task: u8, node: u8| {
+                        let renamed = l[usize::from(node)];
+                        if holds_node_bits(task) {
+                            renamed
+                        } else {
+                            node
+                        }
+                    };
+                    (rename(b[0], b[3]), rename(b[1], b[4]))
+                }
+                None => (b[3], b[4]),
+            };
+            *c = code([b[0], b[1], b[2], cur, rep]);
         }
     }
 
-    /// Writes the header, the slot records `words` and the draining counts into `buf`.
-    fn write_words(&self, words: &[u64], draining: impl Iterator<Item = u8>, buf: &mut Vec<u8>) {
-        buf.clear();
-        buf.extend_from_slice(&self.0[..HEADER]);
-        for w in words {
-            buf.extend_from_slice(&w.to_be_bytes()[3..]);
-        }
-        buf.extend(draining);
-    }
-
-    /// Writes the state's bytes into `buf` (cleared first).
+    /// Appends the state's bytes to `buf`.
     pub fn write_bytes(&self, buf: &mut Vec<u8>) {
-        buf.clear();
         buf.extend_from_slice(&self.0);
+    }
+
+    /// Makes this state a copy of `other` (without allocating: states of one model have one
+    /// length).
+    pub fn copy_from(&mut self, other: &RolloutState) {
+        self.load(&other.0);
+    }
+
+    /// The state's bytes (`load` makes a state of them again).
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Makes this state the one whose `bytes` are `bytes`, without allocating when the lengths
+    /// agree.
+    pub fn load(&mut self, bytes: &[u8]) {
+        if self.0.len() == bytes.len() {
+            self.0.copy_from_slice(bytes);
+        } else {
+            self.0 = bytes.into();
+        }
     }
 }
 
@@ -520,21 +602,6 @@ const MAX_TIE_ORDERS: usize = 24;
 /// Per node: class, draining count, signature of the tasks it holds, index.
 type Sig = (u8, u8, u64, usize);
 
-/// Position ranges of runs of ≥ 2 tied nodes.
-fn tied_runs(sig: &[Sig], tied: impl Fn(&Sig, &Sig) -> bool) -> Vec<std::ops::Range<usize>> {
-    let mut runs = Vec::new();
-    let mut start = 0;
-    for k in 1..=sig.len() {
-        if k == sig.len() || !tied(&sig[k], &sig[start]) {
-            if k - start >= 2 {
-                runs.push(start..k);
-            }
-            start = k;
-        }
-    }
-    runs
-}
-
 /// Calls `visit` with every order obtained by permuting the nodes within each run (each run
 /// starts sorted, as the signature sort leaves it, and is sorted again after).
 fn permute_runs(sig: &mut [Sig], runs: &[std::ops::Range<usize>], visit: &mut dyn FnMut(&[Sig])) {
@@ -563,39 +630,70 @@ fn next_permutation<T: Ord>(v: &mut [T]) -> bool {
     true
 }
 
-/// Sorts slot words. Up to 16 words, each goes straight to its rank (the number of words
-/// before it in sorted order, ties by position): comparisons without branches, where an
-/// insertion sort mispredicts on most successors.
-fn sort_words(v: &mut [u64]) {
-    if v.len() > 16 {
-        sort_small(v);
-        return;
-    }
-    let mut src = [0u64; 16];
-    src[..v.len()].copy_from_slice(v);
-    let src = &src[..v.len()];
-    for (i, &x) in src.iter().enumerate() {
-        let before = src[..i].iter().filter(|&&y| y <= x).count()
-            + src[i + 1..].iter().filter(|&&y| y < x).count();
-        v[before] = x;
-    }
+/// A slot record (5 bytes) as 28 bits that order like the bytes: the two tasks (`Task::encode`
+/// uses 5 bits), the phase (2 bits), the two nodes. One-to-one on records, so keys made of
+/// codes merge exactly the states that keys made of records merge, and compare (as arrays)
+/// in the same order.
+fn code(b: [u8; SLOT]) -> u32 {
+    u32::from(b[0]) << 23
+        | u32::from(b[1]) << 18
+        | u32::from(b[2]) << 16
+        | u32::from(b[3]) << 8
+        | u32::from(b[4])
 }
 
-/// Insertion sort for the few slots and nodes of a usual service (no dispatch, no allocation;
-/// a successor's records are nearly in order), the standard sort beyond.
-fn sort_small<T: Ord + Copy>(v: &mut [T]) {
-    if v.len() > 32 {
+/// The record of a `code`.
+fn record(c: u32) -> [u8; SLOT] {
+    [
+        (c >> 23) as u8,
+        (c >> 18 & 31) as u8,
+        (c >> 16 & 3) as u8,
+        (c >> 8) as u8,
+        c as u8,
+    ]
+}
+
+/// Sorts slot codes. Up to 16, each goes straight to its rank, with its position in the 4 low
+/// bits to make codes distinct: comparisons without branches (where an insertion sort
+/// mispredicts on most successors), over a fixed-size array the compiler vectorises.
+fn sort_codes(v: &mut [u32]) {
+    if v.len() > 16 {
         v.sort_unstable();
         return;
     }
-    for i in 1..v.len() {
-        let x = v[i];
-        let mut j = i;
-        while j > 0 && v[j - 1] > x {
-            v[j] = v[j - 1];
-            j -= 1;
-        }
-        v[j] = x;
+    let mut tagged = [u32::MAX; 16];
+    for (i, (t, &c)) in tagged.iter_mut().zip(v.iter()).enumerate() {
+        *t = c << 4 | i as u32;
+    }
+    for &t in &tagged[..v.len()] {
+        // A sum of comparisons (not `filter().count()`): vectorised without a popcount.
+        let rank: u32 = tagged.iter().map(|&u| u32::from(u < t)).sum();
+        v[rank as usize] = t >> 4;
+    }
+}
+
+/// `src` (in node order) sorted into `dst` (signatures are all distinct: the last field is the node). Up to 16,
+/// each goes straight to its rank, without branches (an insertion sort mispredicts on most
+/// successors).
+fn sort_nodes(src: &[Sig], dst: &mut [Sig]) {
+    if src.len() > 16 {
+        dst.copy_from_slice(src);
+        dst.sort_unstable();
+        return;
+    }
+    let mut keys = [0u128; 16];
+    for (k, e) in keys.iter_mut().zip(src) {
+        *k = u128::from(e.0) << 72 | u128::from(e.1) << 64 | u128::from(e.2);
+    }
+    let keys = &keys[..src.len()];
+    for (i, (e, &k)) in src.iter().zip(keys).enumerate() {
+        // Ties (equal keys) by node, which is the position in `src`.
+        let rank: usize = keys
+            .iter()
+            .enumerate()
+            .map(|(j, &l)| usize::from((l < k) | ((l == k) & (j < i))))
+            .sum();
+        dst[rank] = *e;
     }
 }
 
@@ -604,6 +702,44 @@ fn relabel(sig: &[Sig], label: &mut [u8; 256]) {
     for (k, e) in sig.iter().enumerate() {
         label[e.3] = k as u8;
     }
+}
+
+/// Reused space of `write_symmetric`, one per thread: the key is computed for every successor,
+/// and fresh scratch arrays (zeroed on every call) cost a fifth of it.
+struct KeySpace {
+    acc: Vec<u64>,
+    first: Vec<u64>,
+    unsorted: Vec<Sig>,
+    sig: Vec<Sig>,
+    label: [u8; 256],
+    best: Vec<u32>,
+    candidate: Vec<u32>,
+    linked: Vec<bool>,
+}
+
+thread_local! {
+    static KEY_SPACE: std::cell::RefCell<KeySpace> = const {
+        std::cell::RefCell::new(KeySpace {
+            acc: Vec::new(),
+            first: Vec::new(),
+            unsorted: Vec::new(),
+            sig: Vec::new(),
+            label: [0; 256],
+            best: Vec::new(),
+            candidate: Vec::new(),
+            linked: Vec::new(),
+        })
+    };
+}
+
+/// `v` with `len` elements (old contents, if the length was already `len`; overwritten by the
+/// caller).
+fn fit<T: Copy + Default>(v: &mut Vec<T>, len: usize) -> &mut [T] {
+    if v.len() != len {
+        v.clear();
+        v.resize(len, T::default());
+    }
+    v
 }
 
 /// `len` values on the stack when they fit in `N`, on the heap beyond (scratch space of the
@@ -625,10 +761,6 @@ impl<T: Copy + Default, const N: usize> Scratch<T, N> {
             },
             len,
         }
-    }
-
-    fn get(&mut self) -> &mut [T] {
-        self
     }
 }
 
