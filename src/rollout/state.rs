@@ -386,9 +386,9 @@ impl RolloutState {
                 spare
             }
         };
-        let acc = &mut space.acc;
-        acc.clear();
-        acc.resize(nodes + 2, 0);
+        // A slice, not the `Vec`: its pointer and length stay in registers across the stores.
+        let acc = fit(&mut space.acc, nodes + 2);
+        acc.fill(0);
         let mut any_linked = false;
         for b in records.chunks_exact(SLOT) {
             let phase = u64::from(b[2]) << 8;
@@ -653,28 +653,42 @@ fn record(c: u32) -> [u8; SLOT] {
     ]
 }
 
-/// Sorts slot codes. Up to 16, each goes straight to its rank, with its position in the 4 low
-/// bits to make codes distinct: comparisons without branches (where an insertion sort
-/// mispredicts on most successors), over a fixed-size array the compiler vectorises.
+/// Sorts slot codes. Up to 16, by a sorting network over a fixed-size array held in
+/// registers (odd–even transposition: `N` rounds of compare–exchanges, each a min and a max
+/// without a branch), where an insertion sort mispredicts on most successors and a rank sort
+/// through memory stalls on reading back the codes just written.
 fn sort_codes(v: &mut [u32]) {
-    if v.len() > 16 {
-        v.sort_unstable();
-        return;
+    macro_rules! by_network {
+        ($($n:literal)*) => {
+            match v.len() {
+                $($n => network::<$n>(v),)*
+                _ => v.sort_unstable(),
+            }
+        };
     }
-    let mut tagged = [u32::MAX; 16];
-    for (i, (t, &c)) in tagged.iter_mut().zip(v.iter()).enumerate() {
-        *t = c << 4 | i as u32;
-    }
-    for &t in &tagged[..v.len()] {
-        // A sum of comparisons (not `filter().count()`): vectorised without a popcount.
-        let rank: u32 = tagged.iter().map(|&u| u32::from(u < t)).sum();
-        v[rank as usize] = t >> 4;
-    }
+    by_network!(2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
 }
 
-/// `src` (in node order) sorted into `dst` (signatures are all distinct: the last field is the node). Up to 16,
-/// each goes straight to its rank, without branches (an insertion sort mispredicts on most
-/// successors).
+/// Sorts `v` (of length `N`) by odd–even transposition: after `N` rounds any input is sorted.
+fn network<const N: usize>(v: &mut [u32]) {
+    let mut a = [0u32; N];
+    a.copy_from_slice(v);
+    for round in 0..N {
+        let mut i = round % 2;
+        while i + 1 < N {
+            let (x, y) = (a[i], a[i + 1]);
+            a[i] = x.min(y);
+            a[i + 1] = x.max(y);
+            i += 2;
+        }
+    }
+    v.copy_from_slice(&a);
+}
+
+/// `src` (in node order) sorted into `dst` (signatures are all distinct: the last field is the
+/// node). Up to 16, each goes straight to its rank, without branches (an insertion sort
+/// mispredicts on most successors): the fields packed into one integer that orders like the
+/// tuple (the node, below 16, in the low byte), so a rank is a count of smaller keys.
 fn sort_nodes(src: &[Sig], dst: &mut [Sig]) {
     if src.len() > 16 {
         dst.copy_from_slice(src);
@@ -683,16 +697,11 @@ fn sort_nodes(src: &[Sig], dst: &mut [Sig]) {
     }
     let mut keys = [0u128; 16];
     for (k, e) in keys.iter_mut().zip(src) {
-        *k = u128::from(e.0) << 72 | u128::from(e.1) << 64 | u128::from(e.2);
+        *k = u128::from(e.0) << 80 | u128::from(e.1) << 72 | u128::from(e.2) << 8 | e.3 as u128;
     }
     let keys = &keys[..src.len()];
-    for (i, (e, &k)) in src.iter().zip(keys).enumerate() {
-        // Ties (equal keys) by node, which is the position in `src`.
-        let rank: usize = keys
-            .iter()
-            .enumerate()
-            .map(|(j, &l)| usize::from((l < k) | ((l == k) & (j < i))))
-            .sum();
+    for (e, &k) in src.iter().zip(keys) {
+        let rank: usize = keys.iter().map(|&l| usize::from(l < k)).sum();
         dst[rank] = *e;
     }
 }
