@@ -653,15 +653,20 @@ fn record(c: u32) -> [u8; SLOT] {
     ]
 }
 
-/// Sorts slot codes. Up to 16, by a sorting network over a fixed-size array held in
-/// registers (odd–even transposition: `N` rounds of compare–exchanges, each a min and a max
-/// without a branch), where an insertion sort mispredicts on most successors and a rank sort
-/// through memory stalls on reading back the codes just written.
+/// Sorts slot codes (`sort_small`).
 fn sort_codes(v: &mut [u32]) {
+    sort_small(v);
+}
+
+/// Sorts `v`. Up to 16 values, by a sorting network over a fixed-size array held in registers
+/// (odd–even transposition: `N` rounds of compare–exchanges, each a min and a max without a
+/// branch), where an insertion sort mispredicts on most successors and a rank sort through
+/// memory stalls on reading back the values just written.
+fn sort_small<T: Copy + Ord + Default>(v: &mut [T]) {
     macro_rules! by_network {
         ($($n:literal)*) => {
             match v.len() {
-                $($n => network::<$n>(v),)*
+                $($n => network::<T, $n>(v),)*
                 _ => v.sort_unstable(),
             }
         };
@@ -670,8 +675,8 @@ fn sort_codes(v: &mut [u32]) {
 }
 
 /// Sorts `v` (of length `N`) by odd–even transposition: after `N` rounds any input is sorted.
-fn network<const N: usize>(v: &mut [u32]) {
-    let mut a = [0u32; N];
+fn network<T: Copy + Ord + Default, const N: usize>(v: &mut [T]) {
+    let mut a = [T::default(); N];
     a.copy_from_slice(v);
     for round in 0..N {
         let mut i = round % 2;
@@ -686,9 +691,8 @@ fn network<const N: usize>(v: &mut [u32]) {
 }
 
 /// `src` (in node order) sorted into `dst` (signatures are all distinct: the last field is the
-/// node). Up to 16, each goes straight to its rank, without branches (an insertion sort
-/// mispredicts on most successors): the fields packed into one integer that orders like the
-/// tuple (the node, below 16, in the low byte), so a rank is a count of smaller keys.
+/// node). Up to 16, as integers that order like the tuples (the node, below 16, in the low
+/// byte) through `sort_small`.
 fn sort_nodes(src: &[Sig], dst: &mut [Sig]) {
     if src.len() > 16 {
         dst.copy_from_slice(src);
@@ -699,10 +703,10 @@ fn sort_nodes(src: &[Sig], dst: &mut [Sig]) {
     for (k, e) in keys.iter_mut().zip(src) {
         *k = u128::from(e.0) << 80 | u128::from(e.1) << 72 | u128::from(e.2) << 8 | e.3 as u128;
     }
-    let keys = &keys[..src.len()];
-    for (e, &k) in src.iter().zip(keys) {
-        let rank: usize = keys.iter().map(|&l| usize::from(l < k)).sum();
-        dst[rank] = *e;
+    let keys = &mut keys[..src.len()];
+    sort_small(keys);
+    for (e, &k) in dst.iter_mut().zip(keys.iter()) {
+        *e = src[(k & 0xff) as usize];
     }
 }
 
@@ -790,6 +794,35 @@ impl<T, const N: usize> std::ops::DerefMut for Scratch<T, N> {
             &mut self.large
         } else {
             &mut self.small[..self.len]
+        }
+    }
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::{sort_codes, sort_nodes, Sig};
+
+    proptest::proptest! {
+        /// The branch-free sorts agree with the standard library's on every length, including
+        /// the ones past the networks (> 16) and inputs with many equal values.
+        #[test]
+        fn small_sorts_agree_with_sort_unstable(
+            codes in proptest::collection::vec(0u32..8, 0..20),
+            wide in proptest::collection::vec(proptest::num::u32::ANY, 0..20),
+            nodes in proptest::collection::vec((0u8..2, 0u8..2, 0u64..3), 0..20),
+        ) {
+            for mut v in [codes, wide] {
+                let mut expected = v.clone();
+                expected.sort_unstable();
+                sort_codes(&mut v);
+                proptest::prop_assert_eq!(v, expected);
+            }
+            let src: Vec<Sig> = nodes.iter().enumerate().map(|(n, &(c, d, s))| (c, d, s, n)).collect();
+            let mut expected = src.clone();
+            expected.sort_unstable();
+            let mut dst = src.clone();
+            sort_nodes(&src, &mut dst);
+            proptest::prop_assert_eq!(dst, expected);
         }
     }
 }
