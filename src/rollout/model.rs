@@ -150,6 +150,8 @@ impl RolloutModel {
             }
         }
         let stopping = TaskState::Stopping as u8;
+        // Slices taken once: their pointers and lengths stay in registers across the stores.
+        let (h, c): (&mut [u32], &mut [u32]) = (&mut held, &mut counted);
         for (task, node) in s.tasks() {
             let state = task & 7;
             let at = if holds_node_bits(task) {
@@ -157,8 +159,8 @@ impl RolloutModel {
             } else {
                 n
             };
-            held[at] += u32::from(!(optimistic && state == stopping));
-            counted[at] += u32::from(state != stopping);
+            h[at] += u32::from(!(optimistic && state == stopping));
+            c[at] += u32::from(state != stopping);
         }
         Usage { held, counted }
     }
