@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::choice::Chooser;
-use super::{finished, is_global, run, Assignment, SimError, SimOptions, Simulation, Start};
+use super::{is_global, run, Assignment, SimError, SimOptions, Simulation, Start};
 use crate::model::{Availability, Cluster, NodeState, RestartCondition, Stack};
 use crate::placement::Task;
 
@@ -177,16 +177,12 @@ pub fn simulate_disruption(
         .iter()
         .filter(|a| affected.contains(&a.node) && !is_global(stack, a.task.service))
         .collect();
-    let after = finished(
-        run(
-            stack,
-            &after_cluster,
-            opts,
-            Chooser::for_order(&opts.order),
-            &start,
-            None,
-        )?
-        .0,
+    let (after, _) = run(
+        stack,
+        &after_cluster,
+        opts,
+        Chooser::for_order(&opts.order),
+        &start,
     )?;
     let moves = lost
         .into_iter()

@@ -10,8 +10,8 @@ use super::choice::Chooser;
 use super::memo::Memo;
 use super::run::{Runner, Snapshots};
 use super::{
-    finished, run, simulate_disruption_start, Disruption, Order, RunEnd, SimError, SimOptions,
-    Simulation, Start,
+    run, simulate_disruption_start, Disruption, Order, RunEnd, SimError, SimOptions, Simulation,
+    Start,
 };
 use crate::model::{Cluster, Stack};
 use crate::report::Status;
@@ -179,12 +179,7 @@ fn explore_from(
     let mut exhaustive = false;
     while runs < opts.max_runs && work < opts.max_work && memo.bytes() < opts.max_memo_bytes {
         let runner = match snapshots.resume_before(prefix.len()) {
-            Some(snapshot) => {
-                let mut r = snapshot.clone();
-                r.replay(prefix.clone());
-                r.work = 0;
-                r
-            }
+            Some(snapshot) => snapshot.resume(prefix.clone()),
             None => Runner::new(stack, cluster, &run_opts, chooser(prefix.clone()), &first)?,
         };
         // The unreduced enumeration replays every run from the start: it is the reference.
@@ -218,32 +213,30 @@ fn explore_from(
     if !exhaustive {
         for i in 0..opts.samples {
             let seed = opts.seed.wrapping_add(i as u64);
-            let (end, trace) = run(
+            let (sim, trace) = run(
                 stack,
                 cluster,
                 &sim_opts(Vec::new()),
                 Chooser::sampled(seed),
                 &first,
-                None,
             )?;
             runs += 1;
-            record(end, trace.iter().map(|&(c, _)| c).collect());
+            record(
+                RunEnd::Finished(sim),
+                trace.iter().map(|&(c, _)| c).collect(),
+            );
         }
     }
 
     // Replay the worst order before reporting it.
     let witness = match best {
         Some((pending, choices)) => {
-            let sim = finished(
-                run(
-                    stack,
-                    cluster,
-                    &sim_opts(choices.clone()),
-                    chooser(choices.clone()),
-                    &first,
-                    None,
-                )?
-                .0,
+            let (sim, _) = run(
+                stack,
+                cluster,
+                &sim_opts(choices.clone()),
+                chooser(choices.clone()),
+                &first,
             )?;
             (pending_count(&sim) == pending).then_some(Witness {
                 choices,

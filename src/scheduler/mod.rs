@@ -42,7 +42,7 @@ pub use render::{render_comparison, render_disruption, render_exploration, rende
 
 use choice::Chooser;
 pub(crate) use disrupt::simulate_disruption_start;
-pub(crate) use run::{finished, run, RunEnd};
+pub(crate) use run::{run, RunEnd};
 
 /// More tasks than this in one stack are refused rather than simulated.
 pub const MAX_TASKS: u64 = 1_000_000;
@@ -203,17 +203,14 @@ pub fn simulate(
     opts: &SimOptions,
 ) -> Result<Simulation, SimError> {
     let start = Start::deploy(stack, cluster)?;
-    finished(
-        run(
-            stack,
-            cluster,
-            opts,
-            Chooser::for_order(&opts.order),
-            &start,
-            None,
-        )?
-        .0,
+    run(
+        stack,
+        cluster,
+        opts,
+        Chooser::for_order(&opts.order),
+        &start,
     )
+    .map(|(sim, _)| sim)
 }
 
 /// The state a run starts from: tasks already running and tasks to schedule.

@@ -30,9 +30,9 @@ pub(crate) struct Runner<'a> {
     queued: Vec<(usize, Vec<usize>)>,
     remaining: Vec<usize>,
     order: Vec<usize>,
-    /// Units of work done: nodes + tasks per group scheduled, nodes × services per state key,
-    /// nodes + placed tasks per snapshot.
-    pub(crate) work: u64,
+    /// Units of work done since the run started or resumed: nodes + tasks per group scheduled,
+    /// nodes × services per state key, nodes + placed tasks per snapshot.
+    work: u64,
 }
 
 /// Clones of runs between two groups, by the number of choices made before them (deepest
@@ -127,16 +127,21 @@ impl<'a> Runner<'a> {
         })
     }
 
-    /// Continues with `prefix` as the choices to replay; the choices made so far must be a
-    /// prefix of it (a clone from `Snapshots` whose position is within it).
-    pub(crate) fn replay(&mut self, prefix: Vec<u32>) {
-        self.engine.chooser.replace_prefix(prefix);
+    /// A clone that goes on with `prefix` as the choices to replay, counting its work afresh;
+    /// the choices made so far must be a prefix of it (a clone from `Snapshots` whose position
+    /// is within it).
+    pub(crate) fn resume(&self, prefix: Vec<u32>) -> Runner<'a> {
+        let mut r = self.clone();
+        r.engine.chooser.replace_prefix(prefix);
+        r.work = 0;
+        r
     }
 
-    /// Runs to the end. With a `memo`, stops at the first state between service groups that an
+    /// Runs to the end; returns how it ended, the (choice, arity) trace and the work done. With
+    /// a `memo`, stops at the first state between service groups that an
     /// earlier run entered, once the choices to replay are used up (before that, the run
     /// retraces an explored prefix). With `snapshots`, leaves a clone at every group boundary
-    /// it goes on from. Returns how it ended and the (choice, arity) trace.
+    /// it goes on from.
     pub(crate) fn finish(
         mut self,
         mut memo: Option<&mut Memo>,
@@ -260,24 +265,18 @@ impl<'a> Runner<'a> {
     }
 }
 
-/// Runs the scheduler from `start` to the end (see `Runner::finish`).
+/// Runs the scheduler from `start` to the end, without merging (see `Runner::finish`);
+/// returns the simulation and the (choice, arity) trace.
 pub(crate) fn run(
     stack: &Stack,
     cluster: &Cluster,
     opts: &SimOptions,
     chooser: Chooser,
     start: &Start,
-    memo: Option<&mut Memo>,
-) -> Result<(RunEnd, Vec<(u32, u32)>), SimError> {
-    let (end, trace, _) = Runner::new(stack, cluster, opts, chooser, start)?.finish(memo, None);
-    Ok((end, trace))
-}
-
-/// The simulation of a run made without a memo, which always finishes.
-pub(crate) fn finished(end: RunEnd) -> Result<Simulation, SimError> {
-    match end {
-        RunEnd::Finished(sim) => Ok(sim),
-        RunEnd::Merged => unreachable!("a run without a memo is never merged"),
+) -> Result<(Simulation, Vec<(u32, u32)>), SimError> {
+    match Runner::new(stack, cluster, opts, chooser, start)?.finish(None, None) {
+        (RunEnd::Finished(sim), trace, _) => Ok((sim, trace)),
+        (RunEnd::Merged, ..) => unreachable!("a run without a memo is never merged"),
     }
 }
 
