@@ -14,7 +14,7 @@ use super::pipeline::{no_suitable_node, Pipeline};
 use super::symmetry::{node_classes, service_classes};
 use super::Strategy;
 use crate::model::{Cluster, Node, Stack};
-use crate::placement::filters::{first_failure, NodeUsage};
+use crate::placement::filters::{first_failure, Filter, NodeUsage};
 use crate::placement::Task;
 
 /// `nodeLess` without the failure penalty (a fresh deploy has no recent failures): fewer tasks of
@@ -183,12 +183,16 @@ impl<'a> Engine<'a> {
     /// same leaf of the preference tree (it decides the heap's ties and the leaf's node order).
     /// The order across leaves is irrelevant (the division loop picks branch orders itself), and
     /// a failing node's position only moves the failure counters of the Pending message.
-    fn node_order(&mut self, s: usize, prefs: &[(bool, String)]) -> Vec<usize> {
+    fn node_order(
+        &mut self,
+        s: usize,
+        prefs: &[(bool, String)],
+        failures: &[Option<Filter>],
+    ) -> Vec<usize> {
         let mut nodes: Vec<usize> = (0..self.cluster.nodes.len()).collect();
         match self.chooser.ordering {
             NodeOrdering::Shuffle => self.chooser.shuffle(&mut nodes),
             NodeOrdering::RankedTies => {
-                let service = &self.stack.services[s];
                 // (rank, leaf, passes, class, node): identical nodes adjacent within a leaf, failing
                 // nodes first.
                 type Keyed = (Rank, Vec<String>, bool, NodeKey, usize);
@@ -200,8 +204,7 @@ impl<'a> Engine<'a> {
                             .iter()
                             .map(|(engine, key)| label_value(node, *engine, key))
                             .collect();
-                        let passes = first_failure(service, &self.drivers[s], node, &self.usage[n])
-                            .is_none();
+                        let passes = failures[n].is_none();
                         let class = self.node_key(n, &|s| s);
                         (self.rank(s, n), leaf, passes, class, n)
                     })
@@ -245,7 +248,20 @@ impl<'a> Engine<'a> {
             .iter()
             .filter_map(|p| spread_label(p).map(|(e, k)| (e, k.to_string())))
             .collect();
-        let order = self.node_order(s, &prefs);
+        // Usage does not change while the tree is built: each node's filter result is computed
+        // once, for the visit order and for `Process`.
+        let service = &self.stack.services[s];
+        let failures: Vec<Option<Filter>> = (0..self.cluster.nodes.len())
+            .map(|n| {
+                first_failure(
+                    service,
+                    &self.drivers[s],
+                    &self.cluster.nodes[n],
+                    &self.usage[n],
+                )
+            })
+            .collect();
+        let order = self.node_order(s, &prefs, &failures);
         for (visit, &node) in order.iter().enumerate() {
             let count = i64::try_from(self.svc_count(s, node)).unwrap_or(i64::MAX);
             let mut t = &mut root;
@@ -265,10 +281,12 @@ impl<'a> Engine<'a> {
             let rank = self.rank(s, node);
             let heap = &mut t.leaf.heap;
             if heap.len() < max_assignments {
-                if self.process(s, node) {
+                if self.pipeline.charge(failures[node]) {
                     heap.push((rank, visit, node));
                 }
-            } else if heap.peek().is_some_and(|worst| rank < worst.0) && self.process(s, node) {
+            } else if heap.peek().is_some_and(|worst| rank < worst.0)
+                && self.pipeline.charge(failures[node])
+            {
                 heap.pop();
                 heap.push((rank, visit, node));
             }

@@ -25,7 +25,12 @@ impl Pipeline {
         node: &Node,
         used: &NodeUsage,
     ) -> bool {
-        match first_failure(service, drivers, node, used) {
+        self.charge(first_failure(service, drivers, node, used))
+    }
+
+    /// `Process` with the node's first failing filter already known (`None`: it passes).
+    pub(crate) fn charge(&mut self, failure: Option<Filter>) -> bool {
+        match failure {
             Some(f) => {
                 self.failures[f as usize] = self.failures[f as usize].saturating_add(1);
                 false
