@@ -529,39 +529,40 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
         (_, _, Some(z)) => Some(Disruption::FailZone(z.clone())),
         _ => None,
     };
-    let explore = scheduler::ExploreOptions::scaled(stack, cluster);
-    let result = scheduler::simulate(stack, cluster, &opts).and_then(|before| match &disruption {
-        None if args.explore => {
-            let e = scheduler::explore(stack, cluster, &explore)?;
-            Ok((
+    let result = scheduler::simulate(stack, cluster, &opts).and_then(|before| {
+        let after = disruption
+            .as_ref()
+            .map(|d| scheduler::disrupted_cluster(cluster, d))
+            .transpose()?;
+        // The cluster the result is shown on: after the loss, if there is one.
+        let shown = after.as_ref().map_or(cluster, |(c, _)| c);
+        if args.explore {
+            let budget = scheduler::ExploreOptions::scaled(stack, cluster);
+            let e = match &disruption {
+                None => scheduler::explore(stack, cluster, &budget)?,
+                Some(d) => scheduler::explore_disruption(stack, cluster, &before, d, &budget)?,
+            };
+            return Ok((
                 e.witness.is_none(),
-                scheduler::render_exploration(cluster, &e),
+                scheduler::render_exploration(shown, &e),
                 serde_json::to_value(&e),
-            ))
+            ));
         }
-        Some(d) if args.explore => {
-            let e = scheduler::explore_disruption(stack, cluster, &before, d, &explore)?;
-            let (after, _) = scheduler::disrupted_cluster(cluster, d)?;
-            Ok((
-                e.witness.is_none(),
-                scheduler::render_exploration(&after, &e),
-                serde_json::to_value(&e),
-            ))
-        }
-        None => Ok((
-            before.is_complete(),
-            scheduler::render_simulation(cluster, &before),
-            serde_json::to_value(&before),
-        )),
-        Some(d) => {
-            let out = scheduler::simulate_disruption(stack, cluster, &before, d, &opts)?;
-            let (after, _) = scheduler::disrupted_cluster(cluster, d)?;
-            Ok((
-                out.after.is_complete(),
-                scheduler::render_disruption(&after, &out),
-                serde_json::to_value(&out),
-            ))
-        }
+        Ok(match &disruption {
+            None => (
+                before.is_complete(),
+                scheduler::render_simulation(cluster, &before),
+                serde_json::to_value(&before),
+            ),
+            Some(d) => {
+                let out = scheduler::simulate_disruption(stack, cluster, &before, d, &opts)?;
+                (
+                    out.after.is_complete(),
+                    scheduler::render_disruption(shown, &out),
+                    serde_json::to_value(&out),
+                )
+            }
+        })
     });
     let (complete, text, json) = match result {
         Ok(r) => r,
