@@ -193,8 +193,8 @@ impl<'a> Engine<'a> {
         match self.chooser.ordering {
             NodeOrdering::Shuffle => self.chooser.shuffle(&mut nodes),
             NodeOrdering::RankedTies => {
-                // (rank, leaf, passes, class, node): identical nodes adjacent within a leaf, failing
-                // nodes first.
+                // (rank, leaf, passes, class, node): identical nodes adjacent within a leaf,
+                // failing nodes first.
                 type Keyed = (Rank, Vec<String>, bool, NodeKey, usize);
                 let mut keyed: Vec<Keyed> = nodes
                     .iter()

@@ -54,9 +54,9 @@ impl Default for ExploreOptions {
 impl ExploreOptions {
     /// The budget of `check`: twenty million units of work (`Runner::work`: nodes + tasks per
     /// group scheduled, nodes × services per state key, nodes + placed tasks per snapshot; a
-    /// unit takes about 0.1 µs, so a few seconds at most), which decides twenty services on ten nodes (`models/twenty-services`,
-    /// about 12 million units); seeded samples, if the enumeration is cut, cost about nodes ×
-    /// services + tasks each and get a hundredth of the budget (1 to 200 of them).
+    /// unit takes about 0.1 µs, so a few seconds at most), which decides twenty services on ten
+    /// nodes (`models/twenty-services`). Seeded samples, if the enumeration is cut, cost about
+    /// nodes × services + tasks each and get a hundredth of the budget (1 to 200 of them).
     pub fn scaled(stack: &Stack, cluster: &Cluster) -> ExploreOptions {
         let tasks: u64 = stack
             .services
