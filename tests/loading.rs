@@ -480,6 +480,39 @@ fn constraints_against_the_inventory() {
     assert!(s[1].starts_with("SP0205 7:32"), "{s:?}");
 }
 
+// Observed on Engine 20.10.24 (docs/conformance.md, scheduler/generic-resource): its swarmkit v1
+// constraint enforcer rejects tasks holding a generic resource the node still has
+// ("assigned node no longer meets constraints", moby/moby#44378); 23.0 and later run them.
+#[test]
+fn generic_resources_on_engines_before_23_are_rejected() {
+    let stack = "services:\n  ml:\n    image: busybox\n    deploy:\n      resources:\n        reservations:\n          generic_resources:\n            - discrete_resource_spec: {kind: gpu, value: 1}\n";
+    let nodes = |v: &str| {
+        format!("nodes:\n  - {{hostname: w1, engine_version: {v}, resources: {{generic: {{gpu: 2}}}}}}\n  - {{hostname: w2, engine_version: {v}}}\n")
+    };
+    let old = load_texts(&[stack], Some(&nodes("20.10.24+dfsg1")), &[]);
+    let s = summary(&old);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert!(
+        s[0].starts_with(
+            "SP0304 8:15 ml reserves generic resource gpu, but w1 run(s) an engine older than 23.0"
+        ),
+        "{s:?}"
+    );
+    for v in ["23.0.0", "28.2.2"] {
+        assert!(
+            summary(&load_texts(&[stack], Some(&nodes(v)), &[])).is_empty(),
+            "{v}"
+        );
+    }
+    // The docker node inspect JSON carries the version under Description.Engine.
+    let inspect = r#"[{"ID": "x", "Spec": {"Role": "worker", "Availability": "active"}, "Status": {"State": "ready"},
+        "Description": {"Hostname": "w1", "Resources": {"NanoCPUs": 2000000000, "MemoryBytes": 1073741824,
+        "GenericResources": [{"DiscreteResourceSpec": {"Kind": "gpu", "Value": 2}}]},
+        "Engine": {"EngineVersion": "20.10.24+dfsg1"}}}]"#;
+    let s = summary(&load_texts(&[stack], Some(inspect), &[]));
+    assert!(s.len() == 1 && s[0].starts_with("SP0304"), "{s:?}");
+}
+
 // Painpoint 24 and swarmkit validateEndpointSpec.
 #[test]
 fn dropped_extra_hosts_and_duplicate_ports() {

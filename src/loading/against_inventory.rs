@@ -1,5 +1,5 @@
 //! Load-time checks that need the inventory: constraints that match no node, spread
-//! preferences over a label no node has.
+//! preferences over a label no node has, generic resources on engines that reject them.
 
 use crate::diagnostics::Diagnostic;
 use crate::loading::codes;
@@ -63,6 +63,7 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
                 .with_help(label_hint.unwrap_or_else(|| "add the label to a node (`docker node update --label-add key=value NODE`) or correct the constraint".to_string()));
             diags.push(d);
         }
+        diags.extend(generic_on_old_engines(s, cluster));
         for p in &s.placement.preferences {
             let Some(label) = spread_label(&p.value) else {
                 continue;
@@ -87,6 +88,59 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
         }
     }
     diags
+}
+
+/// SP0304: the service reserves a generic resource that nodes running an engine older than
+/// 23.0 offer; their constraint enforcer rejects such tasks (moby/moby#44378).
+fn generic_on_old_engines(s: &crate::model::Service, cluster: &Cluster) -> Option<Diagnostic> {
+    let wanted: Vec<_> = s
+        .resources
+        .reservations
+        .generic
+        .iter()
+        .filter(|g| g.value > 0)
+        .collect();
+    let affected: Vec<&str> = cluster
+        .nodes
+        .iter()
+        .filter(|n| {
+            n.engine_version
+                .as_deref()
+                .and_then(engine_major)
+                .is_some_and(|m| m < 23)
+        })
+        .filter(|n| wanted.iter().any(|g| n.generic.contains_key(&g.kind)))
+        .map(|n| n.hostname.as_str())
+        .collect();
+    if affected.is_empty() {
+        return None;
+    }
+    let g = wanted[0];
+    Some(
+        Diagnostic::warning(
+            &codes::GENERIC_RESOURCE_REJECTED,
+            format!(
+                "{} reserves generic resource {}, but {} run(s) an engine older than 23.0, which rejects such tasks",
+                s.name,
+                g.kind,
+                affected.join(", ")
+            ),
+        )
+        .with_service(&s.name)
+        .with_primary(g.span, "reserved here")
+        .with_note("the constraint enforcer marks them Rejected (\"assigned node no longer meets constraints\") whenever the node is updated, and they are rescheduled in a loop (moby/moby#44378)")
+        .with_help("upgrade the engines to 23.0 or later, or drop the generic resource reservation"),
+    )
+}
+
+/// The major version of an engine version string such as `20.10.24+dfsg1` or `28.2.2`.
+fn engine_major(version: &str) -> Option<u32> {
+    version
+        .trim_start_matches('v')
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
 }
 
 enum SpreadLabel<'a> {

@@ -68,6 +68,8 @@ crate::declare_codes! {
         "An inventory is either swarmproof's own format (a `nodes` list of hostname, role, availability, status, labels, resources, …; see docs/inventory.md) or the JSON printed by `docker node inspect $(docker node ls -q)`. A field of the wrong type or an unknown value is reported here.\n\nFix: correct the field as the message says.");
     INVENTORY_DUPLICATE = ("SP0302", "inventory-duplicate", "two nodes share a hostname or id",
         "Node ids are unique in a swarm, and constraints on `node.hostname` assume hostnames are too. A duplicate usually means a node was pasted twice.\n\nFix: remove or rename one of them.");
+    GENERIC_RESOURCE_REJECTED = ("SP0304", "generic-resource-rejected", "engines before 23.0 reject tasks that hold generic resources",
+        "Docker Engine 20.10 and older run swarmkit v1, whose constraint enforcer tests a task's assigned generic resources the wrong way round (a missing `!`, moby/moby#44378, fixed by swarmkit commit 770a4d3 in v2, Docker Engine 23.0). Whenever the node is updated, a task holding a generic resource that the node still has free, or exactly all of it, is marked Rejected with \"assigned node no longer meets constraints\" and replaced, so such services cycle between Pending, Ready and Rejected instead of running. Seen on Engine 20.10.24 in swarmproof's conformance suite.\n\nFix: upgrade the engines to 23.0 or later, or do not reserve `generic_resources` on these nodes.");
     INVENTORY_EMPTY = ("SP0303", "inventory-empty", "the inventory lists no node",
         "With no node, no task can be placed.\n\nFix: list the cluster's nodes, or snapshot them with `docker node inspect $(docker node ls -q) > nodes.json`.");
 }

@@ -214,6 +214,7 @@ impl Reader<'_> {
         n.state = self.state(y.get("status"));
         n.labels = self.labels(y.get("labels"), "labels");
         n.engine_labels = self.labels(y.get("engine_labels"), "engine_labels");
+        n.engine_version = self.text(y.get("engine_version"), "engine_version");
         if let Some(zone) = self.text(y.get(domain_label), domain_label) {
             n.labels.insert(domain_label.to_string(), zone);
         }
@@ -352,6 +353,7 @@ impl Reader<'_> {
             }
             if let Some(e) = d.get("Engine") {
                 n.engine_labels = self.labels(e.get("Labels"), "Engine.Labels");
+                n.engine_version = e.get("EngineVersion").and_then(Yaml::scalar_text);
                 n.plugins = e.get("Plugins").and_then(Yaml::as_seq).map(|ps| {
                     ps.iter()
                         .filter_map(|p| {

@@ -97,6 +97,8 @@ pub struct Node {
     pub labels: BTreeMap<String, String>,
     /// Engine labels (daemon `--label`): `engine.labels.*`.
     pub engine_labels: BTreeMap<String, String>,
+    /// `Description.Engine.EngineVersion`, e.g. `28.2.2` or `20.10.24+dfsg1`.
+    pub engine_version: Option<String>,
     pub platform: Platform,
     pub nano_cpus: u64,
     pub memory_bytes: u64,
@@ -123,6 +125,7 @@ impl Node {
             state: NodeState::Ready,
             labels: BTreeMap::new(),
             engine_labels: BTreeMap::new(),
+            engine_version: None,
             platform: Platform::default(),
             nano_cpus: 0,
             memory_bytes: 0,

@@ -4,10 +4,13 @@
 //! the run budget; otherwise seeded samples follow and the result says it is incomplete. An order
 //! that leaves tasks Pending is replayed before it is returned as evidence.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 
 use super::choice::Chooser;
 use super::memo::Memo;
+use super::outcome::Outcome;
 use super::run::{Runner, Snapshots};
 use super::{
     run, simulate_disruption_start, Disruption, Order, RunEnd, SimError, SimOptions, Simulation,
@@ -35,6 +38,9 @@ pub struct ExploreOptions {
     /// the division loop's commuting branches) and resume runs from clones. Off only to
     /// cross-check against the plain enumeration of every Go map order.
     pub reduce: bool,
+    /// Collect the outcome of every order (`Exploration::outcomes`). Runs then never stop at an
+    /// explored state: a merged run's continuation is known, but not what it placed before.
+    pub outcomes: bool,
 }
 
 impl Default for ExploreOptions {
@@ -47,6 +53,7 @@ impl Default for ExploreOptions {
             seed: 0,
             service_order: None,
             reduce: true,
+            outcomes: false,
         }
     }
 }
@@ -102,6 +109,9 @@ pub struct Exploration {
     pub complete_runs: usize,
     /// The explored order leaving the most tasks Pending.
     pub witness: Option<Witness>,
+    /// Every distinct outcome of the explored orders, when `ExploreOptions::outcomes` asks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<Outcome>,
 }
 
 /// Explores the orders of a fresh deploy.
@@ -154,9 +164,13 @@ fn explore_from(
     let mut merged_runs = 0;
     let mut complete_runs = 0;
     let mut best: Option<(usize, Vec<u32>)> = None;
+    let mut outcomes = BTreeSet::new();
     let mut record = |end: RunEnd, choices: Vec<u32>| match end {
         RunEnd::Merged => merged_runs += 1,
         RunEnd::Finished(sim) => {
+            if opts.outcomes {
+                outcomes.insert(Outcome::of(&sim));
+            }
             let pending = pending_count(&sim);
             if pending == 0 {
                 complete_runs += 1;
@@ -184,7 +198,7 @@ fn explore_from(
         };
         // The unreduced enumeration replays every run from the start: it is the reference.
         let (end, trace, w) = runner.finish(
-            opts.reduce.then_some(&mut memo),
+            (opts.reduce && !opts.outcomes).then_some(&mut memo),
             opts.reduce.then_some(&mut snapshots),
         );
         runs += 1;
@@ -257,5 +271,6 @@ fn explore_from(
         merged_runs,
         complete_runs,
         witness,
+        outcomes: outcomes.into_iter().collect(),
     })
 }

@@ -16,6 +16,7 @@ mod disrupt;
 mod engine;
 mod explore;
 mod memo;
+mod outcome;
 mod pipeline;
 mod render;
 mod run;
@@ -38,6 +39,7 @@ pub use compare::{compare, Comparison, ComparisonVerdict, NodeRow, PendingFindin
 pub use diagnose::{disruption_diagnostics, exploration_diagnostics};
 pub use disrupt::{disrupted_cluster, simulate_disruption, Disruption, DisruptionOutcome, Move};
 pub use explore::{explore, explore_disruption, Exploration, ExploreOptions, Witness};
+pub use outcome::{membership, Membership, Outcome};
 pub use render::{render_comparison, render_disruption, render_exploration, render_simulation};
 
 use choice::Chooser;

@@ -1056,3 +1056,90 @@ fn render_comparison_shows_both_placements_reason_and_remedies() {
          remedy (verified in every order): deploy db before the other services (a separate `docker stack deploy` with only db first); this holds for the initial deploy only, not after a node failure or a scale-up\n"
     );
 }
+
+/// The outcomes of every order, and membership up to interchangeable nodes: web spread over one
+/// large and two small nodes leaves db Pending in the orders that schedule web first.
+#[test]
+fn outcomes_list_every_order_and_decide_membership_up_to_identical_nodes() {
+    let cl = Cluster::new(vec![
+        node("big", 8 * GB),
+        node("small-1", 2 * GB),
+        node("small-2", 2 * GB),
+    ]);
+    let st = stack(vec![svc("web", 3, GB), svc("db", 1, 8 * GB)]);
+    let opts = ExploreOptions {
+        outcomes: true,
+        ..ExploreOptions::default()
+    };
+    let e = explore(&st, &cl, &opts).unwrap();
+    assert!(e.exhaustive);
+    let placed = |pairs: &[(&str, &[(&str, usize)])]| -> BTreeMap<String, BTreeMap<String, usize>> {
+        pairs
+            .iter()
+            .map(|(s, per)| {
+                let per = per.iter().map(|(h, c)| (h.to_string(), *c)).collect();
+                (s.to_string(), per)
+            })
+            .collect()
+    };
+    let db_first = Outcome {
+        placed: placed(&[
+            ("db", &[("big", 1)]),
+            ("web", &[("small-1", 2), ("small-2", 1)]),
+        ]),
+        pending: BTreeMap::new(),
+    };
+    let web_first = Outcome {
+        placed: placed(&[("web", &[("big", 1), ("small-1", 1), ("small-2", 1)])]),
+        pending: [(
+            "db".to_string(),
+            [(
+                "no suitable node (insufficient resources on 3 nodes)".to_string(),
+                1,
+            )]
+            .into_iter()
+            .collect(),
+        )]
+        .into_iter()
+        .collect(),
+    };
+    assert!(e.outcomes.contains(&web_first), "{:#?}", e.outcomes);
+    // The explored db-first order may have chosen either small node for web's extra task.
+    let swapped = Outcome {
+        placed: placed(&[
+            ("db", &[("big", 1)]),
+            ("web", &[("small-1", 1), ("small-2", 2)]),
+        ]),
+        pending: BTreeMap::new(),
+    };
+    assert_eq!(e.outcomes.len(), 2, "{:#?}", e.outcomes);
+    for observed in [&db_first, &swapped, &web_first] {
+        assert!(
+            matches!(
+                membership(&st, &cl, &e.outcomes, true, observed),
+                Membership::Possible { .. }
+            ),
+            "{observed:?}"
+        );
+    }
+    // Three web tasks on big is what no order does: spread ranks by task count.
+    let packed = Outcome {
+        placed: placed(&[("web", &[("big", 3)])]),
+        pending: BTreeMap::new(),
+    };
+    assert_eq!(
+        membership(&st, &cl, &e.outcomes, true, &packed),
+        Membership::Impossible { exhaustive: true }
+    );
+    // The same counts with the message changed is another outcome.
+    let mut wrong_message = web_first.clone();
+    wrong_message.pending.get_mut("db").unwrap().clear();
+    wrong_message.pending.get_mut("db").unwrap().insert(
+        "no suitable node (1 node not available for new tasks)".into(),
+        1,
+    );
+    assert!(matches!(
+        membership(&st, &cl, &e.outcomes, true, &wrong_message),
+        Membership::Impossible { .. }
+    ));
+}

@@ -59,6 +59,29 @@ impl Cluster {
         self.sh(&all)
     }
 
+    /// `docker` against `node`, given up after `secs` seconds (a swarm without a leader can
+    /// make the CLI wait).
+    pub fn docker_within(&self, secs: u64, node: &str, args: &[&str]) -> Result<String, String> {
+        let out = Command::new("timeout")
+            .arg(secs.to_string())
+            .arg("bash")
+            .arg(&self.script)
+            .args(["docker", node])
+            .args(args)
+            .output()
+            .map_err(|e| format!("timeout: {e}"))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else if out.status.code() == Some(124) {
+            Err(format!(
+                "docker {} did not answer within {secs} s",
+                args.join(" ")
+            ))
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+
     /// The DOCKER_HOST of `node`.
     pub fn host(&self, node: &str) -> String {
         self.sh(&["host", node])

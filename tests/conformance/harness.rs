@@ -64,6 +64,19 @@ impl Ctx {
     }
 }
 
+/// One case that panics while the cluster is up (`SP_CONFORMANCE_BREAK=1`): shows that a failed
+/// run still tears everything down.
+pub fn broken_group() -> Group {
+    Group {
+        name: "broken-on-purpose",
+        needs_cluster: true,
+        cases: vec![Case::new("panics", |ctx| {
+            ctx.cluster().docker("m1", &["node", "ls"])?;
+            panic!("failing on purpose (SP_CONFORMANCE_BREAK)")
+        })],
+    }
+}
+
 /// The repository root (cases read `models/` and `../shared/corpus` in place).
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -13,6 +13,8 @@
 mod cluster;
 mod harness;
 mod loader;
+mod quorum;
+mod scheduler;
 
 use harness::Group;
 
@@ -27,10 +29,14 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .map(String::as_str)
         .collect();
-    let groups: Vec<Group> = [loader::group()]
+    let mut groups: Vec<Group> = [loader::group(), scheduler::group(), quorum::group()]
         .into_iter()
         .filter(|g| wanted.is_empty() || wanted.contains(&g.name))
         .collect();
+    if std::env::var_os("SP_CONFORMANCE_BREAK").is_some() {
+        // A run that fails on purpose, with the cluster up: it must still clean up.
+        groups.push(harness::broken_group());
+    }
     let code = harness::run(groups);
     std::process::exit(code);
 }
