@@ -540,6 +540,16 @@ fn apply_what_if(
                     format!("Swarm refuses: {reachable_others} other reachable manager(s), {needed} needed"),
                 ));
             }
+            if matches!(change, WhatIf::Remove(_)) {
+                // swarmkit's RemoveNode refuses a Raft member even with --force; only the
+                // demotion that must come first is judged here, and nothing changes.
+                let demoted = before.members - 1;
+                return Some(outcome(
+                    false,
+                    before,
+                    format!("Swarm refuses: {} must be demoted to worker before removal (the demotion would be allowed: {reachable_others} other reachable manager(s) >= {needed}, leaving {demoted} members)", node.hostname),
+                ));
+            }
             current.remove(pos);
             let after = membership_of(current);
             let explanation = format!(

@@ -120,14 +120,19 @@ fn restore(c: &Cluster) -> Result<(), String> {
         }
     }
     for m in MANAGERS {
-        wait_until(Duration::from_secs(90), || {
+        wait_until(Duration::from_secs(120), || {
             MANAGERS
                 .iter()
                 .any(|v| reachability(c, v, m) == "reachable")
         })
-        .map_err(|_| format!("{m} is not reachable again within 90 s"))?;
+        .map_err(|_| format!("{m} is not reachable again within 120 s"))?;
     }
-    can_change(c, "m1", 60)
+    // A healed leader may still be stepping down: wait for the new term to commit.
+    let mut last = String::new();
+    wait_until(Duration::from_secs(90), || {
+        can_change(c, "m1", 10).map_err(|e| last = e).is_ok()
+    })
+    .map_err(|_| format!("no change committed within 90 s of restoring the managers: {last}"))
 }
 
 fn healthy(ctx: &Ctx) -> Verdict {
@@ -254,8 +259,16 @@ fn demote_accepted(ctx: &Ctx) -> Verdict {
         ));
     }
     let demoted = c.docker_within(30, "m1", &["node", "demote", "m3"]);
+    // Promote only once m3 has left the Raft membership: a promotion racing the demotion can
+    // leave the node a worker with a manager's desired role.
+    let left = wait_until(Duration::from_secs(60), || {
+        reachability(c, "m1", "m3").is_empty()
+            && c.docker("m3", &["info", "-f", "{{.Swarm.ControlAvailable}}"])
+                .is_ok_and(|s| s.trim() == "false")
+    });
     let promoted = c.docker_within(30, "m1", &["node", "promote", "m3"]);
     restore(c)?;
+    left.map_err(|_| "m3 did not leave the managers within 60 s of its demotion".to_string())?;
     demoted.map_err(|e| format!("the engine refused: {e}"))?;
     promoted.map_err(|e| format!("promoting m3 back failed: {e}"))?;
     Ok(format!(
@@ -265,6 +278,9 @@ fn demote_accepted(ctx: &Ctx) -> Verdict {
 
 fn remove_refused(ctx: &Ctx) -> Verdict {
     let c = ctx.cluster();
+    if reachability(c, "m1", "m3") != "reachable" {
+        return Err("m3 is not a reachable manager before the case".into());
+    }
     let p = predict(ctx, "m1", &["--remove", "m3"])?;
     let (accepted, why) = what_if(&p, 0);
     if accepted {

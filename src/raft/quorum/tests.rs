@@ -225,6 +225,25 @@ fn removing_a_manager_is_refused_and_judged_as_a_demotion() {
     assert!(!a.what_ifs[0].accepted_by_swarm);
 }
 
+// Observed on Engine 20.10.24 (docs/conformance.md, quorum/remove-manager-refused): `docker node
+// rm` of a healthy manager of three fails with "… must be demoted to worker before removal",
+// even where demoting it would be allowed; the membership is unchanged.
+#[test]
+fn removing_a_healthy_manager_is_refused_even_when_its_demotion_is_allowed() {
+    let (a, diags) = analyze(&managers(3), &[WhatIf::Remove("m3".into())]);
+    assert!(has(&diags, &codes::REMOVE_MANAGER_REFUSED));
+    assert!(!has(&diags, &codes::DEMOTE_REFUSED));
+    let w = &a.what_ifs[0];
+    assert!(!w.accepted_by_swarm);
+    assert_eq!((w.after.members, w.after.fault_tolerance), (3, 1));
+    assert!(
+        w.explanation
+            .contains("must be demoted to worker before removal"),
+        "{}",
+        w.explanation
+    );
+}
+
 #[test]
 fn unknown_and_no_op_what_ifs() {
     let (a, diags) = analyze(
