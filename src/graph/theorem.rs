@@ -122,10 +122,18 @@ pub fn prove(
     }
 }
 
-/// Holds when every edge is reachable; violated when a declared edge is not; unknown when only
-/// inferred edges are not (they are hypotheses about what the services connect to).
+/// N must connect the edges that carry traffic: a bare `depends_on` is a statement about start
+/// order (which Swarm ignores), not a connection, so it does not enter this premise. Holds when
+/// every edge with traffic is reachable; violated when one that `depends_on` also declares is
+/// not (the author states the need twice); unknown when only inferred edges are not (a host
+/// name in a variable may be configuration handed on rather than a connection this service
+/// makes).
 fn connected_premise(links: &[Link]) -> (Status, Evidence) {
-    let unreachable: Vec<Link> = links.iter().filter(|l| !l.reachable()).cloned().collect();
+    let unreachable: Vec<Link> = links
+        .iter()
+        .filter(|l| l.traffic.is_some() && !l.reachable())
+        .cloned()
+        .collect();
     let status = if unreachable.is_empty() {
         Status::Holds
     } else if unreachable.iter().any(|l| l.kind == EdgeKind::Declared) {
@@ -407,12 +415,31 @@ mod tests {
         );
     }
 
+    // A bare depends_on across networks is no traffic: N holds (only a note is reported).
     #[test]
-    fn disconnected_dependency_violates_n() {
+    fn bare_depends_on_across_networks_keeps_n() {
         let st = stack(vec![
             on_networks(depends(svc("app"), "db", 1), &["frontend"]),
             on_networks(svc("db"), &["backend"]),
         ]);
+        let c = cluster();
+        let plan = one_task_each(&st);
+        let o = prove(
+            &st,
+            Some(&c),
+            &check(&st, Some(&c)),
+            Status::Holds,
+            Some(&plan),
+        );
+        assert_eq!(o.premises[2].status, Status::Holds);
+        assert_eq!(o.status, Status::Holds);
+    }
+
+    #[test]
+    fn disconnected_dependency_violates_n() {
+        let mut app = on_networks(depends(svc("app"), "db", 1), &["frontend"]);
+        app.environment = vec![("DB_URL".into(), Some("postgres://db:5432".into()), None)];
+        let st = stack(vec![app, on_networks(svc("db"), &["backend"])]);
         let c = cluster();
         let plan = one_task_each(&st);
         let o = prove(
