@@ -31,13 +31,16 @@ pub fn load(
         diags.extend(inv_diags);
         cluster
     });
-    if let Some(c) = &cluster {
-        diags.extend(check_against_inventory(&stack, c));
-    }
+    // Only what docker stack deploy itself would refuse or mis-deploy decides `load`: findings
+    // against the inventory (a constraint no node matches) are about tasks Swarm accepts and
+    // keeps Pending, which placement and the scheduler judge.
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    if let Some(c) = &cluster {
+        diags.extend(check_against_inventory(&stack, c));
+    }
     let status = if errors == 0 {
         Status::Holds
     } else {

@@ -309,6 +309,24 @@ fn interpolation_and_unset_variables() {
         "{:?}",
         summary(&critical)
     );
+    // A label is only a label: blank there changes nothing about deployment, so a warning,
+    // under `deploy` and on a network alike.
+    let labels = load_one("services:\n  web:\n    image: nginx\n    deploy:\n      labels:\n        traefik.frontend.rule: Host:${DOMAIN}\n    networks: [net]\nnetworks:\n  net:\n    labels:\n      owner: ${OWNER}\n");
+    let sev: Vec<_> = labels
+        .report
+        .findings
+        .iter()
+        .map(|d| (d.code.id, d.severity))
+        .collect();
+    assert_eq!(
+        sev,
+        [
+            ("SP0007", swarmproof::diagnostics::Severity::Warning),
+            ("SP0007", swarmproof::diagnostics::Severity::Warning)
+        ],
+        "{:?}",
+        summary(&labels)
+    );
     let bad = load_one("services:\n  web:\n    image: nginx:${TAG:+x}\n");
     assert_eq!(
         summary(&bad)[0],
@@ -478,6 +496,14 @@ fn constraints_against_the_inventory() {
         "{s:?}"
     );
     assert!(s[1].starts_with("SP0205 7:32"), "{s:?}");
+    // Docker accepts the stack and keeps the tasks Pending: `load` holds, and the finding
+    // says what Swarm does rather than that the deploy is refused.
+    assert_eq!(
+        l.report.verdicts["load"].status,
+        swarmproof::report::Status::Holds
+    );
+    assert!(l.report.findings[0].notes.iter().any(|n| n
+        .starts_with("docker stack deploy accepts the stack, but every task of db stays Pending")));
 }
 
 // Observed on Engine 20.10.24 (docs/conformance.md, scheduler/generic-resource): its swarmkit v1

@@ -56,7 +56,7 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
             });
             d = d
                 .with_note(format!(
-                    "every task of {} would stay Pending: no suitable node (scheduling constraints not satisfied on {} nodes)",
+                    "docker stack deploy accepts the stack, but every task of {} stays Pending: no suitable node (scheduling constraints not satisfied on {} nodes)",
                     s.name,
                     cluster.nodes.len()
                 ))
