@@ -224,6 +224,9 @@ fn check_rollouts(
         })
         .collect();
     report
+        .findings
+        .extend(crate::rollout::stack_defaults(&results));
+    report
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
     results

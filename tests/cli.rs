@@ -374,13 +374,23 @@ fn update_command() {
         .args(["update", "models/ha-web", "--service", "db"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // db's single replica with Swarm's default stop-first: the outage is analysed and shown,
+    // but without a requirement it is a caveat, not a failure.
+    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("db: unsafe"), "{text}");
+    assert!(text.starts_with("db: caveats"), "{text}");
     assert!(
         text.contains("no-full-outage") && text.contains("t1:"),
         "{text}"
     );
+    let strict = swarmproof()
+        .args(["update", "models/ha-web", "--service", "db", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&strict.stdout);
+    assert!(text.starts_with("db: unsafe"), "{text}");
+    assert!(text.contains("error[SP3002]"), "{text}");
     let missing = swarmproof()
         .args(["update", "models/ha-web", "--service", "nope"])
         .output()

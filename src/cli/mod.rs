@@ -160,6 +160,10 @@ pub struct CheckArgs {
     /// Treat warnings as errors for the exit status.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    /// Require every service's availability during updates (a single replica's stop-first
+    /// outage is an error) and make every rollout warning an error.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -229,6 +233,10 @@ pub struct RolloutFlags {
     /// Stop after this many seconds (the verdict is then `incomplete`).
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
+    /// Require every service's availability (a single replica's stop-first outage is an
+    /// error) and make every rollout warning an error.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl RolloutFlags {
@@ -237,6 +245,7 @@ impl RolloutFlags {
             max_failures: self.failures,
             max_states: self.max_states,
             timeout: std::time::Duration::from_secs(self.timeout),
+            strict: self.strict,
             ..Default::default()
         }
     }
@@ -413,12 +422,12 @@ fn write_stdout(text: &str) -> ExitCode {
 }
 
 /// Reads the inputs and runs the checks: load, placement and graph always, the scheduler
-/// exploration and the update model checking only for `full` (`check`); `Err` is the exit
-/// status when the tool cannot run.
+/// exploration and the update model checking only with `rollout` options (`check`); `Err` is
+/// the exit status when the tool cannot run.
 fn checked(
     input: &InputFlags,
     placement: &PlacementFlags,
-    full: bool,
+    rollout: Option<crate::rollout::Options>,
 ) -> Result<(crate::check::Checked, Inputs), ExitCode> {
     let fail = |message: String| {
         let _ = writeln!(std::io::stderr(), "{message}");
@@ -427,10 +436,8 @@ fn checked(
     let inputs = read_inputs(&input.to_args())
         .map_err(|e| fail(format!("error[{}]: {}", e.0.code.id, e.0.message)))?;
     let mut options = placement.options();
-    if !full {
-        options.scheduler = false;
-        options.rollout = None;
-    }
+    options.scheduler = rollout.is_some();
+    options.rollout = rollout;
     let mut checked = crate::check::run(
         &inputs.sources,
         &inputs.stack_files,
@@ -456,7 +463,14 @@ fn checked(
 }
 
 fn run_check(args: &CheckArgs) -> ExitCode {
-    let (checked, inputs) = match checked(&args.input, &args.placement, true) {
+    let (checked, inputs) = match checked(
+        &args.input,
+        &args.placement,
+        Some(crate::rollout::Options {
+            strict: args.strict,
+            ..Default::default()
+        }),
+    ) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -475,7 +489,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
 
 /// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
 fn run_plan(args: &PlanArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement, false) {
+    let (checked, _) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -501,7 +515,7 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
     use crate::scheduler::{self, Disruption, Order, SimOptions, Strategy};
-    let (checked, _) = match checked(&args.input, &args.placement, false) {
+    let (checked, _) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -605,7 +619,7 @@ fn rollout_inputs<'a>(
 
 fn run_update(args: &UpdateArgs) -> ExitCode {
     use std::io::IsTerminal;
-    let (mut checked, inputs) = match checked(&args.input, &args.placement, false) {
+    let (mut checked, inputs) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -653,6 +667,9 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
         report.findings.extend(diags);
         results.push(result);
     }
+    report
+        .findings
+        .extend(crate::rollout::stack_defaults(&results));
     report
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
@@ -810,7 +827,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
             failures,
             listen,
         } => {
-            let (checked, _) = match checked(input, placement, false) {
+            let (checked, _) = match checked(input, placement, None) {
                 Ok(c) => c,
                 Err(code) => return code,
             };
@@ -845,7 +862,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
 }
 
 fn run_graph(args: &GraphArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement, false) {
+    let (checked, _) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
         Err(code) => return code,
     };

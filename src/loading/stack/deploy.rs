@@ -39,6 +39,12 @@ pub fn lower_deploy(
             .find(|(key, _, _)| key == k)
             .map(|(_, v, _)| *v)
     };
+    let key_span = |k: &str| {
+        entries
+            .iter()
+            .find(|(key, _, _)| key == k)
+            .map(|(_, _, span)| *span)
+    };
 
     let replicas = get("replicas").and_then(|r| cx.uint(r, &what("replicas")));
     let mode_text = get("mode").and_then(|m| cx.text(m, &what("mode")));
@@ -119,6 +125,7 @@ pub fn lower_deploy(
     }
     if let Some(u) = get("update_config") {
         s.update_config = lower_update_config(cx, u, &what("update_config"), "update_config");
+        s.update_config.span = key_span("update_config");
         if s.mode.is_job() {
             cx.push(
                 Diagnostic::error(&codes::MODE_CONFLICT, "Jobs may not have an update config")
@@ -128,6 +135,7 @@ pub fn lower_deploy(
     }
     if let Some(u) = get("rollback_config") {
         s.rollback_config = lower_update_config(cx, u, &what("rollback_config"), "rollback_config");
+        s.rollback_config.span = key_span("rollback_config");
     }
 }
 
