@@ -391,6 +391,12 @@ fn update_command() {
     let text = String::from_utf8_lossy(&strict.stdout);
     assert!(text.starts_with("db: unsafe"), "{text}");
     assert!(text.contains("error[SP3002]"), "{text}");
+    // The table shows the timeline; the finding below it does not print it again.
+    assert_eq!(
+        text.matches("no task of db is running: outage").count(),
+        1,
+        "{text}"
+    );
     let missing = swarmproof()
         .args(["update", "models/ha-web", "--service", "nope"])
         .output()

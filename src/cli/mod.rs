@@ -692,8 +692,14 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
                 }
             }
             out.push('\n');
+            // The table above already shows every timeline.
+            let mut findings_only = report.clone();
+            for d in &mut findings_only.findings {
+                d.notes
+                    .retain(|n| !n.starts_with(crate::rollout::TIMELINE_NOTE));
+            }
             out.push_str(&render::render_human(
-                &report,
+                &findings_only,
                 &inputs.sources,
                 std::io::stdout().is_terminal(),
             ));

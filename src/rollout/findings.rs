@@ -19,11 +19,12 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{FailureAction, Service};
 use crate::report::Status;
 
+/// How the note holding a finding's timeline starts; `swarmproof update`, which prints each
+/// timeline in its table, drops these notes from its findings rather than print them twice.
+pub const TIMELINE_NOTE: &str = "shortest timeline (replayed on the model):";
+
 fn with_timeline(d: Diagnostic, c: &Counterexample) -> Diagnostic {
-    d.with_note(format!(
-        "shortest timeline (replayed on the model):\n{}",
-        render_text(c).trim_end()
-    ))
+    d.with_note(format!("{TIMELINE_NOTE}\n{}", render_text(c).trim_end()))
 }
 
 /// Smallest failure count that Swarm acts on: f ÷ slots > ratio, in float32 as Swarm computes.

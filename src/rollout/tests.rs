@@ -1151,3 +1151,46 @@ fn explorer_serves_the_update_model_on_the_given_address() {
     assert!(body.contains("200 OK"), "{body}");
     assert!(body.contains("UPDATING"), "{body}");
 }
+
+// A long shortest timeline shows its first steps and the steps that lead to the outcome, with
+// one line for the rest; the JSON keeps every step.
+#[test]
+fn long_timelines_are_summarised() {
+    let step = |t: usize| Step {
+        t,
+        from: "updater".into(),
+        to: "w1".into(),
+        text: format!("event {t}"),
+        update_state: UpdateState::Updating,
+        running: 2 + (t % 2) as u64,
+    };
+    let c = Counterexample {
+        property: "availability",
+        code: "SP3001",
+        steps: (1..=28).map(step).collect(),
+        outcome: "too few tasks running".into(),
+        pending: None,
+        failures_injected: 1,
+        failures_counted: 0,
+        failures_expected: 1,
+        path: String::new(),
+    };
+    let text = render_text(&c);
+    assert_eq!(text.lines().count(), 2 + 1 + 5 + 1, "{text}");
+    assert!(text.contains(
+        "  t3–t23: 21 steps not shown (UPDATING; 2–3 tasks running; the JSON output has every step)"
+    ));
+    assert!(text.contains("t28: event 28") && text.ends_with("t29: too few tasks running\n"));
+    assert_eq!(
+        serde_json::to_value(&c).unwrap()["steps"]
+            .as_array()
+            .unwrap()
+            .len(),
+        28
+    );
+    let short = Counterexample {
+        steps: (1..=8).map(step).collect(),
+        ..c
+    };
+    assert_eq!(render_text(&short).lines().count(), 9);
+}
