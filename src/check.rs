@@ -138,7 +138,7 @@ pub fn run(
     let resources = match &placement {
         Some(p) if p.plan.is_some() => Status::Holds,
         Some(p) => p.status,
-        None => Status::Unknown,
+        None => Status::Skipped,
     };
     let orchestration = crate::graph::prove(
         &loaded.stack,
@@ -170,16 +170,31 @@ pub fn run(
             },
         );
     let rollout = check_rollouts(&loaded, exact_plan, check.rollout.as_ref(), &mut report);
-    if let Some(cluster) = loaded
-        .cluster
-        .as_ref()
-        .filter(|c| c.managers().next().is_some())
-    {
-        let (analysis, diags) = crate::raft::analyze(cluster, &[]);
-        report.findings.extend(diags);
-        report
-            .verdicts
-            .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
+    match &loaded.cluster {
+        Some(cluster) if cluster.managers().next().is_some() => {
+            let (verdict, diags) = quorum(cluster, check.placement.tolerate.as_ref());
+            report.findings.extend(diags);
+            report.verdicts.insert("quorum".to_string(), verdict);
+        }
+        Some(_) => {
+            report.verdicts.insert(
+                "quorum".to_string(),
+                skipped("the inventory lists no manager"),
+            );
+        }
+        None => {}
+    }
+    if loaded.cluster.is_none() {
+        // Listed, not silently absent: what needs the cluster, and how to give it.
+        let mut needs_inventory = vec!["placement", "quorum"];
+        if check.scheduler {
+            needs_inventory.push("scheduler");
+        }
+        for name in needs_inventory {
+            report
+                .verdicts
+                .insert(name.to_string(), skipped(NO_INVENTORY));
+        }
     }
     drop_repeated_causes(&mut report.findings);
     Checked {
@@ -193,6 +208,39 @@ pub fn run(
     }
 }
 
+/// The managers' quorum; a requested `--tolerate` applies to it as to placement: losing the
+/// nodes or the domain it names must leave a majority of managers.
+fn quorum(
+    cluster: &Cluster,
+    tolerate: Option<&crate::placement::Tolerance>,
+) -> (Verdict, Vec<crate::diagnostics::Diagnostic>) {
+    use crate::placement::Tolerance;
+    use crate::raft::Survive;
+    let (cluster, survive) = match tolerate {
+        None => {
+            let (analysis, diags) = crate::raft::analyze(cluster, &[]);
+            return (crate::raft::quorum_verdict(&analysis), diags);
+        }
+        Some(Tolerance::Nodes(n)) => (
+            cluster.clone(),
+            Survive::Nodes(usize::try_from(*n).unwrap_or(usize::MAX)),
+        ),
+        // The domains are those of the label `--tolerate zone` uses, which `--domain-label`
+        // may set apart from the inventory's.
+        Some(Tolerance::Domain(label)) => {
+            let mut c = cluster.clone();
+            if !label.is_empty() {
+                c.domain_label.clone_from(label);
+            }
+            (c, Survive::OneDomain)
+        }
+    };
+    let (analysis, mut diags) = crate::raft::analyze(&cluster, &[]);
+    let (verdict, more) = crate::raft::quorum_verdict_under(&analysis, survive);
+    diags.extend(more);
+    (verdict, diags)
+}
+
 /// The rolling update of every service, started from the validated placement plan.
 fn check_rollouts(
     loaded: &Loaded,
@@ -203,9 +251,21 @@ fn check_rollouts(
     let Some(options) = options else {
         return Vec::new();
     };
-    // Like placement and the scheduler, the update check needs an inventory; with one but no
-    // placement there is no state to start the update from.
+    // The update model starts from a placement, so it needs an inventory; the findings of the
+    // update configs alone (delay against monitor, monitor against the healthcheck) do not,
+    // and run either way.
     let Some(cluster) = &loaded.cluster else {
+        for s in &loaded.stack.services {
+            report
+                .findings
+                .extend(crate::rollout::config_diagnostics(s, options.strict));
+        }
+        report.verdicts.insert(
+            "rollout".to_string(),
+            skipped(&format!(
+                "{NO_INVENTORY}; the update configs were checked without it (SP3010, SP3011)"
+            )),
+        );
         return Vec::new();
     };
     let Some(plan) = plan else {
@@ -261,6 +321,18 @@ fn drop_repeated_causes(findings: &mut Vec<crate::diagnostics::Diagnostic>) {
         !(d.code == &crate::scheduler::codes::TASKS_PENDING
             && d.service.as_ref().is_some_and(|s| unplaceable.contains(s)))
     });
+}
+
+/// Why a check that needs the cluster did not run, and what to pass.
+const NO_INVENTORY: &str = "needs the cluster: pass --nodes FILE (or a folder with nodes.yml)";
+
+/// The verdict of a check whose input is missing.
+fn skipped(why: &str) -> Verdict {
+    Verdict {
+        status: Status::Skipped,
+        summary: why.to_string(),
+        details: serde_json::Value::Null,
+    }
 }
 
 /// The verdict of a check that could not run on this input (e.g. beyond its size bound).

@@ -221,16 +221,16 @@ fn tolerate_zone_and_dump_smt2() {
         text.contains("(check-sat)") && text.contains("service db"),
         "{text}"
     );
-    let ok = swarmproof()
-        .args(["check", "models/web", "--tolerate", "1"])
+    // The workers survive any one loss, but models/web has one manager: losing it loses
+    // quorum, and the requested tolerance covers the managers too.
+    let one = swarmproof()
+        .args(["check", "models/web", "--tolerate", "1", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stdout)
-    );
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(json["verdicts"]["placement"]["status"], "holds");
+    assert_eq!(json["verdicts"]["quorum"]["status"], "violated");
+    assert_eq!(one.status.code(), Some(1));
 }
 
 #[test]
@@ -402,4 +402,109 @@ fn update_command() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
+}
+
+// A requested tolerance applies to the quorum too: two of three managers in zone a, so losing
+// zone a loses quorum, and `--tolerate zone` makes the quorum verdict violated with an error.
+#[test]
+fn tolerate_zone_applies_to_the_quorum() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("stack.yml"),
+        "services:\n  web:\n    image: nginx\n    deploy:\n      mode: global\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("nodes.yml"),
+        "nodes:\n  - {hostname: m1, role: manager, zone: a}\n  - {hostname: m2, role: manager, zone: a}\n  - {hostname: m3, role: manager, zone: b}\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = swarmproof()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), json)
+    };
+    let (code, json) = run(&[]);
+    assert_eq!(json["verdicts"]["quorum"]["status"], "holds");
+    assert_eq!(code, Some(0));
+    let (code, json) = run(&["--tolerate", "zone"]);
+    assert_eq!(json["verdicts"]["quorum"]["status"], "violated", "{json}");
+    assert_eq!(
+        json["verdicts"]["quorum"]["summary"],
+        "--tolerate zone: losing `zone=a` alone loses quorum"
+    );
+    assert!(json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "SP4011" && f["severity"] == "error"));
+    assert_eq!(code, Some(1));
+}
+
+// Without an inventory the checks that need one are listed as skipped with the reason, the
+// update configs are still checked (SP3011 needs no cluster), and the summary counts them.
+#[test]
+fn checks_without_an_inventory_are_listed_as_skipped() {
+    let (_dir, stack) = temp_file(
+        "stack.yml",
+        b"services:\n  web:\n    image: nginx\n    healthcheck:\n      test: [CMD, true]\n",
+    );
+    let out = swarmproof()
+        .args(["check", "--format", "json"])
+        .arg(&stack)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for check in ["placement", "scheduler", "rollout", "quorum"] {
+        assert_eq!(json["verdicts"][check]["status"], "skipped", "{check}");
+        assert!(json["verdicts"][check]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("pass --nodes FILE"));
+    }
+    assert!(json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "SP3011"));
+    assert_eq!(out.status.code(), Some(0));
+    let human = swarmproof().arg("check").arg(&stack).output().unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("; 4 checks skipped;"), "{text}");
+}
+
+// One rule for every subcommand and format: a violated verdict fails the run, and so does
+// an error finding; `check`, `update` and JUnit agree.
+#[test]
+fn verdicts_exit_status_and_junit_agree() {
+    for (args, code) in [
+        (vec!["check", "models/ha-web"], 0),
+        (vec!["update", "models/ha-web"], 0),
+        (vec!["check", "models/ha-web", "--strict"], 1),
+        (vec!["update", "models/ha-web", "--strict"], 1),
+    ] {
+        let out = swarmproof().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+    }
+    let junit = swarmproof()
+        .args(["check", "models/ha-web", "--format", "junit"])
+        .output()
+        .unwrap();
+    let xml = String::from_utf8_lossy(&junit.stdout);
+    assert!(xml.contains("failures=\"0\""), "{xml}");
+    assert_eq!(junit.status.code(), Some(0));
+    let strict = swarmproof()
+        .args(["check", "models/ha-web", "--format", "junit", "--strict"])
+        .output()
+        .unwrap();
+    let xml = String::from_utf8_lossy(&strict.stdout);
+    let top = xml.lines().find(|l| l.starts_with("<testsuites")).unwrap();
+    assert!(!top.contains("failures=\"0\""), "{top}");
+    assert_eq!(strict.status.code(), Some(1));
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{codes, render, Severity};
+use crate::diagnostics::{codes, render};
 use crate::report::Report;
 
 pub use input::{read_inputs, InputArgs, Inputs};
@@ -510,7 +510,7 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(u8::from(o.status != crate::report::Status::Holds))
+    ExitCode::from(exit_status(&checked.report, false))
 }
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
@@ -711,9 +711,7 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(u8::from(
-        checked.report.verdicts["rollout"].status != crate::report::Status::Holds,
-    ))
+    ExitCode::from(exit_status(&checked.report, false))
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -781,6 +779,11 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
     };
     let (result, diags) = crate::raft::check(&model, &options);
     let verdict = result.verdict();
+    let mut report = Report {
+        findings: diags,
+        ..Report::default()
+    };
+    report.verdicts.insert("raft".to_string(), verdict.clone());
     let text = match args.format {
         PlanFormat::Json => serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n",
         PlanFormat::Text => {
@@ -795,10 +798,6 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
                     out.push('\n');
                 }
             }
-            let report = Report {
-                findings: diags,
-                ..Report::default()
-            };
             out + "\n"
                 + &render::render_human(&report, &crate::diagnostics::SourceMap::new(), false)
         }
@@ -807,7 +806,7 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(u8::from(verdict.status != crate::report::Status::Holds))
+    ExitCode::from(exit_status(&report, false))
 }
 
 fn run_explore(cmd: &ExploreCommand) -> ExitCode {
@@ -880,10 +879,9 @@ fn run_graph(args: &GraphArgs) -> ExitCode {
     })
 }
 
-/// 1 when any finding is an error (or a warning under `--deny warnings`), else 0.
+/// 1 when the run fails by [`Report::fails`], else 0.
 pub fn exit_status(report: &Report, deny_warnings: bool) -> u8 {
-    let failing = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
-    u8::from(report.findings.iter().any(|d| failing(d.severity)))
+    u8::from(report.fails(deny_warnings))
 }
 
 fn run_explain(code: Option<&str>) -> ExitCode {

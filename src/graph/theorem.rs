@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::deps::{Cycle, EdgeKind};
+use super::deps::Cycle;
 use super::network::Link;
 use super::GraphCheck;
 use crate::model::{Cluster, Stack};
@@ -124,10 +124,10 @@ pub fn prove(
 
 /// N must connect the edges that carry traffic: a bare `depends_on` is a statement about start
 /// order (which Swarm ignores), not a connection, so it does not enter this premise. Holds when
-/// every edge with traffic is reachable; violated when one that `depends_on` also declares is
-/// not (the author states the need twice); unknown when only inferred edges are not (a host
-/// name in a variable may be configuration handed on rather than a connection this service
-/// makes).
+/// every edge with traffic is reachable; unknown when one is not: the stack still deploys and
+/// runs (SP5010 is a warning), and a host name in a variable may be configuration handed on
+/// rather than a connection this service makes. Never violated, since a violated verdict fails
+/// the run and nothing here stops a task from running.
 fn connected_premise(links: &[Link]) -> (Status, Evidence) {
     let unreachable: Vec<Link> = links
         .iter()
@@ -136,8 +136,6 @@ fn connected_premise(links: &[Link]) -> (Status, Evidence) {
         .collect();
     let status = if unreachable.is_empty() {
         Status::Holds
-    } else if unreachable.iter().any(|l| l.kind == EdgeKind::Declared) {
-        Status::Violated
     } else {
         Status::Unknown
     };
@@ -182,7 +180,11 @@ fn resources_premise(
         ),
         (Status::Unknown, ..) => (
             Status::Unknown,
-            reason("the placement check did not decide (no inventory, a bound or a timeout)"),
+            reason("the placement check did not decide (a bound or a timeout)"),
+        ),
+        (Status::Skipped, ..) => (
+            Status::Unknown,
+            reason("no inventory: pass --nodes FILE to decide it"),
         ),
     }
 }
@@ -435,8 +437,11 @@ mod tests {
         assert_eq!(o.status, Status::Holds);
     }
 
+    // Even a declared dependency whose URL cannot resolve leaves N undecided rather than
+    // violated: the stack deploys and its tasks run (SP5010 is a warning), and a violated
+    // verdict fails a run only with an error behind it.
     #[test]
-    fn disconnected_dependency_violates_n() {
+    fn disconnected_dependency_leaves_n_undecided() {
         let mut app = on_networks(depends(svc("app"), "db", 1), &["frontend"]);
         app.environment = vec![("DB_URL".into(), Some("postgres://db:5432".into()), None)];
         let st = stack(vec![app, on_networks(svc("db"), &["backend"])]);
@@ -449,7 +454,7 @@ mod tests {
             Status::Holds,
             Some(&plan),
         );
-        assert_eq!(o.premises[2].status, Status::Violated);
+        assert_eq!(o.premises[2].status, Status::Unknown);
         assert_eq!(
             o.premises[2].explain(),
             "`app` cannot reach `db` (app on [frontend], db on [backend])"
