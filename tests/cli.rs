@@ -508,3 +508,56 @@ fn verdicts_exit_status_and_junit_agree() {
     assert!(!top.contains("failures=\"0\""), "{top}");
     assert_eq!(strict.status.code(), Some(1));
 }
+
+// Every finding has a correct primary span or none: SP4002 is a fact of the inventory and
+// points at the manager's name there; a setting left at its default points at the key of its
+// block, the whole word; a finding with no location is the whole file in SARIF, not `1:1`.
+#[test]
+fn primary_spans_point_at_the_right_file_and_words() {
+    let out = swarmproof()
+        .args(["check", "models/web", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = |code: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("{code} in {json}"))
+    };
+    let single = finding("SP4002");
+    assert!(single["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("models/web/nodes.yml"));
+    assert_eq!(
+        single["end_column"].as_u64().unwrap() - single["column"].as_u64().unwrap(),
+        9
+    );
+    let availability = finding("SP3001");
+    assert_eq!(
+        availability["end_column"].as_u64().unwrap() - availability["column"].as_u64().unwrap(),
+        "update_config".len() as u64
+    );
+    assert_eq!(
+        availability["labels"][0]["message"],
+        "update order: stop-first by default"
+    );
+    let sarif = swarmproof()
+        .args(["check", "models/ha-web", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let defaults = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "SP3002")
+        .expect("the stack-wide SP3002 note");
+    let place = &defaults["locations"][0]["physicalLocation"];
+    assert!(place["artifactLocation"]["uri"].is_string());
+    assert!(place["region"].is_null(), "{place}");
+}

@@ -194,10 +194,15 @@ fn topology_findings(
             Diagnostic::error(&codes::NO_MANAGERS, "the inventory lists no manager")
                 .with_help("mark the manager nodes with `role: manager`"),
         ),
+        // A fact of the inventory: it points at the manager's entry there.
         1 => diags.push(
             Diagnostic::warning(
                 &codes::SINGLE_MANAGER,
                 "1 manager: the swarm tolerates no manager failure",
+            )
+            .with_primary(
+                cluster.managers().next().and_then(|n| n.span),
+                "the only manager",
             )
             .with_help("run 3 managers (tolerates 1 failure) or 5 (tolerates 2)"),
         ),

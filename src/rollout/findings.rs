@@ -80,7 +80,10 @@ fn property_diagnostic(
                 m.min_available
             ),
         )
-        .with_primary(u.order.span.or(u.span), "update order")
+        .with_primary(
+            u.order.span.or(u.span).or(s.span),
+            if u.order.span.is_some() { "update order" } else { "update order: stop-first by default" },
+        )
         .with_secondary(
             s.requirements.min_available.as_ref().and_then(|m| m.span),
             "required here",
