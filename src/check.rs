@@ -39,6 +39,10 @@ pub fn load(
         .filter(|d| d.severity == Severity::Error)
         .count();
     if let Some(c) = &cluster {
+        // Nodes labelled `role` by hand make `node.labels.role` a deliberate constraint.
+        if c.nodes.iter().any(|n| n.labels.contains_key("role")) {
+            diags.retain(|d| d.code != &crate::loading::codes::ROLE_AS_LABEL);
+        }
         diags.extend(check_against_inventory(&stack, c));
     }
     let status = if errors == 0 {

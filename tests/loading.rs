@@ -567,3 +567,60 @@ fn depends_on_finding_mentions_fragile_restart_policies() {
         .unwrap()
         .ends_with("give cache a healthcheck so that tasks receive traffic only once ready"));
 }
+
+// Silent no more: a named volume nothing mounts, a node label `role` standing in for the node's
+// role, and replicas that the inventory's one matching node stacks together.
+#[test]
+fn unused_volumes_role_labels_and_replicas_on_one_node() {
+    let stack = "services:\n  db:\n    image: postgres\n    volumes: [data:/var/lib/postgresql]\n    deploy:\n      replicas: 2\n      placement:\n        constraints: [node.labels.role == manager]\nvolumes:\n  data: {}\n  dbdata: {}\n";
+    let l = load_texts(&[stack], None, &[]);
+    assert_eq!(
+        summary(&l),
+        vec![
+            "SP0118 11:3 volume dbdata is declared but no service mounts it",
+            "SP0206 8:23 `node.labels.role` tests a node label named `role`; the node's role is `node.role`",
+        ]
+    );
+    assert_eq!(
+        l.report.findings[1].help.as_deref(),
+        Some("write `node.role == manager`")
+    );
+    // The label is real on this inventory: no SP0206 ... and its one node stacks both replicas.
+    let nodes =
+        "nodes:\n  - {hostname: m1, role: manager, labels: {role: manager}}\n  - {hostname: w1}\n";
+    let with = load_texts(&[stack], Some(nodes), &[]);
+    assert_eq!(
+        summary(&with),
+        vec![
+            "SP0118 11:3 volume dbdata is declared but no service mounts it",
+            "SP0207 8:23 all 2 replicas of db run on m1, the only node matching its constraints"
+        ]
+    );
+    let role = "services:\n  db:\n    image: postgres\n    deploy:\n      replicas: 3\n      placement:\n        constraints: [node.role == manager]\n";
+    let one_manager = load_texts(
+        &[role],
+        Some("nodes:\n  - {hostname: m1, role: manager}\n  - {hostname: w1}\n  - {hostname: w2}\n"),
+        &[],
+    );
+    assert_eq!(codes(&one_manager), vec!["SP0207"]);
+    let three = load_texts(&[role], Some("nodes:\n  - {hostname: m1, role: manager}\n  - {hostname: m2, role: manager}\n  - {hostname: m3, role: manager}\n"), &[]);
+    assert!(codes(&three).is_empty());
+}
+
+// A shallow `<<` merge: the local `deploy` replaces the merged one whole, dropping its
+// restart_policy and resources, silently in docker stack deploy.
+#[test]
+fn shallow_merge_keys_that_drop_nested_settings() {
+    let text = "x-defaults: &defaults\n  image: nginx\n  deploy:\n    restart_policy: {condition: on-failure}\n    resources: {limits: {memory: 64M}}\n    replicas: 1\nservices:\n  web:\n    <<: *defaults\n    deploy:\n      replicas: 2\n  api:\n    <<: *defaults\n    deploy:\n      <<: {restart_policy: {condition: on-failure}}\n      restart_policy: {condition: any}\n      resources: {limits: {memory: 64M}}\n      replicas: 1\n";
+    let l = load_texts(&[text], None, &[]);
+    assert_eq!(
+        summary(&l),
+        vec!["SP0010 10:5 `deploy` here replaces the whole `deploy` of the `<<` merge: restart_policy, resources are lost"]
+    );
+    // What Docker deploys: web really lost the restart policy.
+    let web = l.loaded.stack.service("web").unwrap();
+    assert_eq!(
+        *web.restart_policy.condition,
+        swarmproof::model::RestartCondition::Any
+    );
+}

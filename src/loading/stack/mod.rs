@@ -55,6 +55,27 @@ pub fn load_stack(
                 continue;
             }
         };
+        for m in yaml::shallow_merges(file, source) {
+            diags.push(
+                Diagnostic::warning(
+                    &codes::SHALLOW_MERGE,
+                    format!(
+                        "`{}` here replaces the whole `{}` of the `<<` merge: {} {} lost",
+                        m.key,
+                        m.key,
+                        m.lost.join(", "),
+                        if m.lost.len() == 1 { "is" } else { "are" }
+                    ),
+                )
+                .with_primary(Some(m.span), "replaces the merged mapping")
+                .with_note("YAML merge keys are shallow: nested mappings are replaced, not merged")
+                .with_help(format!(
+                    "repeat {} here, or merge the nested mapping itself (`{}: {{<<: *anchor, ...}}`)",
+                    m.lost.join(", "),
+                    m.key
+                )),
+            );
+        }
         if tree.as_map().is_none() {
             diags.push(
                 Diagnostic::error(
