@@ -255,29 +255,34 @@ fn check_rollouts(
     let Some(options) = options else {
         return Vec::new();
     };
-    // The update model starts from a placement, so it needs an inventory; the findings of the
-    // update configs alone (delay against monitor, monitor against the healthcheck) do not,
-    // and run either way.
-    let Some(cluster) = &loaded.cluster else {
-        for s in &loaded.stack.services {
+    // The update model starts from a placement, so it needs an inventory and a plan; what the
+    // update configs decide alone (the defaults, delay against monitor, monitor against the
+    // healthcheck) does not, and is checked either way.
+    let (cluster, plan) = match (&loaded.cluster, plan) {
+        (Some(cluster), Some(plan)) => (cluster, plan),
+        (cluster, _) => {
+            for s in &loaded.stack.services {
+                report
+                    .findings
+                    .extend(crate::rollout::config_diagnostics(s, options.strict));
+            }
             report
                 .findings
-                .extend(crate::rollout::config_diagnostics(s, options.strict));
+                .extend(crate::rollout::defaults_without_cluster(
+                    &loaded.stack,
+                    options.strict,
+                ));
+            const CONFIG_ONLY: &str =
+                "what the update configs decide alone was checked (SP3002, SP3007, SP3010, SP3011)";
+            let verdict = match cluster {
+                None => skipped(&format!("{NO_INVENTORY}; {CONFIG_ONLY}")),
+                Some(_) => not_run(&format!(
+                    "no placement plan to start the update from; {CONFIG_ONLY}"
+                )),
+            };
+            report.verdicts.insert("rollout".to_string(), verdict);
+            return Vec::new();
         }
-        report.verdicts.insert(
-            "rollout".to_string(),
-            skipped(&format!(
-                "{NO_INVENTORY}; the update configs were checked without it (SP3010, SP3011)"
-            )),
-        );
-        return Vec::new();
-    };
-    let Some(plan) = plan else {
-        report.verdicts.insert(
-            "rollout".to_string(),
-            not_run("no placement plan to start the update from"),
-        );
-        return Vec::new();
     };
     let results: Vec<_> = crate::rollout::inputs_from_plan(&loaded.stack, cluster, plan)
         .iter()

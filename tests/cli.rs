@@ -561,3 +561,47 @@ fn primary_spans_point_at_the_right_file_and_words() {
     assert!(place["artifactLocation"]["uri"].is_string());
     assert!(place["region"].is_null(), "{place}");
 }
+
+// What the update config decides alone needs no inventory: one stop-first replica is an
+// outage on any cluster, a note by default and an error where availability is required.
+#[test]
+fn update_defaults_are_checked_without_an_inventory() {
+    let (_dir, stack) = temp_file(
+        "stack.yml",
+        b"services:\n  db:\n    image: postgres\n    x-swarmproof: {min_available: 1}\n  web:\n    image: nginx\n",
+    );
+    let out = swarmproof()
+        .args(["check", "--format", "json"])
+        .arg(&stack)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "SP3002".into(),
+            "error".into(),
+            "every update of db stops its only task before the new one runs".into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(c, s, m)| c == "SP3002" && s == "info" && m.ends_with("stop-first): web")),
+        "{found:?}"
+    );
+    assert_eq!(json["verdicts"]["rollout"]["status"], "skipped");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -401,45 +401,65 @@ fn findings_of(json: &serde_json::Value, keep: impl Fn(&str, &str) -> bool) -> V
 
 /// Every file's findings as `swarmproof check FILE` reports them with no inventory and no
 /// variables set, exactly (codes and severities). Each error is one that Swarm itself turns
-/// into a failure; INDEX.md's words justify each row.
+/// into a failure; INDEX.md's words justify each row. SP3002 and SP3007 are Swarm's update
+/// defaults (one stop-first replica; failure_action pause), one note each per stack.
 #[test]
 fn every_file_has_exactly_its_expected_findings() {
     let expected: &[(&str, &[&str])] = &[
         // #10: the external network `proxy` must exist.
-        ("BretFisher__dogvscat__stack-ghost.yml", &["SP5015:i"]),
+        (
+            "BretFisher__dogvscat__stack-ghost.yml",
+            &["SP3002:i", "SP3007:i", "SP5015:i"],
+        ),
         // #8 [PROBLEM]: `size: 1` on the local driver; consul's local volume follows the
         // scheduler; traefik-init names dockersocket without a shared network.
         (
             "BretFisher__dogvscat__stack-proxy-global.yml",
-            &["SP0117:w", "SP5010:w", "SP5020:w"],
+            &["SP0117:w", "SP3002:i", "SP3007:i", "SP5010:w", "SP5020:w"],
         ),
         // #12 [COND]: the external `bridge`, rejected by CLIs 18.09–19.x only.
-        ("BretFisher__dogvscat__stack-prune.yml", &["SP5015:w"]),
+        (
+            "BretFisher__dogvscat__stack-prune.yml",
+            &["SP3007:i", "SP5015:w"],
+        ),
         // #11: a global "job" with restart none (information); the external secret.
         (
             "BretFisher__dogvscat__stack-rexray.yml",
-            &["SP0116:i", "SP5015:i"],
+            &["SP0116:i", "SP3007:i", "SP5015:i"],
         ),
         // #9 [PROBLEM]: `size: 1` twice; the local volumes of db and redis.
         (
             "BretFisher__dogvscat__stack-voting.yml",
-            &["SP0117:wx2", "SP5015:i", "SP5020:wx2"],
+            &[
+                "SP0117:wx2",
+                "SP3002:i",
+                "SP3007:i",
+                "SP5015:i",
+                "SP5020:wx2",
+            ],
         ),
         // #14: its problem is [COND] on the inventory: nothing without one.
         (
             "BretFisher__udemy-docker-mastery__swarm-stack-4__answer__voting-app-placement.yml",
-            &[],
+            &["SP3002:i", "SP3007:i"],
         ),
         // #28: `restart` ignored (warning) and used as the fallback policy; depends_on; two NFS
         // volumes declared and never mounted.
         (
             "Mailu__Mailu__docs__swarm__1.5__docker-compose-stack-simple.yml",
-            &["SP0105:wx9", "SP0106:wx5", "SP0107:ix9", "SP0118:wx2"],
+            &[
+                "SP0105:wx9",
+                "SP0106:wx5",
+                "SP0107:ix9",
+                "SP0118:wx2",
+                "SP3002:i",
+                "SP3007:i",
+            ],
         ),
         // #22: the seed's local volume; the per-slot volume of `node` is no problem.
         (
             "colinmollenhour__mariadb-galera-swarm__examples__swarm__docker-compose.yml",
-            &["SP5020:w"],
+            &["SP3002:i", "SP3007:i", "SP5020:w"],
         ),
         // #32: parser coverage, nothing to report.
         (
@@ -469,48 +489,80 @@ fn every_file_has_exactly_its_expected_findings() {
         // with the default 5 s monitor.
         (
             "dockersamples__example-voting-app__docker-stack.legacy-f0fb81f.yml",
-            &["SP0106:wx3", "SP3010:wx2", "SP5020:w"],
+            &[
+                "SP0106:wx3",
+                "SP3002:i",
+                "SP3007:i",
+                "SP3010:wx2",
+                "SP5020:w",
+            ],
         ),
         // #17: the external basic-auth secrets.
-        ("openfaas__faas__docker-compose.yml", &["SP5015:ix2"]),
+        (
+            "openfaas__faas__docker-compose.yml",
+            &["SP3002:i", "SP3007:i", "SP5015:ix2"],
+        ),
         // #38: `restart` ignored, depends_on, absolute binds on random nodes.
         (
             "sameersbn__docker-gitlab__contrib__docker-swarm__docker-compose.yml",
-            &["SP0105:wx3", "SP0106:w", "SP0107:ix3", "SP5020:wx3"],
+            &[
+                "SP0105:wx3",
+                "SP0106:w",
+                "SP0107:ix3",
+                "SP3002:i",
+                "SP3007:i",
+                "SP5020:wx3",
+            ],
         ),
         // #2: the hard-coded docker_gwbridge address [INFO]; named volumes on managers
         // [COND]; a healthcheck longer than the monitor window.
         (
             "stefanprodan__swarmprom__docker-compose.yml",
-            &["SP3011:w", "SP5016:i", "SP5020:wx3"],
+            &["SP3002:i", "SP3007:i", "SP3011:w", "SP5016:i", "SP5020:wx3"],
         ),
         // #15 [PROBLEM]: couchdb and influxdb on local volumes (swarmpit#559).
         (
             "swarmpit__swarmpit__docker-compose.yml",
-            &["SP3011:w", "SP5020:wx2"],
+            &["SP3002:i", "SP3007:i", "SP3011:w", "SP5020:wx2"],
         ),
         // #6, #7: `${DOMAIN?Variable not set}` fails the deploy without DOMAIN.
         (
             "tiangolo__dockerswarm.rocks__docs__portainer.yml",
-            &["SP0006:ex2", "SP5015:i"],
+            &["SP0006:ex2", "SP3002:i", "SP3007:i", "SP5015:i"],
         ),
         (
             "tiangolo__dockerswarm.rocks__docs__swarmpit.yml",
-            &["SP0006:ex2", "SP5015:i"],
+            &["SP0006:ex2", "SP3002:i", "SP3007:i", "SP5015:i"],
         ),
         // #19 [PROBLEM]: relative binds pinned only to managers (warnings: they work on a
         // single manager holding the checkout); depends_on.
         (
             "vegasbrianc__prometheus__docker-stack.yml",
-            &["SP0106:wx2", "SP5020:wx2", "SP5021:wx3"],
+            &[
+                "SP0106:wx2",
+                "SP3002:i",
+                "SP3007:i",
+                "SP5020:wx2",
+                "SP5021:wx3",
+            ],
         ),
         // #20: the same, and traefik's `delay` longer than its monitor window.
         (
             "vegasbrianc__prometheus__docker-traefik-stack.yml",
-            &["SP0106:w", "SP3010:w", "SP5020:wx2", "SP5021:wx3"],
+            &[
+                "SP0106:w",
+                "SP3002:i",
+                "SP3007:i",
+                "SP3010:w",
+                "SP5020:wx2",
+                "SP5021:wx3",
+            ],
         ),
         // #16: a host-mode port on one replica is fine.
-        ("wurstmeister__kafka-docker__docker-compose-swarm.yml", &[]),
+        (
+            "wurstmeister__kafka-docker__docker-compose-swarm.yml",
+            &["SP3002:i", "SP3007:i"],
+        ),
     ];
     assert_eq!(expected.len(), corpus_files().len());
     for (name, want) in expected {

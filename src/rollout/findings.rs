@@ -16,7 +16,7 @@ use super::report::{RolloutResult, RolloutVerdict};
 use super::timeline::{render_text, Counterexample};
 use super::timing;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{FailureAction, Service};
+use crate::model::{FailureAction, Service, Stack, UpdateOrder};
 use crate::report::Status;
 
 /// How the note holding a finding's timeline starts; `swarmproof update`, which prints each
@@ -334,8 +334,54 @@ pub fn stack_defaults(results: &[RolloutResult]) -> Vec<Diagnostic> {
             .map(|r| r.service.clone())
             .collect()
     };
+    default_notes(
+        &names(&|r| r.default_outage),
+        &names(&|r| r.pause.is_some()),
+    )
+}
+
+/// The same defaults without a cluster, where the update model cannot start (it needs a
+/// placement): they depend on the configuration alone. One stop-first replica is an outage on
+/// any cluster, so where availability is required it is an error here too, per service; a
+/// failure pauses every update whose failure_action is pause.
+pub fn defaults_without_cluster(stack: &Stack, strict: bool) -> Vec<Diagnostic> {
+    let updated = |s: &&Service| !s.mode.is_job() && s.mode.replicated_tasks() != Some(0);
     let mut out = Vec::new();
-    let outage = names(&|r| r.default_outage);
+    let mut outage = Vec::new();
+    for s in stack.services.iter().filter(updated) {
+        let u = &s.update_config;
+        if s.mode.replicated_tasks() != Some(1) || *u.order != UpdateOrder::StopFirst {
+            continue;
+        }
+        if availability_required(s, strict) {
+            out.push(
+                Diagnostic::error(
+                    &codes::FULL_OUTAGE,
+                    format!("every update of {} stops its only task before the new one runs", s.name),
+                )
+                .with_service(&s.name)
+                .with_primary(u.order.span.or(u.span).or(s.mode.span).or(s.span), "stop-first with 1 replica")
+                .with_secondary(s.requirements.min_available.as_ref().and_then(|m| m.span), "required here")
+                .with_note("certain on any cluster: found without the inventory")
+                .with_help("use `order: start-first` (if the node has room for a second task) or 2 replicas"),
+            );
+        } else {
+            outage.push(s.name.clone());
+        }
+    }
+    let paused: Vec<String> = stack
+        .services
+        .iter()
+        .filter(updated)
+        .filter(|s| *s.update_config.failure_action == FailureAction::Pause)
+        .map(|s| s.name.clone())
+        .collect();
+    out.extend(default_notes(&outage, &paused));
+    out
+}
+
+fn default_notes(outage: &[String], paused: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     if !outage.is_empty() {
         out.push(
             Diagnostic::info(
@@ -350,7 +396,6 @@ pub fn stack_defaults(results: &[RolloutResult]) -> Vec<Diagnostic> {
             .with_help("use `order: start-first` where the node has room for a second task, or run 2 replicas"),
         );
     }
-    let paused = names(&|r| r.pause.is_some());
     if !paused.is_empty() {
         out.push(
             Diagnostic::info(
