@@ -624,3 +624,19 @@ fn shallow_merge_keys_that_drop_nested_settings() {
         swarmproof::model::RestartCondition::Any
     );
 }
+
+// A block's span is its key: findings about a block (or a default inside it) underline
+// `update_config`, `resources`, `restart_policy`, not the first character of the value.
+#[test]
+fn block_spans_are_their_keys() {
+    let text = "services:\n  web:\n    image: nginx\n    deploy:\n      resources:\n        reservations: {cpus: '0.5'}\n      restart_policy:\n        condition: on-failure\n      update_config:\n        parallelism: 2\n";
+    let l = load_texts(&[text], None, &[]);
+    let s = &l.loaded.stack.services[0];
+    let at = |span: Option<swarmproof::diagnostics::Span>| {
+        let span = span.expect("a span");
+        &text[span.start..span.end]
+    };
+    assert_eq!(at(s.resources.span), "resources");
+    assert_eq!(at(s.restart_policy.span), "restart_policy");
+    assert_eq!(at(s.update_config.span), "update_config");
+}

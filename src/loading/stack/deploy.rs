@@ -114,9 +114,14 @@ pub fn lower_deploy(
     }
     if let Some(r) = get("resources") {
         lower_resources(cx, s, r);
+        // Findings about the block point at its key, not at the first character of its value.
+        s.resources.span = key_span("resources");
     }
     match get("restart_policy") {
-        Some(rp) => lower_restart_policy(cx, s, rp),
+        Some(rp) => {
+            lower_restart_policy(cx, s, rp);
+            s.restart_policy.span = key_span("restart_policy");
+        }
         None => {
             if let Some(r) = restart {
                 restart_fallback(cx, s, r);
