@@ -31,13 +31,20 @@ pub fn load(
         diags.extend(inv_diags);
         cluster
     });
-    if let Some(c) = &cluster {
-        diags.extend(check_against_inventory(&stack, c));
-    }
+    // Only what docker stack deploy itself would refuse or mis-deploy decides `load`: findings
+    // against the inventory (a constraint no node matches) are about tasks Swarm accepts and
+    // keeps Pending, which placement and the scheduler judge.
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    if let Some(c) = &cluster {
+        // Nodes labelled `role` by hand make `node.labels.role` a deliberate constraint.
+        if c.nodes.iter().any(|n| n.labels.contains_key("role")) {
+            diags.retain(|d| d.code != &crate::loading::codes::ROLE_AS_LABEL);
+        }
+        diags.extend(check_against_inventory(&stack, c));
+    }
     let status = if errors == 0 {
         Status::Holds
     } else {
@@ -135,7 +142,7 @@ pub fn run(
     let resources = match &placement {
         Some(p) if p.plan.is_some() => Status::Holds,
         Some(p) => p.status,
-        None => Status::Unknown,
+        None => Status::Skipped,
     };
     let orchestration = crate::graph::prove(
         &loaded.stack,
@@ -167,16 +174,31 @@ pub fn run(
             },
         );
     let rollout = check_rollouts(&loaded, exact_plan, check.rollout.as_ref(), &mut report);
-    if let Some(cluster) = loaded
-        .cluster
-        .as_ref()
-        .filter(|c| c.managers().next().is_some())
-    {
-        let (analysis, diags) = crate::raft::analyze(cluster, &[]);
-        report.findings.extend(diags);
-        report
-            .verdicts
-            .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
+    match &loaded.cluster {
+        Some(cluster) if cluster.managers().next().is_some() => {
+            let (verdict, diags) = quorum(cluster, check.placement.tolerate.as_ref());
+            report.findings.extend(diags);
+            report.verdicts.insert("quorum".to_string(), verdict);
+        }
+        Some(_) => {
+            report.verdicts.insert(
+                "quorum".to_string(),
+                skipped("the inventory lists no manager"),
+            );
+        }
+        None => {}
+    }
+    if loaded.cluster.is_none() {
+        // Listed, not silently absent: what needs the cluster, and how to give it.
+        let mut needs_inventory = vec!["placement", "quorum"];
+        if check.scheduler {
+            needs_inventory.push("scheduler");
+        }
+        for name in needs_inventory {
+            report
+                .verdicts
+                .insert(name.to_string(), skipped(NO_INVENTORY));
+        }
     }
     drop_repeated_causes(&mut report.findings);
     Checked {
@@ -190,6 +212,39 @@ pub fn run(
     }
 }
 
+/// The managers' quorum; a requested `--tolerate` applies to it as to placement: losing the
+/// nodes or the domain it names must leave a majority of managers.
+fn quorum(
+    cluster: &Cluster,
+    tolerate: Option<&crate::placement::Tolerance>,
+) -> (Verdict, Vec<crate::diagnostics::Diagnostic>) {
+    use crate::placement::Tolerance;
+    use crate::raft::Survive;
+    let (cluster, survive) = match tolerate {
+        None => {
+            let (analysis, diags) = crate::raft::analyze(cluster, &[]);
+            return (crate::raft::quorum_verdict(&analysis), diags);
+        }
+        Some(Tolerance::Nodes(n)) => (
+            cluster.clone(),
+            Survive::Nodes(usize::try_from(*n).unwrap_or(usize::MAX)),
+        ),
+        // The domains are those of the label `--tolerate zone` uses, which `--domain-label`
+        // may set apart from the inventory's.
+        Some(Tolerance::Domain(label)) => {
+            let mut c = cluster.clone();
+            if !label.is_empty() {
+                c.domain_label.clone_from(label);
+            }
+            (c, Survive::OneDomain)
+        }
+    };
+    let (analysis, mut diags) = crate::raft::analyze(&cluster, &[]);
+    let (verdict, more) = crate::raft::quorum_verdict_under(&analysis, survive);
+    diags.extend(more);
+    (verdict, diags)
+}
+
 /// The rolling update of every service, started from the validated placement plan.
 fn check_rollouts(
     loaded: &Loaded,
@@ -200,17 +255,34 @@ fn check_rollouts(
     let Some(options) = options else {
         return Vec::new();
     };
-    // Like placement and the scheduler, the update check needs an inventory; with one but no
-    // placement there is no state to start the update from.
-    let Some(cluster) = &loaded.cluster else {
-        return Vec::new();
-    };
-    let Some(plan) = plan else {
-        report.verdicts.insert(
-            "rollout".to_string(),
-            not_run("no placement plan to start the update from"),
-        );
-        return Vec::new();
+    // The update model starts from a placement, so it needs an inventory and a plan; what the
+    // update configs decide alone (the defaults, delay against monitor, monitor against the
+    // healthcheck) does not, and is checked either way.
+    let (cluster, plan) = match (&loaded.cluster, plan) {
+        (Some(cluster), Some(plan)) => (cluster, plan),
+        (cluster, _) => {
+            for s in &loaded.stack.services {
+                report
+                    .findings
+                    .extend(crate::rollout::config_diagnostics(s, options.strict));
+            }
+            report
+                .findings
+                .extend(crate::rollout::defaults_without_cluster(
+                    &loaded.stack,
+                    options.strict,
+                ));
+            const CONFIG_ONLY: &str =
+                "what the update configs decide alone was checked (SP3002, SP3007, SP3010, SP3011)";
+            let verdict = match cluster {
+                None => skipped(&format!("{NO_INVENTORY}; {CONFIG_ONLY}")),
+                Some(_) => not_run(&format!(
+                    "no placement plan to start the update from; {CONFIG_ONLY}"
+                )),
+            };
+            report.verdicts.insert("rollout".to_string(), verdict);
+            return Vec::new();
+        }
     };
     let results: Vec<_> = crate::rollout::inputs_from_plan(&loaded.stack, cluster, plan)
         .iter()
@@ -220,6 +292,9 @@ fn check_rollouts(
             result
         })
         .collect();
+    report
+        .findings
+        .extend(crate::rollout::stack_defaults(&results));
     report
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
@@ -255,6 +330,18 @@ fn drop_repeated_causes(findings: &mut Vec<crate::diagnostics::Diagnostic>) {
         !(d.code == &crate::scheduler::codes::TASKS_PENDING
             && d.service.as_ref().is_some_and(|s| unplaceable.contains(s)))
     });
+}
+
+/// Why a check that needs the cluster did not run, and what to pass.
+const NO_INVENTORY: &str = "needs the cluster: pass --nodes FILE (or a folder with nodes.yml)";
+
+/// The verdict of a check whose input is missing.
+fn skipped(why: &str) -> Verdict {
+    Verdict {
+        status: Status::Skipped,
+        summary: why.to_string(),
+        details: serde_json::Value::Null,
+    }
 }
 
 /// The verdict of a check that could not run on this input (e.g. beyond its size bound).

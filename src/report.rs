@@ -15,6 +15,9 @@ pub enum Status {
     Holds,
     Violated,
     Unknown,
+    /// The check did not run: its input is missing (no inventory). The summary says what to
+    /// pass; a skipped check is never a pass nor a failure.
+    Skipped,
 }
 
 impl Status {
@@ -23,6 +26,7 @@ impl Status {
             Status::Holds => "holds",
             Status::Violated => "violated",
             Status::Unknown => "unknown",
+            Status::Skipped => "skipped",
         }
     }
 }
@@ -41,4 +45,18 @@ pub struct Verdict {
 pub struct Report {
     pub findings: Vec<Diagnostic>,
     pub verdicts: BTreeMap<String, Verdict>,
+}
+
+impl Report {
+    /// The one rule deciding whether a run fails (exit status 1, a failed JUnit case), for
+    /// every subcommand and format: a finding is an error (or a warning, under `--deny
+    /// warnings`), or a verdict is `violated`. `unknown` and `skipped` never fail a run, and
+    /// never pass for `holds` either. The checks keep a `violated` verdict for what their
+    /// error findings report, so the two agree (docs/user-guide.md, "Exit status").
+    pub fn fails(&self, deny_warnings: bool) -> bool {
+        use crate::diagnostics::Severity;
+        self.findings.iter().any(|d| {
+            d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+        }) || self.verdicts.values().any(|v| v.status == Status::Violated)
+    }
 }

@@ -309,6 +309,24 @@ fn interpolation_and_unset_variables() {
         "{:?}",
         summary(&critical)
     );
+    // A label is only a label: blank there changes nothing about deployment, so a warning,
+    // under `deploy` and on a network alike.
+    let labels = load_one("services:\n  web:\n    image: nginx\n    deploy:\n      labels:\n        traefik.frontend.rule: Host:${DOMAIN}\n    networks: [net]\nnetworks:\n  net:\n    labels:\n      owner: ${OWNER}\n");
+    let sev: Vec<_> = labels
+        .report
+        .findings
+        .iter()
+        .map(|d| (d.code.id, d.severity))
+        .collect();
+    assert_eq!(
+        sev,
+        [
+            ("SP0007", swarmproof::diagnostics::Severity::Warning),
+            ("SP0007", swarmproof::diagnostics::Severity::Warning)
+        ],
+        "{:?}",
+        summary(&labels)
+    );
     let bad = load_one("services:\n  web:\n    image: nginx:${TAG:+x}\n");
     assert_eq!(
         summary(&bad)[0],
@@ -478,6 +496,14 @@ fn constraints_against_the_inventory() {
         "{s:?}"
     );
     assert!(s[1].starts_with("SP0205 7:32"), "{s:?}");
+    // Docker accepts the stack and keeps the tasks Pending: `load` holds, and the finding
+    // says what Swarm does rather than that the deploy is refused.
+    assert_eq!(
+        l.report.verdicts["load"].status,
+        swarmproof::report::Status::Holds
+    );
+    assert!(l.report.findings[0].notes.iter().any(|n| n
+        .starts_with("docker stack deploy accepts the stack, but every task of db stays Pending")));
 }
 
 // Observed on Engine 20.10.24 (docs/conformance.md, scheduler/generic-resource): its swarmkit v1
@@ -540,4 +566,77 @@ fn depends_on_finding_mentions_fragile_restart_policies() {
         .as_deref()
         .unwrap()
         .ends_with("give cache a healthcheck so that tasks receive traffic only once ready"));
+}
+
+// Silent no more: a named volume nothing mounts, a node label `role` standing in for the node's
+// role, and replicas that the inventory's one matching node stacks together.
+#[test]
+fn unused_volumes_role_labels_and_replicas_on_one_node() {
+    let stack = "services:\n  db:\n    image: postgres\n    volumes: [data:/var/lib/postgresql]\n    deploy:\n      replicas: 2\n      placement:\n        constraints: [node.labels.role == manager]\nvolumes:\n  data: {}\n  dbdata: {}\n";
+    let l = load_texts(&[stack], None, &[]);
+    assert_eq!(
+        summary(&l),
+        vec![
+            "SP0118 11:3 volume dbdata is declared but no service mounts it",
+            "SP0206 8:23 `node.labels.role` tests a node label named `role`; the node's role is `node.role`",
+        ]
+    );
+    assert_eq!(
+        l.report.findings[1].help.as_deref(),
+        Some("write `node.role == manager`")
+    );
+    // The label is real on this inventory: no SP0206 ... and its one node stacks both replicas.
+    let nodes =
+        "nodes:\n  - {hostname: m1, role: manager, labels: {role: manager}}\n  - {hostname: w1}\n";
+    let with = load_texts(&[stack], Some(nodes), &[]);
+    assert_eq!(
+        summary(&with),
+        vec![
+            "SP0118 11:3 volume dbdata is declared but no service mounts it",
+            "SP0207 8:23 all 2 replicas of db run on m1, the only node matching its constraints"
+        ]
+    );
+    let role = "services:\n  db:\n    image: postgres\n    deploy:\n      replicas: 3\n      placement:\n        constraints: [node.role == manager]\n";
+    let one_manager = load_texts(
+        &[role],
+        Some("nodes:\n  - {hostname: m1, role: manager}\n  - {hostname: w1}\n  - {hostname: w2}\n"),
+        &[],
+    );
+    assert_eq!(codes(&one_manager), vec!["SP0207"]);
+    let three = load_texts(&[role], Some("nodes:\n  - {hostname: m1, role: manager}\n  - {hostname: m2, role: manager}\n  - {hostname: m3, role: manager}\n"), &[]);
+    assert!(codes(&three).is_empty());
+}
+
+// A shallow `<<` merge: the local `deploy` replaces the merged one whole, dropping its
+// restart_policy and resources, silently in docker stack deploy.
+#[test]
+fn shallow_merge_keys_that_drop_nested_settings() {
+    let text = "x-defaults: &defaults\n  image: nginx\n  deploy:\n    restart_policy: {condition: on-failure}\n    resources: {limits: {memory: 64M}}\n    replicas: 1\nservices:\n  web:\n    <<: *defaults\n    deploy:\n      replicas: 2\n  api:\n    <<: *defaults\n    deploy:\n      <<: {restart_policy: {condition: on-failure}}\n      restart_policy: {condition: any}\n      resources: {limits: {memory: 64M}}\n      replicas: 1\n";
+    let l = load_texts(&[text], None, &[]);
+    assert_eq!(
+        summary(&l),
+        vec!["SP0010 10:5 `deploy` here replaces the whole `deploy` of the `<<` merge: restart_policy, resources are lost"]
+    );
+    // What Docker deploys: web really lost the restart policy.
+    let web = l.loaded.stack.service("web").unwrap();
+    assert_eq!(
+        *web.restart_policy.condition,
+        swarmproof::model::RestartCondition::Any
+    );
+}
+
+// A block's span is its key: findings about a block (or a default inside it) underline
+// `update_config`, `resources`, `restart_policy`, not the first character of the value.
+#[test]
+fn block_spans_are_their_keys() {
+    let text = "services:\n  web:\n    image: nginx\n    deploy:\n      resources:\n        reservations: {cpus: '0.5'}\n      restart_policy:\n        condition: on-failure\n      update_config:\n        parallelism: 2\n";
+    let l = load_texts(&[text], None, &[]);
+    let s = &l.loaded.stack.services[0];
+    let at = |span: Option<swarmproof::diagnostics::Span>| {
+        let span = span.expect("a span");
+        &text[span.start..span.end]
+    };
+    assert_eq!(at(s.resources.span), "resources");
+    assert_eq!(at(s.restart_policy.span), "restart_policy");
+    assert_eq!(at(s.update_config.span), "update_config");
 }

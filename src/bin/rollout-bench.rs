@@ -127,6 +127,7 @@ fn main() {
         max_states: usize::MAX,
         max_memory_bytes: 4 << 30,
         timeout: StdDuration::from_secs(600),
+        ..Options::default()
     };
     for order in [UpdateOrder::StopFirst, UpdateOrder::StartFirst] {
         for p in 1..=3 {
@@ -147,6 +148,7 @@ fn main() {
         max_states: 1_000_000,
         max_memory_bytes: 512 << 20,
         timeout: StdDuration::from_secs(20),
+        ..Options::default()
     };
     let s200 = service(200, 1, UpdateOrder::StopFirst, FailureAction::Rollback);
     run(

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{codes, render, Severity};
+use crate::diagnostics::{codes, render};
 use crate::report::Report;
 
 pub use input::{read_inputs, InputArgs, Inputs};
@@ -160,6 +160,10 @@ pub struct CheckArgs {
     /// Treat warnings as errors for the exit status.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
+    /// Require every service's availability during updates (a single replica's stop-first
+    /// outage is an error) and make every rollout warning an error.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -229,6 +233,10 @@ pub struct RolloutFlags {
     /// Stop after this many seconds (the verdict is then `incomplete`).
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
+    /// Require every service's availability (a single replica's stop-first outage is an
+    /// error) and make every rollout warning an error.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl RolloutFlags {
@@ -237,6 +245,7 @@ impl RolloutFlags {
             max_failures: self.failures,
             max_states: self.max_states,
             timeout: std::time::Duration::from_secs(self.timeout),
+            strict: self.strict,
             ..Default::default()
         }
     }
@@ -413,12 +422,12 @@ fn write_stdout(text: &str) -> ExitCode {
 }
 
 /// Reads the inputs and runs the checks: load, placement and graph always, the scheduler
-/// exploration and the update model checking only for `full` (`check`); `Err` is the exit
-/// status when the tool cannot run.
+/// exploration and the update model checking only with `rollout` options (`check`); `Err` is
+/// the exit status when the tool cannot run.
 fn checked(
     input: &InputFlags,
     placement: &PlacementFlags,
-    full: bool,
+    rollout: Option<crate::rollout::Options>,
 ) -> Result<(crate::check::Checked, Inputs), ExitCode> {
     let fail = |message: String| {
         let _ = writeln!(std::io::stderr(), "{message}");
@@ -427,10 +436,8 @@ fn checked(
     let inputs = read_inputs(&input.to_args())
         .map_err(|e| fail(format!("error[{}]: {}", e.0.code.id, e.0.message)))?;
     let mut options = placement.options();
-    if !full {
-        options.scheduler = false;
-        options.rollout = None;
-    }
+    options.scheduler = rollout.is_some();
+    options.rollout = rollout;
     let mut checked = crate::check::run(
         &inputs.sources,
         &inputs.stack_files,
@@ -456,7 +463,14 @@ fn checked(
 }
 
 fn run_check(args: &CheckArgs) -> ExitCode {
-    let (checked, inputs) = match checked(&args.input, &args.placement, true) {
+    let (checked, inputs) = match checked(
+        &args.input,
+        &args.placement,
+        Some(crate::rollout::Options {
+            strict: args.strict,
+            ..Default::default()
+        }),
+    ) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -475,7 +489,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
 
 /// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
 fn run_plan(args: &PlanArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement, false) {
+    let (checked, _) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -496,12 +510,12 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(u8::from(o.status != crate::report::Status::Holds))
+    ExitCode::from(exit_status(&checked.report, false))
 }
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
     use crate::scheduler::{self, Disruption, Order, SimOptions, Strategy};
-    let (checked, _) = match checked(&args.input, &args.placement, false) {
+    let (checked, _) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -605,7 +619,7 @@ fn rollout_inputs<'a>(
 
 fn run_update(args: &UpdateArgs) -> ExitCode {
     use std::io::IsTerminal;
-    let (mut checked, inputs) = match checked(&args.input, &args.placement, false) {
+    let (mut checked, inputs) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -654,6 +668,9 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
         results.push(result);
     }
     report
+        .findings
+        .extend(crate::rollout::stack_defaults(&results));
+    report
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
     let text = match args.format {
@@ -675,8 +692,14 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
                 }
             }
             out.push('\n');
+            // The table above already shows every timeline.
+            let mut findings_only = report.clone();
+            for d in &mut findings_only.findings {
+                d.notes
+                    .retain(|n| !n.starts_with(crate::rollout::TIMELINE_NOTE));
+            }
             out.push_str(&render::render_human(
-                &report,
+                &findings_only,
                 &inputs.sources,
                 std::io::stdout().is_terminal(),
             ));
@@ -688,9 +711,7 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(u8::from(
-        checked.report.verdicts["rollout"].status != crate::report::Status::Holds,
-    ))
+    ExitCode::from(exit_status(&checked.report, false))
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -741,9 +762,8 @@ fn run_quorum(args: &QuorumArgs) -> ExitCode {
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(u8::from(
-        !analysis.is_safe() || exit_status(&report, false) != 0,
-    ))
+    // An unsafe analysis is a violated verdict, so the common rule covers it.
+    ExitCode::from(exit_status(&report, false))
 }
 
 fn run_raft(args: &RaftArgs) -> ExitCode {
@@ -758,6 +778,11 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
     };
     let (result, diags) = crate::raft::check(&model, &options);
     let verdict = result.verdict();
+    let mut report = Report {
+        findings: diags,
+        ..Report::default()
+    };
+    report.verdicts.insert("raft".to_string(), verdict.clone());
     let text = match args.format {
         PlanFormat::Json => serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n",
         PlanFormat::Text => {
@@ -772,10 +797,6 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
                     out.push('\n');
                 }
             }
-            let report = Report {
-                findings: diags,
-                ..Report::default()
-            };
             out + "\n"
                 + &render::render_human(&report, &crate::diagnostics::SourceMap::new(), false)
         }
@@ -784,7 +805,7 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(u8::from(verdict.status != crate::report::Status::Holds))
+    ExitCode::from(exit_status(&report, false))
 }
 
 fn run_explore(cmd: &ExploreCommand) -> ExitCode {
@@ -810,7 +831,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
             failures,
             listen,
         } => {
-            let (checked, _) = match checked(input, placement, false) {
+            let (checked, _) = match checked(input, placement, None) {
                 Ok(c) => c,
                 Err(code) => return code,
             };
@@ -845,7 +866,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
 }
 
 fn run_graph(args: &GraphArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement, false) {
+    let (checked, _) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -857,10 +878,9 @@ fn run_graph(args: &GraphArgs) -> ExitCode {
     })
 }
 
-/// 1 when any finding is an error (or a warning under `--deny warnings`), else 0.
+/// 1 when the run fails by [`Report::fails`], else 0.
 pub fn exit_status(report: &Report, deny_warnings: bool) -> u8 {
-    let failing = |s: Severity| s == Severity::Error || (deny_warnings && s == Severity::Warning);
-    u8::from(report.findings.iter().any(|d| failing(d.severity)))
+    u8::from(report.fails(deny_warnings))
 }
 
 fn run_explain(code: Option<&str>) -> ExitCode {

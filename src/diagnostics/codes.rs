@@ -13,6 +13,9 @@ pub struct Code {
     pub id: &'static str,
     /// kebab-case name, also accepted by `explain`.
     pub name: &'static str,
+    /// The severities the code is reported with, most severe first (`error / warning`), as
+    /// `explain` prints them and `docs/findings.md` lists them.
+    pub severity: &'static str,
     /// One line: what the code is about.
     pub summary: &'static str,
     /// What Swarm does, why it matters, how to fix it.
@@ -28,9 +31,9 @@ impl Serialize for Code {
 /// Declares `pub static NAME: Code` items and an `ALL` slice listing them.
 #[macro_export]
 macro_rules! declare_codes {
-    ($( $(#[$meta:meta])* $ident:ident = ($id:literal, $name:literal, $summary:literal, $explanation:literal); )*) => {
+    ($( $(#[$meta:meta])* $ident:ident = ($id:literal, $name:literal, $severity:literal, $summary:literal, $explanation:literal); )*) => {
         $( $(#[$meta])* pub static $ident: $crate::diagnostics::Code = $crate::diagnostics::Code {
-            id: $id, name: $name, summary: $summary, explanation: $explanation,
+            id: $id, name: $name, severity: $severity, summary: $summary, explanation: $explanation,
         }; )*
         /// Every code this module declares.
         pub static ALL: &[&$crate::diagnostics::Code] = &[$(&$ident),*];
@@ -87,6 +90,44 @@ mod tests {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
             assert!(!c.summary.is_empty() && c.explanation.len() > c.summary.len());
+        }
+    }
+
+    // docs/findings.md lists every code, once, with the severity `explain` prints.
+    #[test]
+    fn the_findings_table_lists_every_code_with_its_severity() {
+        let table = include_str!("../../docs/findings.md");
+        let rows: Vec<(&str, &str, &str)> = table
+            .lines()
+            .filter(|l| l.starts_with("| SP"))
+            .map(|l| {
+                let cells: Vec<&str> = l.split(" | ").map(str::trim).collect();
+                (
+                    cells[0].trim_start_matches("| "),
+                    cells[1].trim_matches('`'),
+                    cells[2],
+                )
+            })
+            .collect();
+        let codes = all();
+        assert_eq!(rows.len(), codes.len(), "one row per code");
+        for c in codes {
+            let row = rows.iter().find(|r| r.0 == c.id);
+            assert_eq!(
+                row,
+                Some(&(c.id, c.name, c.severity)),
+                "docs/findings.md row of {}",
+                c.id
+            );
+            for part in c.severity.split(" / ") {
+                let level = part.split(' ').next().unwrap_or("");
+                assert!(
+                    ["error", "warning", "info"].contains(&level),
+                    "{}: {}",
+                    c.id,
+                    c.severity
+                );
+            }
         }
     }
 }

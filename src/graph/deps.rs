@@ -33,6 +33,10 @@ pub struct Edge {
     pub kind: EdgeKind,
     /// What the edge comes from: `depends_on: db`, `environment DB_URL=postgres://db:5432`.
     pub evidence: String,
+    /// Evidence that `from` connects to `to` (a URL or host name naming `to` in the
+    /// environment or command). `depends_on` alone says nothing about traffic, so a declared
+    /// edge has it only when a host name backs it too; an inferred edge always has it.
+    pub traffic: Option<String>,
     #[serde(skip)]
     pub span: Option<Span>,
     /// Indices of `from` and `to` in the stack's services.
@@ -125,11 +129,13 @@ impl DependencyGraph {
                 }
             }
             for (j, evidence, span) in inferred_targets(s, &names) {
-                if j != i {
-                    edges.entry((i, j)).or_insert_with(|| {
-                        edge(stack, (i, j), EdgeKind::Inferred, span).with_evidence(evidence)
-                    });
+                if j == i {
+                    continue;
                 }
+                let e = edges.entry((i, j)).or_insert_with(|| {
+                    edge(stack, (i, j), EdgeKind::Inferred, span).with_evidence(evidence.clone())
+                });
+                e.traffic.get_or_insert(evidence);
             }
         }
         DependencyGraph {
@@ -247,6 +253,7 @@ fn edge(stack: &Stack, ends: (usize, usize), kind: EdgeKind, span: Option<Span>)
         to: stack.services[ends.1].name.clone(),
         kind,
         evidence: String::new(),
+        traffic: None,
         span,
         ends,
     }

@@ -16,6 +16,9 @@ pub struct Link {
     pub from: String,
     pub to: String,
     pub kind: EdgeKind,
+    /// The edge's evidence of traffic (see `Edge::traffic`); without it nothing says `from`
+    /// ever connects to `to`.
+    pub traffic: Option<String>,
     /// Networks both services join (stack keys, sorted).
     pub shared: Vec<String>,
     /// `to` publishes a port, so `from` can reach it through a node's address.
@@ -70,6 +73,7 @@ fn link(stack: &Stack, e: &Edge, from: &Service, to: &Service) -> Link {
         from: e.from.clone(),
         to: e.to.clone(),
         kind: e.kind,
+        traffic: e.traffic.clone(),
         shared,
         via_published_port: to.ports.iter().any(|p| p.published.is_some_and(|n| n != 0)),
         from_networks: network_names(from),
@@ -81,10 +85,11 @@ fn network_names(s: &Service) -> Vec<String> {
     s.networks.iter().map(|n| n.name.clone()).collect()
 }
 
-/// SP5010 for every edge of D whose services share no network: an error for a declared edge
-/// that nothing reaches; a warning when a published port still reaches the target, or when the
-/// edge is only inferred (a host name in a command or variable may be configuration handed to
-/// another service rather than a connection this one makes).
+/// SP5010 for every edge of D whose services share no network. Never an error: Swarm deploys
+/// the stack and runs the tasks either way. A warning when the environment or command names the
+/// other service as a host (traffic that cannot resolve by name, unless a published port still
+/// reaches the target); only a note for a bare `depends_on`, which Swarm ignores and which says
+/// nothing about traffic.
 pub fn findings(stack: &Stack, graph: &DependencyGraph, links: &[Link]) -> Vec<Diagnostic> {
     graph
         .edges
@@ -92,25 +97,35 @@ pub fn findings(stack: &Stack, graph: &DependencyGraph, links: &[Link]) -> Vec<D
         .zip(links)
         .filter(|(_, l)| l.shared.is_empty())
         .map(|(e, l)| {
-            let relation = match e.kind {
-                EdgeKind::Declared => format!("`{}` depends on `{}`", l.from, l.to),
-                EdgeKind::Inferred => format!("`{}` names `{}` as a host", l.from, l.to),
-            };
-            let message = if l.via_published_port {
-                format!(
-                    "{relation}, but they share no network; only `{}`'s published ports are reachable, not its name",
-                    l.to
+            let d = match &l.traffic {
+                Some(traffic) => {
+                    let relation = match e.kind {
+                        EdgeKind::Declared => format!("`{}` depends on `{}` and names it as a host ({traffic})", l.from, l.to),
+                        EdgeKind::Inferred => format!("`{}` names `{}` as a host", l.from, l.to),
+                    };
+                    Diagnostic::warning(
+                        &codes::NO_SHARED_NETWORK,
+                        if l.via_published_port {
+                            format!(
+                                "{relation}, but they share no network; only `{}`'s published ports are reachable, not its name",
+                                l.to
+                            )
+                        } else {
+                            format!(
+                                "{relation}, but they share no network, so `{}` cannot reach it by name",
+                                l.from
+                            )
+                        },
+                    )
+                }
+                None => Diagnostic::info(
+                    &codes::NO_SHARED_NETWORK,
+                    format!(
+                        "`{}` depends on `{}`, and they share no network; nothing in `{}`'s environment or command names `{}`, so this may be intended",
+                        l.from, l.to, l.from, l.to
+                    ),
                 )
-            } else {
-                format!(
-                    "{relation}, but they share no network, so `{}` cannot reach it",
-                    l.from
-                )
-            };
-            let d = if l.via_published_port || e.kind == EdgeKind::Inferred {
-                Diagnostic::warning(&codes::NO_SHARED_NETWORK, message)
-            } else {
-                Diagnostic::error(&codes::NO_SHARED_NETWORK, message)
+                .with_note("depends_on is ignored by docker stack deploy and says nothing about traffic between the services"),
             };
             let first_attachment = |i: usize| {
                 stack
@@ -158,9 +173,30 @@ mod tests {
         let d = findings(&stack, &g, &links);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code.id, "SP5010");
-        assert_eq!(d[0].severity, Severity::Error);
+        // depends_on alone is no evidence of traffic: a note, never an error.
+        assert_eq!(d[0].severity, Severity::Info);
         assert_eq!(d[0].primary_span(), Some(span(11)));
-        assert_eq!(d[0].notes, ["`app` is on [frontend]; `db` is on [backend]"]);
+        assert_eq!(
+            d[0].notes[1],
+            "`app` is on [frontend]; `db` is on [backend]"
+        );
+    }
+
+    // A depends_on backed by a URL naming the target is traffic: a warning (the tasks run,
+    // the name does not resolve), quoting the evidence.
+    #[test]
+    fn depends_on_with_a_url_is_a_warning() {
+        let mut app = on_networks(depends(svc("app"), "db", 11), &["frontend"]);
+        app.environment = vec![("DB_URL".into(), Some("postgres://db:5432".into()), None)];
+        let stack = stack(vec![app, on_networks(svc("db"), &["backend"])]);
+        let g = DependencyGraph::build(&stack);
+        let links = links(&stack, &g);
+        let d = findings(&stack, &g, &links);
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert_eq!(
+            d[0].message,
+            "`app` depends on `db` and names it as a host (environment DB_URL=postgres://db:5432), but they share no network, so `app` cannot reach it by name"
+        );
     }
 
     // Reference painpoint 16: the voting app's result/vote split is bridged by worker; fine.
@@ -191,7 +227,7 @@ mod tests {
         assert_eq!(d[0].severity, Severity::Warning);
         assert_eq!(
             d[0].message,
-            "`init` names `dockersocket` as a host, but they share no network, so `init` cannot reach it"
+            "`init` names `dockersocket` as a host, but they share no network, so `init` cannot reach it by name"
         );
         assert_eq!(d[0].primary_span(), Some(span(4)));
     }
@@ -200,10 +236,9 @@ mod tests {
     fn published_port_reaches_but_name_does_not() {
         let mut db = on_networks(svc("db"), &["backend"]);
         db.ports = vec![port(5432, 5432, PublishMode::Ingress, 3)];
-        let stack = stack(vec![
-            on_networks(depends(svc("app"), "db", 1), &["front"]),
-            db,
-        ]);
+        let mut app = on_networks(svc("app"), &["front"]);
+        app.command = vec![spanned("--db=db:5432", 1)];
+        let stack = stack(vec![app, db]);
         let g = DependencyGraph::build(&stack);
         let links = links(&stack, &g);
         assert!(links[0].reachable() && links[0].shared.is_empty());

@@ -171,7 +171,12 @@ pub fn findings(stack: &Stack, cluster: Option<&Cluster>) -> Vec<Diagnostic> {
             {
                 out.push(relative_bind(s, m, path));
             }
-            if runs_tasks(s) && !s.mode.is_global() && !s.placement.constraint_errors {
+            // A read-only mount writes nothing, so no data can stay behind.
+            if runs_tasks(s)
+                && !s.mode.is_global()
+                && !s.placement.constraint_errors
+                && !m.read_only
+            {
                 if let (
                     Pin::Movable(nodes),
                     Local::Volume(_)
@@ -244,8 +249,11 @@ fn split_volumes(stack: &Stack, pins: &[Pin]) -> Vec<Diagnostic> {
     out
 }
 
+/// A warning, not an error: Swarm accepts the stack, and the tasks run wherever the path the
+/// client resolved exists (a single manager that holds the checkout is a common, working
+/// setup); they are rejected only on the nodes without it.
 fn relative_bind(s: &Service, m: &Mount, path: &str) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::warning(
         &codes::RELATIVE_BIND_PATH,
         format!(
             "bind mount source `{path}` of `{}` is relative to the machine that runs docker stack deploy",
@@ -258,20 +266,19 @@ fn relative_bind(s: &Service, m: &Mount, path: &str) -> Diagnostic {
     .with_help("use an absolute path present on every node the service may run on, or ship the files as a config or in the image")
 }
 
+/// SP5020 for a writable node-local mount of a service that can move. A warning for a service
+/// with one task: a reschedule leaves its data behind. Only a note for several replicas: each
+/// keeps its own copy wherever it runs, which is how clustered software that replicates its own
+/// data (Galera, Elasticsearch, Kafka) is deployed; pinning them to one node would give up the
+/// availability the replicas exist for, so the help never suggests it for them.
 fn can_move(s: &Service, m: &Mount, local: &Local<'_>, nodes: Option<&[String]>) -> Diagnostic {
-    let (what, consequence) = match local {
-        Local::Volume(v) => (
-            format!("local volume `{}`", v.name),
-            "on a reschedule the task starts on another node with an empty volume and the data stays behind",
-        ),
-        Local::Bind { path, .. } if m.read_only => (
-            format!("host path `{path}`"),
-            "the path must exist on every node the task may land on",
-        ),
-        Local::Bind { path, .. } => (
-            format!("host path `{path}`"),
-            "the path must exist on every node the task may land on, and data written there stays on that node",
-        ),
+    let what = match local {
+        Local::Volume(v) => format!("local volume `{}`", v.name),
+        Local::Bind { path, .. } => format!("host path `{path}`"),
+    };
+    let consequence = match local {
+        Local::Volume(_) => "on a reschedule the task starts on another node with an empty volume and the data stays behind",
+        Local::Bind { .. } => "the path must exist on every node the task may land on, and data written there stays on that node",
     };
     let where_ = match nodes {
         Some(nodes) => format!(
@@ -288,15 +295,34 @@ fn can_move(s: &Service, m: &Mount, local: &Local<'_>, nodes: Option<&[String]>)
                 .join(", ")
         ),
     };
-    Diagnostic::warning(
-        &codes::NODE_LOCAL_DATA_CAN_MOVE,
-        format!("`{}` keeps {what} on one node but can move between nodes", s.name),
-    )
-    .with_service(&s.name)
-    .with_primary(m.span, "node-local storage")
-    .with_note(where_)
-    .with_note(consequence)
-    .with_help("pin the service to one node (`node.hostname == NAME` or a label only that node has), or use a volume driver that shares data (local driver with `driver_opts: {type: nfs, ...}`, or a plugin)")
+    let replicas = s.mode.replicated_tasks().unwrap_or(1);
+    let (d, note, help) = if replicas > 1 {
+        (
+            Diagnostic::info(
+                &codes::NODE_LOCAL_DATA_CAN_MOVE,
+                format!(
+                    "each of the {replicas} replicas of `{}` keeps its own copy of {what} on the node it runs on",
+                    s.name
+                ),
+            ),
+            "a replica that moves starts with an empty copy: harmless when the software replicates its data between replicas (a cluster), data loss otherwise",
+            "if the replicas do not replicate their data themselves, use a volume driver that shares data between nodes (local driver with `driver_opts: {type: nfs, ...}`, or a plugin); pinning them to one node would give up their availability",
+        )
+    } else {
+        (
+            Diagnostic::warning(
+                &codes::NODE_LOCAL_DATA_CAN_MOVE,
+                format!("`{}` keeps {what} on one node but can move between nodes", s.name),
+            ),
+            consequence,
+            "pin the service to one node (`node.hostname == NAME` or a label only that node has), or use a volume driver that shares data (local driver with `driver_opts: {type: nfs, ...}`, or a plugin)",
+        )
+    };
+    d.with_service(&s.name)
+        .with_primary(m.span, "writable node-local storage")
+        .with_note(where_)
+        .with_note(note)
+        .with_help(help)
 }
 
 fn shared_by_replicas(s: &Service, m: &Mount, local: &Local<'_>, p: &Pin) -> Option<Diagnostic> {
@@ -319,15 +345,18 @@ fn shared_by_replicas(s: &Service, m: &Mount, local: &Local<'_>, p: &Pin) -> Opt
         ),
         _ => format!("{replicas} replicas can land on one node and write to the same {what}"),
     };
+    // A warning: Swarm runs the replicas, and software that locks its own storage (or is
+    // built to share a directory) is fine; for anything else it is corruption waiting.
     Some(
-        Diagnostic::error(
+        Diagnostic::warning(
             &codes::REPLICAS_SHARE_HOST_PATH,
             format!("`{}`: {how}", s.name),
         )
         .with_service(&s.name)
         .with_primary(m.span, "writable node-local mount")
         .with_secondary(s.mode.span, format!("{replicas} replicas"))
-        .with_help("set `deploy.placement.max_replicas_per_node: 1`, give each task its own volume (`name: 'data-{{.Task.Slot}}'`), or run one replica"),
+        .with_note("harmless for software that locks its storage or is built to share a directory; two processes writing the same data files otherwise corrupt them")
+        .with_help("set `deploy.placement.max_replicas_per_node: 1` (with at least as many eligible nodes as replicas) or give each task its own volume (`name: 'data-{{.Task.Slot}}'`)"),
     )
 }
 
@@ -456,9 +485,17 @@ mod tests {
         assert_eq!(d[0].primary_span(), Some(span(1)));
 
         s.placement.constraints.clear();
-        let d = findings(&stack(vec![s]), None);
+        let d = findings(&stack(vec![s.clone()]), None);
         assert_eq!(codes(&d), ["SP5021", "SP5021", "SP5020"]);
+        assert_eq!(d[0].severity, Severity::Warning);
         assert!(d[2].message.contains("host path `/srv/data`"));
+
+        // Read-only, nothing is written there: no data can stay behind.
+        for m in &mut s.mounts {
+            m.read_only = true;
+        }
+        let d = findings(&stack(vec![s]), None);
+        assert_eq!(codes(&d), ["SP5021", "SP5021"]);
     }
 
     #[test]
@@ -468,7 +505,12 @@ mod tests {
         let vols = vec![volume("data", "local")];
         let d = findings(&stack_with(vec![s.clone()], vols.clone()), None);
         assert_eq!(codes(&d), ["SP5020", "SP5022"]);
-        assert_eq!(d[1].severity, Severity::Error);
+        // Several replicas each keep their own copy (a cluster's normal layout): a note, whose
+        // help never says to pin them to one node; sharing one directory is a warning.
+        assert_eq!(d[0].severity, Severity::Info);
+        assert!(!d[0].help.as_deref().unwrap().starts_with("pin"));
+        assert_eq!(d[1].severity, Severity::Warning);
+        assert!(!d[1].help.as_deref().unwrap().contains("one replica"));
 
         let mut spread = s.clone();
         spread.placement.max_replicas_per_node = Spanned::default_value(1);

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::deps::{Cycle, EdgeKind};
+use super::deps::Cycle;
 use super::network::Link;
 use super::GraphCheck;
 use crate::model::{Cluster, Stack};
@@ -122,14 +122,20 @@ pub fn prove(
     }
 }
 
-/// Holds when every edge is reachable; violated when a declared edge is not; unknown when only
-/// inferred edges are not (they are hypotheses about what the services connect to).
+/// N must connect the edges that carry traffic: a bare `depends_on` is a statement about start
+/// order (which Swarm ignores), not a connection, so it does not enter this premise. Holds when
+/// every edge with traffic is reachable; unknown when one is not: the stack still deploys and
+/// runs (SP5010 is a warning), and a host name in a variable may be configuration handed on
+/// rather than a connection this service makes. Never violated, since a violated verdict fails
+/// the run and nothing here stops a task from running.
 fn connected_premise(links: &[Link]) -> (Status, Evidence) {
-    let unreachable: Vec<Link> = links.iter().filter(|l| !l.reachable()).cloned().collect();
+    let unreachable: Vec<Link> = links
+        .iter()
+        .filter(|l| l.traffic.is_some() && !l.reachable())
+        .cloned()
+        .collect();
     let status = if unreachable.is_empty() {
         Status::Holds
-    } else if unreachable.iter().any(|l| l.kind == EdgeKind::Declared) {
-        Status::Violated
     } else {
         Status::Unknown
     };
@@ -174,7 +180,11 @@ fn resources_premise(
         ),
         (Status::Unknown, ..) => (
             Status::Unknown,
-            reason("the placement check did not decide (no inventory, a bound or a timeout)"),
+            reason("the placement check did not decide (a bound or a timeout)"),
+        ),
+        (Status::Skipped, ..) => (
+            Status::Unknown,
+            reason("no inventory: pass --nodes FILE to decide it"),
         ),
     }
 }
@@ -407,8 +417,9 @@ mod tests {
         );
     }
 
+    // A bare depends_on across networks is no traffic: N holds (only a note is reported).
     #[test]
-    fn disconnected_dependency_violates_n() {
+    fn bare_depends_on_across_networks_keeps_n() {
         let st = stack(vec![
             on_networks(depends(svc("app"), "db", 1), &["frontend"]),
             on_networks(svc("db"), &["backend"]),
@@ -422,7 +433,28 @@ mod tests {
             Status::Holds,
             Some(&plan),
         );
-        assert_eq!(o.premises[2].status, Status::Violated);
+        assert_eq!(o.premises[2].status, Status::Holds);
+        assert_eq!(o.status, Status::Holds);
+    }
+
+    // Even a declared dependency whose URL cannot resolve leaves N undecided rather than
+    // violated: the stack deploys and its tasks run (SP5010 is a warning), and a violated
+    // verdict fails a run only with an error behind it.
+    #[test]
+    fn disconnected_dependency_leaves_n_undecided() {
+        let mut app = on_networks(depends(svc("app"), "db", 1), &["frontend"]);
+        app.environment = vec![("DB_URL".into(), Some("postgres://db:5432".into()), None)];
+        let st = stack(vec![app, on_networks(svc("db"), &["backend"])]);
+        let c = cluster();
+        let plan = one_task_each(&st);
+        let o = prove(
+            &st,
+            Some(&c),
+            &check(&st, Some(&c)),
+            Status::Holds,
+            Some(&plan),
+        );
+        assert_eq!(o.premises[2].status, Status::Unknown);
         assert_eq!(
             o.premises[2].explain(),
             "`app` cannot reach `db` (app on [frontend], db on [backend])"

@@ -56,13 +56,14 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
             });
             d = d
                 .with_note(format!(
-                    "every task of {} would stay Pending: no suitable node (scheduling constraints not satisfied on {} nodes)",
+                    "docker stack deploy accepts the stack, but every task of {} stays Pending: no suitable node (scheduling constraints not satisfied on {} nodes)",
                     s.name,
                     cluster.nodes.len()
                 ))
                 .with_help(label_hint.unwrap_or_else(|| "add the label to a node (`docker node update --label-add key=value NODE`) or correct the constraint".to_string()));
             diags.push(d);
         }
+        diags.extend(replicas_on_one_node(s, cluster));
         diags.extend(generic_on_old_engines(s, cluster));
         for p in &s.placement.preferences {
             let Some(label) = spread_label(&p.value) else {
@@ -159,4 +160,45 @@ fn spread_label(descriptor: &str) -> Option<SpreadLabel<'_>> {
     split("node.labels.")
         .map(SpreadLabel::Node)
         .or_else(|| split("engine.labels.").map(SpreadLabel::Engine))
+}
+
+/// SP0207: several replicas whose constraints leave one node of the inventory (typically
+/// `node.role == manager` with one manager): all of them run there, with no redundancy. Only
+/// for written constraints: an unconstrained service on a one-node inventory is that cluster's
+/// nature, not the file's.
+fn replicas_on_one_node(s: &crate::model::Service, cluster: &Cluster) -> Option<Diagnostic> {
+    let replicas = s.mode.replicated_tasks().filter(|&n| n >= 2)?;
+    if s.placement.constraints.is_empty() || s.placement.constraint_errors {
+        return None;
+    }
+    let mut eligible = cluster
+        .nodes
+        .iter()
+        .filter(|n| n.accepts_tasks() && s.constraints().all(|c| c.matches(n)));
+    let node = eligible.next()?;
+    if eligible.next().is_some() {
+        return None;
+    }
+    let constraints: Vec<String> = s.constraints().map(ToString::to_string).collect();
+    Some(
+        Diagnostic::warning(
+            &codes::REPLICAS_ON_ONE_NODE,
+            format!(
+                "all {replicas} replicas of {} run on {}, the only node matching its constraints",
+                s.name, node.hostname
+            ),
+        )
+        .with_service(&s.name)
+        .with_primary(
+            s.placement.constraints.first().and_then(|c| c.span),
+            format!("matches only {}", node.hostname),
+        )
+        .with_secondary(s.mode.span, format!("{replicas} replicas"))
+        .with_note(format!(
+            "constraints: {}; losing {} stops every replica",
+            constraints.join(", "),
+            node.hostname
+        ))
+        .with_help("widen the constraint (more managers, a label on several nodes), or run one replica if redundancy was not the point"),
+    )
 }

@@ -205,7 +205,9 @@ impl Reader<'_> {
             return None;
         };
         let mut n = Node::new(hostname);
-        n.span = Some(y.span);
+        // The hostname names the node: a finding about it underlines the name, not the first
+        // character of its mapping.
+        n.span = y.get("hostname").map(|h| h.span).or(Some(y.span));
         if let Some(id) = self.text(y.get("id"), "id") {
             n.id = id;
         }
@@ -309,7 +311,10 @@ impl Reader<'_> {
             .unwrap_or_else(|| id.clone());
         let mut n = Node::new(hostname);
         n.id = id;
-        n.span = Some(y.span);
+        n.span = desc
+            .and_then(|d| d.get("Hostname"))
+            .map(|h| h.span)
+            .or(Some(y.span));
         n.role = self.roles(spec.and_then(|s| s.get("Role")));
         n.availability = self.availability(spec.and_then(|s| s.get("Availability")));
         n.labels = self.labels(spec.and_then(|s| s.get("Labels")), "Spec.Labels");

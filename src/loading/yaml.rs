@@ -5,7 +5,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{Location, Options, Spanned as SaphyrSpanned};
+use serde_saphyr::{Location, MergeKeyPolicy, Options, Spanned as SaphyrSpanned};
 
 use crate::diagnostics::{FileId, SourceFile, Span};
 
@@ -229,6 +229,78 @@ fn convert(file: FileId, source: &SourceFile, raw: SaphyrSpanned<Raw>) -> Yaml {
 
 /// Parses one YAML document. An empty file is `Null`.
 pub fn parse(file: FileId, source: &SourceFile) -> Result<Yaml, YamlError> {
+    parse_with(file, source, true)
+}
+
+/// A key written beside a `<<` merge whose mapping value replaces, whole, the mapping the merge
+/// brought under the same key: YAML merge keys are shallow, so the merged nested keys missing
+/// from the local mapping are lost (a `deploy:` beside `<<: *defaults` drops the defaults'
+/// `restart_policy`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShallowMerge {
+    pub key: String,
+    /// The local key that replaces the merged mapping.
+    pub span: Span,
+    /// Nested keys of the merged mapping that the local one lacks.
+    pub lost: Vec<String>,
+}
+
+/// Every [`ShallowMerge`] of the document, found on a second parse that keeps `<<` as an
+/// ordinary key (the first parse has already applied the merges, and with them lost what was
+/// replaced). A document that does not parse has none: `parse` reports it.
+pub fn shallow_merges(file: FileId, source: &SourceFile) -> Vec<ShallowMerge> {
+    let mut out = Vec::new();
+    if let Ok(tree) = parse_with(file, source, false) {
+        collect_shallow_merges(&tree, &mut out);
+    }
+    out
+}
+
+fn collect_shallow_merges(y: &Yaml, out: &mut Vec<ShallowMerge>) {
+    match &y.value {
+        Value::Seq(items) => items.iter().for_each(|i| collect_shallow_merges(i, out)),
+        Value::Map(entries) => {
+            let merged: Vec<&Yaml> = entries
+                .iter()
+                .filter(|(k, _)| k.as_str() == Some("<<"))
+                .flat_map(|(_, v)| match &v.value {
+                    Value::Seq(sources) => sources.iter().collect(),
+                    _ => vec![v],
+                })
+                .collect();
+            for (k, v) in entries.iter().filter(|(k, _)| k.as_str() != Some("<<")) {
+                let (Some(key), Some(local)) = (k.scalar_text(), v.as_map()) else {
+                    continue;
+                };
+                let from_merge = merged.iter().find_map(|m| m.get(&key)?.as_map());
+                let lost: Vec<String> = from_merge
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(mk, _)| mk.scalar_text())
+                    .filter(|mk| {
+                        !local
+                            .iter()
+                            .any(|(lk, _)| lk.scalar_text().as_ref() == Some(mk))
+                    })
+                    .collect();
+                if !lost.is_empty() {
+                    out.push(ShallowMerge {
+                        key,
+                        span: k.span,
+                        lost,
+                    });
+                }
+            }
+            entries
+                .iter()
+                .filter(|(k, _)| k.as_str() != Some("<<"))
+                .for_each(|(_, v)| collect_shallow_merges(v, out));
+        }
+        _ => {}
+    }
+}
+
+fn parse_with(file: FileId, source: &SourceFile, merge: bool) -> Result<Yaml, YamlError> {
     if source.text.trim().is_empty() {
         return Ok(Yaml {
             value: Value::Null,
@@ -239,6 +311,11 @@ pub fn parse(file: FileId, source: &SourceFile) -> Result<Yaml, YamlError> {
     let options: Options = serde_saphyr::options! {
         strict_booleans: true,
         legacy_octal_numbers: true,
+        merge_keys: if merge {
+            MergeKeyPolicy::Merge
+        } else {
+            MergeKeyPolicy::AsOrdinary
+        },
     };
     serde_saphyr::from_str_with_options::<SaphyrSpanned<Raw>>(&source.text, options)
         .map(|raw| convert(file, source, raw))

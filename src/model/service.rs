@@ -206,7 +206,8 @@ pub struct UpdateConfig {
     /// As Docker stores it: a float32.
     pub max_failure_ratio: Spanned<f32>,
     pub order: Spanned<UpdateOrder>,
-    /// The block itself, when written.
+    /// The block's key (`update_config:`), when written: findings about a setting left at its
+    /// default point here, not at the first setting written in the block.
     pub span: Option<Span>,
 }
 

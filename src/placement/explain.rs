@@ -290,28 +290,42 @@ impl Explainer<'_> {
         }
     }
 
+    /// A node's whole capacity in one dimension, before any global task.
+    fn capacity(&self, n: usize, dim: usize) -> u64 {
+        let node = &self.cluster.nodes[n];
+        match &self.problem.dims[dim] {
+            Dim::Cpu => node.nano_cpus,
+            Dim::Memory => node.memory_bytes,
+            Dim::Generic(k) => node.generic.get(k).map_or(0, |g| g.amount()),
+        }
+    }
+
+    /// What global services reserve on `nodes`, in total and on the busiest node: a sum over
+    /// several nodes read as one node's figure would overstate what any node lacks.
     fn with_global_note(&self, diag: Diagnostic, nodes: &NodeSet, dim: usize) -> Diagnostic {
-        let used: u128 = nodes
+        let used: Vec<u128> = nodes
             .iter()
             .map(|n| {
-                let cap = match &self.problem.dims[dim] {
-                    Dim::Cpu => self.cluster.nodes[n].nano_cpus,
-                    Dim::Memory => self.cluster.nodes[n].memory_bytes,
-                    Dim::Generic(k) => self.cluster.nodes[n]
-                        .generic
-                        .get(k)
-                        .map_or(0, |g| g.amount()),
-                };
-                u128::from(cap.saturating_sub(self.problem.free[n][dim]))
+                u128::from(
+                    self.capacity(n, dim)
+                        .saturating_sub(self.problem.free[n][dim]),
+                )
             })
-            .sum();
-        if used == 0 {
-            diag
-        } else {
-            diag.with_note(format!(
-                "global services already reserve {} on those nodes",
-                amount(&self.problem.dims[dim], used)
-            ))
+            .collect();
+        let total: u128 = used.iter().sum();
+        let most = used.iter().copied().max().unwrap_or(0);
+        let dimension = &self.problem.dims[dim];
+        match used.len() {
+            _ if total == 0 => diag,
+            1 => diag.with_note(format!(
+                "global services already reserve {} on that node",
+                amount(dimension, total)
+            )),
+            _ => diag.with_note(format!(
+                "global services already reserve {} in total on those nodes, at most {} on one node",
+                amount(dimension, total),
+                amount(dimension, most)
+            )),
         }
     }
 
@@ -417,18 +431,53 @@ impl Explainer<'_> {
         })
     }
 
+    /// SP1001 when the task is larger than every eligible node; SP1014 when it would fit some
+    /// node but for the global tasks there. Swarm gives global tasks no priority: whichever is
+    /// scheduled later stays Pending, so the finding must not say which one.
     fn too_large(&self, d: usize) -> Diagnostic {
         let dm = &self.problem.demands[d];
         let nodes = self.problem.eligible(d, self.down);
         let dim = (0..self.problem.dims.len())
             .find(|&k| nodes.iter().all(|n| dm.need[k] > self.problem.free[n][k]))
             .unwrap_or(0);
+        let dimension = &self.problem.dims[dim];
+        let fits_alone = nodes
+            .iter()
+            .any(|n| (0..self.problem.dims.len()).all(|k| dm.need[k] <= self.capacity(n, k)));
+        if fits_alone {
+            let globals: Vec<&str> = self
+                .problem
+                .globals
+                .iter()
+                .filter(|(_, targets)| targets.iter().any(|n| nodes.contains(*n)))
+                .map(|(si, _)| self.stack.services[*si].name.as_str())
+                .collect();
+            let msg = format!(
+                "one task of {} reserves {}, which fits {} only without the global tasks there ({}): they cannot all run",
+                self.service_name(d),
+                amount(dimension, u128::from(dm.need[dim])),
+                self.node_set_phrase(&nodes, &[d]),
+                globals.join(", ")
+            );
+            let diag = self.with_services(
+                Diagnostic::error(&codes::GLOBAL_CONTENTION, msg),
+                &[d],
+                Some(dim),
+            );
+            return self
+                .with_global_note(diag, &nodes, dim)
+                .with_note(format!(
+                    "Swarm gives global tasks no priority: whichever task is scheduled later stays Pending with `no suitable node (insufficient resources on {})`, the global ones or {}'s",
+                    plural_nodes(nodes.len()),
+                    self.service_name(d)
+                ))
+                .with_help("lower the reservations, constrain the global services away from these nodes, or add a larger node");
+        }
         let largest = nodes
             .iter()
             .map(|n| self.problem.free[n][dim])
             .max()
             .unwrap_or(0);
-        let dimension = &self.problem.dims[dim];
         let msg = format!(
             "one task of {} reserves {}, more than any of {} offers (at most {})",
             self.service_name(d),

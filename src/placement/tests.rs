@@ -256,6 +256,31 @@ fn global_tasks_are_charged_to_their_nodes_first() {
     assert_eq!(codes(&p.diagnostics)[0], "SP1002");
 }
 
+// A task that fits a node only without the global tasks there: Swarm gives the global tasks no
+// priority, so the finding says they cannot all run, not that this task is too large for any
+// node, and its note gives per-node figures, not a cluster-wide sum.
+#[test]
+fn a_task_that_fits_only_without_global_tasks_is_contention() {
+    let st = stack(vec![global(svc("agent", 0, 0, 64)), svc("db", 1, 0, 1000)]);
+    let cl = Cluster::new(vec![node("w1", 1000, 1024), node("w2", 1000, 1024)]);
+    let p = run(&st, &cl);
+    assert_eq!(p.status, Status::Violated);
+    let d = &p.diagnostics[0];
+    assert_eq!(d.code.id, "SP1014");
+    assert!(
+        d.message
+            .ends_with("only without the global tasks there (agent): they cannot all run"),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        d.notes[0],
+        "global services already reserve 128MiB in total on those nodes, at most 64MiB on one node"
+    );
+    assert!(d.notes[1].starts_with("Swarm gives global tasks no priority"));
+    assert!(!d.notes.iter().any(|n| n.contains("every task Pending")));
+}
+
 #[test]
 fn a_global_task_that_does_not_fit_its_node_is_a_finding() {
     // Reference §1.7: the preassigned task stays Pending with `insufficient resources on 1 node`.

@@ -20,7 +20,8 @@ pub use check::{check, shortest_counterexample, CheckOptions, PropertyVerdict, R
 pub use explore::{serve_explorer, ExploreError};
 pub use model::{Action, Bounds, BoundsError, RaftModel, RaftState};
 pub use quorum::{
-    analyze, render_quorum, verdict as quorum_verdict, QuorumAnalysis, WhatIf, WhatIfOutcome,
+    analyze, render_quorum, verdict as quorum_verdict, verdict_under as quorum_verdict_under,
+    QuorumAnalysis, Survive, WhatIf, WhatIfOutcome,
 };
 pub use render::{render_check, render_mermaid, render_timeline};
 pub use trace::{replay, ReplayError, Trace};

@@ -194,10 +194,15 @@ fn topology_findings(
             Diagnostic::error(&codes::NO_MANAGERS, "the inventory lists no manager")
                 .with_help("mark the manager nodes with `role: manager`"),
         ),
+        // A fact of the inventory: it points at the manager's entry there.
         1 => diags.push(
             Diagnostic::warning(
                 &codes::SINGLE_MANAGER,
                 "1 manager: the swarm tolerates no manager failure",
+            )
+            .with_primary(
+                cluster.managers().next().and_then(|n| n.span),
+                "the only manager",
             )
             .with_help("run 3 managers (tolerates 1 failure) or 5 (tolerates 2)"),
         ),
@@ -331,6 +336,59 @@ fn domain_findings(
             );
         }
     }
+}
+
+/// What a requested `--tolerate` asks the managers to survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Survive {
+    /// Any this many nodes lost at once (managers among them).
+    Nodes(usize),
+    /// Any one failure domain lost (the analysis's domain label).
+    OneDomain,
+}
+
+/// The quorum verdict when a tolerance is requested: violated, with the SP4011 error, when
+/// some loss the tolerance covers leaves less than a majority of managers.
+pub fn verdict_under(analysis: &QuorumAnalysis, survive: Survive) -> (Verdict, Vec<Diagnostic>) {
+    let m = &analysis.membership;
+    let mut verdict = verdict(analysis);
+    let breaking = match survive {
+        Survive::Nodes(n) if m.remaining_tolerance.unwrap_or(0) < n => Some(format!(
+            "--tolerate {n}: losing {} of the {} available managers loses quorum ({} needed)",
+            losses_needed(m).max(1),
+            m.available,
+            m.quorum
+        )),
+        Survive::Nodes(_) => None,
+        Survive::OneDomain => {
+            let domains: Vec<&str> = analysis
+                .domain_failure_sets
+                .sets
+                .iter()
+                .filter(|set| set.len() == 1)
+                .map(|set| set[0].as_str())
+                .collect();
+            (!domains.is_empty()).then(|| {
+                format!(
+                    "--tolerate zone: losing `{}={}` alone loses quorum",
+                    analysis.domain_label,
+                    domains.join("` or `")
+                )
+            })
+        }
+    };
+    let Some(message) = breaking else {
+        return (verdict, Vec::new());
+    };
+    verdict.status = Status::Violated;
+    verdict.summary = message.clone();
+    let d = Diagnostic::error(&codes::TOLERANCE_LOSES_QUORUM, message)
+        .with_note(format!(
+            "quorum is {} of {} managers; without it no task is rescheduled and no service updated",
+            m.quorum, m.members
+        ))
+        .with_help("spread managers over at least three failure domains, or run more managers");
+    (verdict, vec![d])
 }
 
 /// How many more failures lose quorum: `available - quorum + 1`, or 0 when already lost.

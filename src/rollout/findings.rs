@@ -1,6 +1,12 @@
 //! Findings of the rolling-update check: one diagnostic per violated property (with its replayed
-//! timeline as a note), the pause notice, the timing findings with their numbers, and the
-//! incomplete-search warning.
+//! timeline as a note), the timing findings with their numbers, and the incomplete-search
+//! warning; and, once per stack, Swarm's documented defaults that every service shares (the
+//! outage of a single stop-first replica, the pause that waits for a person).
+//!
+//! The policy (docs/rollout.md): a finding is an error, and makes the service `unsafe`, when the
+//! update hangs, does not fit, exceeds a stated duration, or breaks an availability the user
+//! required (`x-swarmproof: {min_available: N}`, or `--strict`). Swarm's defaults are
+//! information; `--strict` turns every rollout warning into an error.
 
 use super::codes;
 use super::input::{effective_monitor, RolloutInput};
@@ -10,14 +16,15 @@ use super::report::{RolloutResult, RolloutVerdict};
 use super::timeline::{render_text, Counterexample};
 use super::timing;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::FailureAction;
+use crate::model::{FailureAction, Service, Stack, UpdateOrder};
 use crate::report::Status;
 
+/// How the note holding a finding's timeline starts; `swarmproof update`, which prints each
+/// timeline in its table, drops these notes from its findings rather than print them twice.
+pub const TIMELINE_NOTE: &str = "shortest timeline (replayed on the model):";
+
 fn with_timeline(d: Diagnostic, c: &Counterexample) -> Diagnostic {
-    d.with_note(format!(
-        "shortest timeline (replayed on the model):\n{}",
-        render_text(c).trim_end()
-    ))
+    d.with_note(format!("{TIMELINE_NOTE}\n{}", render_text(c).trim_end()))
 }
 
 /// Smallest failure count that Swarm acts on: f ÷ slots > ratio, in float32 as Swarm computes.
@@ -27,11 +34,34 @@ fn failures_needed(slots: u16, ratio: f32) -> u16 {
         .unwrap_or(slots.saturating_add(1))
 }
 
+/// Whether the service's availability during an update is required rather than left at Swarm's
+/// defaults: `--strict`, or `x-swarmproof: {min_available: N}` with N ≥ 1.
+pub(crate) fn availability_required(s: &Service, strict: bool) -> bool {
+    strict
+        || s.requirements
+            .min_available
+            .as_ref()
+            .is_some_and(|m| **m >= 1)
+}
+
+/// Under `--strict` a rollout warning is an error.
+fn escalated(d: Diagnostic, strict: bool) -> Diagnostic {
+    if strict && d.severity == Severity::Warning {
+        Diagnostic {
+            severity: Severity::Error,
+            ..d
+        }
+    } else {
+        d
+    }
+}
+
 fn property_diagnostic(
     input: &RolloutInput<'_>,
     m: &RolloutModel,
     p: PropertyId,
     c: &Counterexample,
+    strict: bool,
 ) -> Diagnostic {
     let s = input.service;
     let u = &s.update_config;
@@ -40,7 +70,7 @@ fn property_diagnostic(
     let d = match p {
         PropertyId::Availability => Diagnostic::new(
             p.code(),
-            if s.requirements.min_available.is_some() {
+            if s.requirements.min_available.is_some() || strict {
                 Severity::Error
             } else {
                 Severity::Warning
@@ -50,17 +80,26 @@ fn property_diagnostic(
                 m.min_available
             ),
         )
-        .with_primary(u.order.span.or(u.span), "update order")
+        .with_primary(
+            u.order.span.or(u.span).or(s.span),
+            if u.order.span.is_some() { "update order" } else { "update order: stop-first by default" },
+        )
         .with_secondary(
             s.requirements.min_available.as_ref().and_then(|m| m.span),
             "required here",
         )
         .with_help("lower parallelism, or use start-first where nodes have room; check rollback_config too"),
-        PropertyId::NoFullOutage => Diagnostic::warning(
+        // Reported per service only when availability is required (otherwise once per stack,
+        // by `stack_defaults`), so always an error here.
+        PropertyId::NoFullOutage => Diagnostic::error(
             p.code(),
             format!("every update of {name} stops its only task before the new one runs"),
         )
-        .with_primary(u.order.span.or(u.span).or(s.mode.span), "stop-first with 1 replica")
+        .with_primary(u.order.span.or(u.span).or(s.mode.span).or(s.span), "stop-first with 1 replica")
+        .with_secondary(
+            s.requirements.min_available.as_ref().and_then(|m| m.span),
+            "required here",
+        )
         .with_help("use `order: start-first` (if the node has room for a second task) or 2 replicas"),
         PropertyId::SurgeCapacity => Diagnostic::error(
             p.code(),
@@ -97,7 +136,7 @@ fn property_diagnostic(
         .with_primary(u.failure_action.span.or(u.span), "failure_action")
         .with_help("treat a paused update as a failed deploy, or use failure_action: rollback"),
     };
-    with_timeline(d.with_service(name), c)
+    with_timeline(escalated(d.with_service(name), strict), c)
 }
 
 fn failure_handling(input: &RolloutInput<'_>, m: &RolloutModel, c: &Counterexample) -> Diagnostic {
@@ -135,7 +174,7 @@ fn failure_handling(input: &RolloutInput<'_>, m: &RolloutModel, c: &Counterexamp
             p.code(),
             format!("a failing update of {name} can end COMPLETED: a failure after the {monitor} monitor window is not counted"),
         )
-        .with_primary(u.monitor.span.or(u.span), "monitor window")
+        .with_primary(u.monitor.span.or(u.span).or(s.span), if u.monitor.span.is_some() { "monitor window" } else { "monitor not set: 5s" })
         .with_help("make monitor longer than delay and than the healthcheck's interval × retries");
     }
     let slots = u16::try_from(m.slots()).unwrap_or(u16::MAX);
@@ -152,14 +191,15 @@ fn failure_handling(input: &RolloutInput<'_>, m: &RolloutModel, c: &Counterexamp
     .with_help("lower max_failure_ratio below the fraction that should already act")
 }
 
-/// Every finding of one service's check.
+/// Every finding of one service's check. The pause (SP3007) and an outage left at Swarm's
+/// defaults (SP3002) are not among them: `stack_defaults` reports them once per stack.
 pub(crate) fn diagnostics(
     input: &RolloutInput<'_>,
     m: &RolloutModel,
     r: &RolloutResult,
+    strict: bool,
 ) -> Vec<Diagnostic> {
     let s = input.service;
-    let name = &s.name;
     let mut out = Vec::new();
     let violated = |p: PropertyId| {
         r.properties
@@ -168,6 +208,10 @@ pub(crate) fn diagnostics(
     };
     let placement_explains_hang =
         violated(PropertyId::SurgeCapacity) || violated(PropertyId::NoPlacementDeadlock);
+    let config = config_diagnostics(s, strict);
+    let config_explains_window = config
+        .iter()
+        .any(|d| d.code.id != codes::DURATION_EXCEEDS_LIMIT.id);
     for pr in &r.properties {
         let (Some(p), Some(c)) = (PropertyId::from_name(pr.name), &pr.counterexample) else {
             continue;
@@ -175,11 +219,28 @@ pub(crate) fn diagnostics(
         if p == PropertyId::Progress && placement_explains_hang && c.pending.is_some() {
             continue;
         }
-        out.push(property_diagnostic(input, m, p, c));
+        if p == PropertyId::NoFullOutage && !availability_required(s, strict) {
+            continue;
+        }
+        // A failure after the monitor window is never counted: SP3010/SP3011 already say so
+        // with the numbers that cause it, so SP3006 does not say it a second time.
+        let after_window = c.failures_counted < c.failures_expected
+            && *s.update_config.failure_action != FailureAction::Continue;
+        if p == PropertyId::FailureHandling && after_window && config_explains_window {
+            continue;
+        }
+        out.push(property_diagnostic(input, m, p, c, strict));
     }
-    if let Some(c) = &r.pause {
-        out.push(property_diagnostic(input, m, PropertyId::PauseReachable, c));
-    }
+    out.extend(config);
+    out.extend(limit_and_search(s, r));
+    out
+}
+
+/// The findings of the update and rollback configs that need no search (and no inventory):
+/// delay longer than monitor (SP3010), monitor shorter than the healthcheck (SP3011).
+pub fn config_diagnostics(s: &Service, strict: bool) -> Vec<Diagnostic> {
+    let name = &s.name;
+    let mut out = Vec::new();
     for (label, cfg) in [
         ("update_config", &s.update_config),
         ("rollback_config", &s.rollback_config),
@@ -214,6 +275,13 @@ pub(crate) fn diagnostics(
             break;
         }
     }
+    out.into_iter().map(|d| escalated(d, strict)).collect()
+}
+
+/// SP3012 over a stated limit, and SP3020 for a search cut short.
+fn limit_and_search(s: &Service, r: &RolloutResult) -> Vec<Diagnostic> {
+    let name = &s.name;
+    let mut out = Vec::new();
     if let Some(t) = &r.timing {
         if t.exceeds_limit {
             let limit = s.requirements.max_update_duration.as_ref();
@@ -250,6 +318,96 @@ pub(crate) fn diagnostics(
                 .with_primary(s.span, "this service"),
             );
         }
+    }
+    out
+}
+
+/// Swarm's documented defaults that services share, once per stack and without a location (they
+/// are what Swarm does with no configuration at all): the outage of single-replica stop-first
+/// services whose availability is not required (SP3002), and updates a failure pauses until a
+/// person acts (SP3007). Information: neither makes the rollout verdict violated.
+pub fn stack_defaults(results: &[RolloutResult]) -> Vec<Diagnostic> {
+    let names = |pred: &dyn Fn(&RolloutResult) -> bool| -> Vec<String> {
+        results
+            .iter()
+            .filter(|r| pred(r))
+            .map(|r| r.service.clone())
+            .collect()
+    };
+    default_notes(
+        &names(&|r| r.default_outage),
+        &names(&|r| r.pause.is_some()),
+    )
+}
+
+/// The same defaults without a cluster, where the update model cannot start (it needs a
+/// placement): they depend on the configuration alone. One stop-first replica is an outage on
+/// any cluster, so where availability is required it is an error here too, per service; a
+/// failure pauses every update whose failure_action is pause.
+pub fn defaults_without_cluster(stack: &Stack, strict: bool) -> Vec<Diagnostic> {
+    let updated = |s: &&Service| !s.mode.is_job() && s.mode.replicated_tasks() != Some(0);
+    let mut out = Vec::new();
+    let mut outage = Vec::new();
+    for s in stack.services.iter().filter(updated) {
+        let u = &s.update_config;
+        if s.mode.replicated_tasks() != Some(1) || *u.order != UpdateOrder::StopFirst {
+            continue;
+        }
+        if availability_required(s, strict) {
+            out.push(
+                Diagnostic::error(
+                    &codes::FULL_OUTAGE,
+                    format!("every update of {} stops its only task before the new one runs", s.name),
+                )
+                .with_service(&s.name)
+                .with_primary(u.order.span.or(u.span).or(s.mode.span).or(s.span), "stop-first with 1 replica")
+                .with_secondary(s.requirements.min_available.as_ref().and_then(|m| m.span), "required here")
+                .with_note("certain on any cluster: found without the inventory")
+                .with_help("use `order: start-first` (if the node has room for a second task) or 2 replicas"),
+            );
+        } else {
+            outage.push(s.name.clone());
+        }
+    }
+    let paused: Vec<String> = stack
+        .services
+        .iter()
+        .filter(updated)
+        .filter(|s| *s.update_config.failure_action == FailureAction::Pause)
+        .map(|s| s.name.clone())
+        .collect();
+    out.extend(default_notes(&outage, &paused));
+    out
+}
+
+fn default_notes(outage: &[String], paused: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !outage.is_empty() {
+        out.push(
+            Diagnostic::info(
+                &codes::FULL_OUTAGE,
+                format!(
+                    "{} service(s) with one replica stop their only task before its replacement runs, so each update is a short outage (Swarm's default order, stop-first): {}",
+                    outage.len(),
+                    outage.join(", ")
+                ),
+            )
+            .with_note("no availability is required of them; `x-swarmproof: {min_available: 1}` on a service, or --strict, makes this an error with its timeline")
+            .with_help("use `order: start-first` where the node has room for a second task, or run 2 replicas"),
+        );
+    }
+    if !paused.is_empty() {
+        out.push(
+            Diagnostic::info(
+                &codes::PAUSE_NEEDS_PERSON,
+                format!(
+                    "a failed update pauses and waits for a person (failure_action: pause, Swarm's default) for {} service(s): {}",
+                    paused.len(),
+                    paused.join(", ")
+                ),
+            )
+            .with_help("treat a paused update as a failed deploy, or use failure_action: rollback; `swarmproof update --service NAME` shows the timeline"),
+        );
     }
     out
 }

@@ -27,6 +27,9 @@ pub struct Options {
     pub max_memory_bytes: usize,
     /// `--timeout`.
     pub timeout: StdDuration,
+    /// `--strict`: every service's availability is required (a single replica's stop-first
+    /// outage is an error) and every rollout warning is an error.
+    pub strict: bool,
 }
 
 impl Default for Options {
@@ -36,6 +39,7 @@ impl Default for Options {
             max_states: 5_000_000,
             max_memory_bytes: 1 << 30,
             timeout: StdDuration::from_secs(60),
+            strict: false,
         }
     }
 }
@@ -46,8 +50,14 @@ impl Default for Options {
 pub enum RolloutVerdict {
     /// Every property holds in every reachable state (complete search).
     Safe,
-    /// Some property is violated (a replayed counterexample exists).
+    /// A property is violated (a replayed counterexample exists) whose finding is an error
+    /// under the policy: a hang, a replacement that does not fit, a stated limit or a required
+    /// availability broken.
     Unsafe,
+    /// Properties are violated (replayed counterexamples exist), but only ones the policy
+    /// reports as warnings or information: Swarm's defaults when no availability is required,
+    /// failures counted late. Not violated; the findings say what can still go wrong.
+    Caveats,
     /// A bound stopped the search and nothing was violated so far.
     Incomplete,
     /// The service's update is not modelled (a job, …).
@@ -59,6 +69,7 @@ impl RolloutVerdict {
         match self {
             RolloutVerdict::Safe => "safe",
             RolloutVerdict::Unsafe => "unsafe",
+            RolloutVerdict::Caveats => "caveats",
             RolloutVerdict::Incomplete => "incomplete",
             RolloutVerdict::NotModelled => "not modelled",
         }
@@ -66,7 +77,7 @@ impl RolloutVerdict {
 
     pub fn status(self) -> Status {
         match self {
-            RolloutVerdict::Safe => Status::Holds,
+            RolloutVerdict::Safe | RolloutVerdict::Caveats => Status::Holds,
             RolloutVerdict::Unsafe => Status::Violated,
             RolloutVerdict::Incomplete | RolloutVerdict::NotModelled => Status::Unknown,
         }
@@ -105,6 +116,9 @@ pub struct RolloutResult {
     pub properties: Vec<PropertyResult>,
     /// A shortest path to PAUSED / ROLLBACK_PAUSED, when reachable.
     pub pause: Option<Counterexample>,
+    /// The only task stops before its replacement runs, and no availability is required of the
+    /// service: Swarm's default, reported once per stack (`stack_defaults`).
+    pub default_outage: bool,
     pub search: Option<SearchFigures>,
     pub timing: Option<TimingBounds>,
     pub not_modelled: Option<String>,
@@ -140,6 +154,7 @@ pub fn check_update_with_progress(
                     min_available: None,
                     properties: Vec::new(),
                     pause: None,
+                    default_outage: false,
                     search: None,
                     timing: None,
                     not_modelled: Some(e.to_string()),
@@ -207,20 +222,26 @@ pub fn check_update_with_progress(
     }
 
     let violated = properties.iter().any(|p| p.status == Status::Violated);
+    let default_outage = !super::findings::availability_required(service, opts.strict)
+        && properties
+            .iter()
+            .any(|p| p.name == PropertyId::NoFullOutage.name() && p.status == Status::Violated);
     let verdict = if violated {
+        // Settled below, from the severity of the findings.
         RolloutVerdict::Unsafe
     } else if complete && properties.iter().all(|p| p.status == Status::Holds) {
         RolloutVerdict::Safe
     } else {
         RolloutVerdict::Incomplete
     };
-    let result = RolloutResult {
+    let mut result = RolloutResult {
         service: service.name.clone(),
         verdict,
         status: verdict.status(),
         min_available: Some(model.min_available),
         properties,
         pause,
+        default_outage,
         search: Some(SearchFigures {
             states: found.progress.states,
             depth: found.progress.depth,
@@ -233,7 +254,17 @@ pub fn check_update_with_progress(
         timing: Some(timing),
         not_modelled: None,
     };
-    let diagnostics = super::findings::diagnostics(input, &model, &result);
+    let diagnostics = super::findings::diagnostics(input, &model, &result, opts.strict);
+    // One rule decides `unsafe`: an error among the service's findings. A violation reported
+    // as a warning or a note leaves the verdict at `caveats`.
+    if verdict == RolloutVerdict::Unsafe
+        && !diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        result.verdict = RolloutVerdict::Caveats;
+        result.status = RolloutVerdict::Caveats.status();
+    }
     (result, diagnostics)
 }
 
@@ -258,9 +289,10 @@ pub fn verdict(results: &[RolloutResult]) -> Verdict {
     };
     let count = |v: RolloutVerdict| results.iter().filter(|r| r.verdict == v).count();
     let summary = format!(
-        "{} service(s): {} safe, {} unsafe, {} incomplete, {} not modelled",
+        "{} service(s): {} safe, {} with caveats, {} unsafe, {} incomplete, {} not modelled",
         results.len(),
         count(RolloutVerdict::Safe),
+        count(RolloutVerdict::Caveats),
         count(RolloutVerdict::Unsafe),
         count(RolloutVerdict::Incomplete),
         count(RolloutVerdict::NotModelled)

@@ -282,10 +282,34 @@ fn outcome(m: &RolloutModel, property: PropertyId, s: &RolloutState) -> String {
 }
 
 /// The numbered timeline, one event per line, then the outcome.
+/// Steps shown at the start and at the end of a long timeline; the ones between are summarised.
+const HEAD_STEPS: usize = 2;
+const TAIL_STEPS: usize = 5;
+
+/// The timeline as text. A long one (a failure on the last of many slots) shows its first
+/// steps and the steps that lead to the outcome; the steps between are one line giving the
+/// update states and running-task counts they pass through. The JSON keeps every step.
 pub fn render_text(c: &Counterexample) -> String {
     let mut out = String::new();
-    for s in &c.steps {
-        out.push_str(&format!("  t{}: {}\n", s.t, s.text));
+    let line = |s: &Step| format!("  t{}: {}\n", s.t, s.text);
+    if c.steps.len() <= HEAD_STEPS + TAIL_STEPS + 1 {
+        c.steps.iter().for_each(|s| out.push_str(&line(s)));
+    } else {
+        let (head, rest) = c.steps.split_at(HEAD_STEPS);
+        let (middle, tail) = rest.split_at(rest.len() - TAIL_STEPS);
+        head.iter().for_each(|s| out.push_str(&line(s)));
+        let low = middle.iter().map(|s| s.running).min().unwrap_or(0);
+        let high = middle.iter().map(|s| s.running).max().unwrap_or(0);
+        let mut states: Vec<&str> = middle.iter().map(|s| s.update_state.as_str()).collect();
+        states.dedup();
+        out.push_str(&format!(
+            "  t{}–t{}: {} steps not shown ({}; {low}–{high} tasks running; the JSON output has every step)\n",
+            middle[0].t,
+            middle[middle.len() - 1].t,
+            middle.len(),
+            states.join(" → ")
+        ));
+        tail.iter().for_each(|s| out.push_str(&line(s)));
     }
     out.push_str(&format!("  t{}: {}\n", c.steps.len() + 1, c.outcome));
     out

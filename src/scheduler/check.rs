@@ -45,6 +45,8 @@ impl SchedulerCheck {
                 "no Pending task in {} explored orders (bounded search, not a proof)",
                 e.runs
             ),
+            // An exploration always runs on an inventory; `check` reports the skip itself.
+            Status::Skipped => "not run".to_string(),
         };
         Verdict {
             status: e.status,

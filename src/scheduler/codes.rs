@@ -1,16 +1,16 @@
 //! Codes of the scheduler simulation (SP2000–SP2099).
 
 crate::declare_codes! {
-    TASKS_PENDING = ("SP2000", "scheduler-leaves-pending", "Swarm's scheduler would leave tasks Pending",
+    TASKS_PENDING = ("SP2000", "scheduler-leaves-pending", "error", "Swarm's scheduler would leave tasks Pending",
         "The simulation of swarmkit's scheduler (filter pipeline, spread by task count, placement preferences, preassigned global tasks) leaves some tasks in state Pending, with the `no suitable node (…)` message Swarm itself would write into the task status.\n\nSwarm retries Pending tasks, but only a change in the cluster (a node joining, resources freed, a label added) can make them fit. Fix the cause named in the message: add capacity, relax constraints, or lower reservations.");
-    FEASIBLE_BUT_PENDING = ("SP2001", "feasible-but-pending", "a placement exists, but Swarm's greedy scheduler leaves tasks Pending",
+    FEASIBLE_BUT_PENDING = ("SP2001", "feasible-but-pending", "error", "a placement exists, but Swarm's greedy scheduler leaves tasks Pending",
         "An exact placement of every task exists (validated), yet swarmkit's scheduler, which spreads tasks by task count and never revisits a decision, leaves some tasks Pending in at least one order in which Swarm may schedule the stack (Go map order decides ties between nodes, the order of service groups and of preference branches).\n\nThe usual cause is fragmentation: spread puts small tasks on the only node large enough for a big one. Remedies, in order of robustness: keep the other services off the nodes the big service needs (a node label plus `!=` constraints), pin the big service to them, or deploy the big service first.");
-    ORDER_DEPENDENT = ("SP2002", "pending-depends-on-order", "whether tasks end Pending depends on an order Swarm does not fix",
+    ORDER_DEPENDENT = ("SP2002", "pending-depends-on-order", "warning", "whether tasks end Pending depends on an order Swarm does not fix",
         "In some orders Swarm places every task, in others it leaves tasks Pending. The order is decided by Go map iteration (ties between equally loaded nodes, service groups scheduled in the same tick, preference branches), so a deploy that worked once can fail on the next node failure or redeploy.\n\nThe finding shows an order that leaves tasks Pending. Make the placement independent of the order with constraints or labels.");
-    DISRUPTION_PENDING = ("SP2003", "pending-after-node-loss", "after a node or zone is lost, rescheduled tasks stay Pending",
+    DISRUPTION_PENDING = ("SP2003", "pending-after-node-loss", "error", "after a node or zone is lost, rescheduled tasks stay Pending",
         "After the stack has converged, a node goes down or is drained (or every node of a zone goes down). Swarm replaces the replicated tasks that ran there (unless `restart_policy.condition` is `none`) and schedules the replacements with the same greedy scheduler; global tasks on the lost node simply disappear. Some replacements find no node.\n\nAdd spare capacity in the remaining nodes or zones, or lower reservations, so that the stack survives the loss.");
-    NOT_REPLACED = ("SP2004", "not-replaced-after-node-loss", "tasks with restart condition none are not replaced when their node is lost",
+    NOT_REPLACED = ("SP2004", "not-replaced-after-node-loss", "warning", "tasks with restart condition none are not replaced when their node is lost",
         "With `restart_policy.condition: none`, Swarm does not replace a task whose node goes down or is drained (moby/moby#32979): the service silently runs with fewer replicas until it is updated or scaled.\n\nUse `condition: on-failure` or `any` if the service must survive node loss.");
-    SIMULATION_INVALID = ("SP2005", "simulated-placement-invalid", "the simulated placement fails the independent plan validator",
+    SIMULATION_INVALID = ("SP2005", "simulated-placement-invalid", "error", "the simulated placement fails the independent plan validator",
         "The scheduler simulation produced a placement that the independent validator rejects. This is a defect of swarmproof, not of the stack: please report it with the stack and inventory.");
 }

@@ -5,8 +5,8 @@ use crate::diagnostics::{codes, Code};
 /// The long explanation of a code: a header with its id, name and summary, then the text.
 pub fn render_explain(code: &Code) -> String {
     let mut text = format!(
-        "{} ({}): {}\n\n{}",
-        code.id, code.name, code.summary, code.explanation
+        "{} ({}): {}\nSeverity: {}\n\n{}",
+        code.id, code.name, code.summary, code.severity, code.explanation
     );
     if !text.ends_with('\n') {
         text.push('\n');
@@ -36,6 +36,7 @@ mod tests {
     fn explains_a_code() {
         insta::assert_snapshot!(render_explain(&fixture::SINGLE_EQUALS), @r#"
             SP0290 (single-equals): a constraint with a single `=`
+            Severity: warning
 
             swarmkit reads `a = b` as the key `a ` with no operator and rejects it.
 

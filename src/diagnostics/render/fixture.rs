@@ -8,11 +8,11 @@ use crate::diagnostics::{Diagnostic, SourceMap, Span};
 use crate::report::{Report, Status, Verdict};
 
 crate::declare_codes! {
-    CPU_TOO_SMALL = ("SP0190", "cpu-too-small", "a CPU reservation below 0.001",
+    CPU_TOO_SMALL = ("SP0190", "cpu-too-small", "error", "a CPU reservation below 0.001",
         "swarmkit refuses CPU reservations and limits below 0.001 CPU.\n\nReserve at least 0.001 CPU, or none.");
-    SINGLE_EQUALS = ("SP0290", "single-equals", "a constraint with a single `=`",
+    SINGLE_EQUALS = ("SP0290", "single-equals", "warning", "a constraint with a single `=`",
         "swarmkit reads `a = b` as the key `a ` with no operator and rejects it.\n\nWrite `==`.");
-    DEPENDS_ON_IGNORED = ("SP5090", "depends-on-ignored", "`depends_on` has no effect in Swarm",
+    DEPENDS_ON_IGNORED = ("SP5090", "depends-on-ignored", "info", "`depends_on` has no effect in Swarm",
         "docker stack deploy loads `depends_on` and never uses it.\n\nMake the service wait for its dependencies itself.");
 }
 

@@ -123,6 +123,14 @@ fn write_verdicts(out: &mut Buffer, report: &Report) -> std::io::Result<()> {
         plural(counts.warnings, "warning"),
         plural(counts.infos, "info")
     );
+    let skipped = report
+        .verdicts
+        .values()
+        .filter(|v| v.status == Status::Skipped)
+        .count();
+    if skipped > 0 {
+        line.push_str(&format!("; {} skipped", plural(skipped, "check")));
+    }
     if !statuses.is_empty() {
         line.push_str("; ");
         line.push_str(&statuses.join(", "));
@@ -138,6 +146,7 @@ fn status_color(status: Status) -> Color {
         Status::Holds => Color::Green,
         Status::Violated => Color::Red,
         Status::Unknown => Color::Yellow,
+        Status::Skipped => Color::Cyan,
     }
 }
 

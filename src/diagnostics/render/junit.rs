@@ -42,11 +42,11 @@ fn verdict_case(name: &str, verdict: &Verdict) -> TestCase {
                 .set_type("violated");
             status
         }
-        Status::Unknown => {
+        Status::Unknown | Status::Skipped => {
             let mut status = TestCaseStatus::skipped();
             status
                 .set_message(verdict.summary.as_str())
-                .set_type("unknown");
+                .set_type(verdict.status.as_str());
             status
         }
     };

@@ -88,7 +88,9 @@ struct SarifLocation {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
-    region: Region,
+    /// Absent for a finding with no location: the whole file, not a made-up `1:1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
 }
 
 #[derive(PartialEq, Serialize)]
@@ -108,14 +110,15 @@ struct Region {
 /// Renders the report as a SARIF 2.1.0 log (pretty-printed, ending with a newline).
 ///
 /// GitHub rejects results without a location, so a finding that points nowhere (a default, a
-/// fact about the whole stack) is placed at the start of the first input file.
+/// fact about the whole stack) is given the first input file as a whole, with no region: a
+/// `1:1` would claim a line the finding is not about.
 pub fn render_sarif(report: &Report, sources: &SourceMap) -> String {
     let rules = rule_codes(&report.findings);
-    let fallback = sources.files().next().map(|(id, _)| Span::new(id, 0, 0));
+    let fallback = sources.files().next().map(|(_, f)| f.name.clone());
     let results = report
         .findings
         .iter()
-        .map(|f| result(f, &rules, sources, fallback))
+        .map(|f| result(f, &rules, sources, fallback.as_deref()))
         .collect();
     let log = Log {
         schema: SCHEMA,
@@ -172,7 +175,7 @@ fn result(
     d: &Diagnostic,
     rules: &[&'static Code],
     sources: &SourceMap,
-    fallback: Option<Span>,
+    fallback: Option<&str>,
 ) -> SarifResult {
     let mut message = d.message.clone();
     if let Some(service) = &d.service {
@@ -193,8 +196,16 @@ fn result(
             }
         }
     }
-    let primary = d.primary_span().or(fallback);
     let primary_message = d.labels.iter().find(|l| Some(l.span) == d.primary_span());
+    let whole_file = |name: &str| SarifLocation {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: file_uri(name),
+            },
+            region: None,
+        },
+        message: None,
+    };
     SarifResult {
         rule_id: d.code.id,
         rule_index: rules.iter().position(|c| c.id == d.code.id).unwrap_or(0),
@@ -204,10 +215,12 @@ fn result(
             Severity::Info => "note",
         },
         message: Text { text: message },
-        locations: primary
-            .and_then(|s| location(sources, s, primary_message.map(|l| l.message.as_str())))
-            .into_iter()
-            .collect(),
+        locations: match d.primary_span() {
+            Some(s) => location(sources, s, primary_message.map(|l| l.message.as_str())),
+            None => fallback.map(whole_file),
+        }
+        .into_iter()
+        .collect(),
         related_locations: related,
     }
 }
@@ -225,12 +238,12 @@ fn location(sources: &SourceMap, span: Span, message: Option<&str>) -> Option<Sa
             artifact_location: ArtifactLocation {
                 uri: file_uri(&file),
             },
-            region: Region {
+            region: Some(Region {
                 start_line: line,
                 start_column: column,
                 end_line,
                 end_column,
-            },
+            }),
         },
         message: message.filter(|m| !m.is_empty()).map(|m| Text {
             text: m.to_string(),
@@ -292,9 +305,12 @@ mod tests {
             assert_eq!(rules.get(index).map(|rule| &rule["id"]), Some(&r["ruleId"]));
             assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap_or("")));
             assert!(r["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+            // A region when the finding has a location; the whole file otherwise.
             let region = &r["locations"][0]["physicalLocation"]["region"];
-            for key in ["startLine", "startColumn", "endLine", "endColumn"] {
-                assert!(region[key].as_u64().is_some_and(|n| n >= 1), "{key} in {r}");
+            if !region.is_null() {
+                for key in ["startLine", "startColumn", "endLine", "endColumn"] {
+                    assert!(region[key].as_u64().is_some_and(|n| n >= 1), "{key} in {r}");
+                }
             }
             assert!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string());
         }
@@ -386,12 +402,6 @@ mod tests {
                     "physicalLocation": {
                       "artifactLocation": {
                         "uri": "stack.yml"
-                      },
-                      "region": {
-                        "endColumn": 1,
-                        "endLine": 1,
-                        "startColumn": 1,
-                        "startLine": 1
                       }
                     }
                   }

@@ -39,6 +39,12 @@ pub fn lower_deploy(
             .find(|(key, _, _)| key == k)
             .map(|(_, v, _)| *v)
     };
+    let key_span = |k: &str| {
+        entries
+            .iter()
+            .find(|(key, _, _)| key == k)
+            .map(|(_, _, span)| *span)
+    };
 
     let replicas = get("replicas").and_then(|r| cx.uint(r, &what("replicas")));
     let mode_text = get("mode").and_then(|m| cx.text(m, &what("mode")));
@@ -108,9 +114,14 @@ pub fn lower_deploy(
     }
     if let Some(r) = get("resources") {
         lower_resources(cx, s, r);
+        // Findings about the block point at its key, not at the first character of its value.
+        s.resources.span = key_span("resources");
     }
     match get("restart_policy") {
-        Some(rp) => lower_restart_policy(cx, s, rp),
+        Some(rp) => {
+            lower_restart_policy(cx, s, rp);
+            s.restart_policy.span = key_span("restart_policy");
+        }
         None => {
             if let Some(r) = restart {
                 restart_fallback(cx, s, r);
@@ -119,6 +130,7 @@ pub fn lower_deploy(
     }
     if let Some(u) = get("update_config") {
         s.update_config = lower_update_config(cx, u, &what("update_config"), "update_config");
+        s.update_config.span = key_span("update_config");
         if s.mode.is_job() {
             cx.push(
                 Diagnostic::error(&codes::MODE_CONFLICT, "Jobs may not have an update config")
@@ -128,6 +140,7 @@ pub fn lower_deploy(
     }
     if let Some(u) = get("rollback_config") {
         s.rollback_config = lower_update_config(cx, u, &what("rollback_config"), "rollback_config");
+        s.rollback_config.span = key_span("rollback_config");
     }
 }
 

@@ -55,6 +55,27 @@ pub fn load_stack(
                 continue;
             }
         };
+        for m in yaml::shallow_merges(file, source) {
+            diags.push(
+                Diagnostic::warning(
+                    &codes::SHALLOW_MERGE,
+                    format!(
+                        "`{}` here replaces the whole `{}` of the `<<` merge: {} {} lost",
+                        m.key,
+                        m.key,
+                        m.lost.join(", "),
+                        if m.lost.len() == 1 { "is" } else { "are" }
+                    ),
+                )
+                .with_primary(Some(m.span), "replaces the merged mapping")
+                .with_note("YAML merge keys are shallow: nested mappings are replaced, not merged")
+                .with_help(format!(
+                    "repeat {} here, or merge the nested mapping itself (`{}: {{<<: *anchor, ...}}`)",
+                    m.lost.join(", "),
+                    m.key
+                )),
+            );
+        }
         if tree.as_map().is_none() {
             diags.push(
                 Diagnostic::error(
@@ -153,7 +174,8 @@ fn check_top_level(tree: &Yaml, diags: &mut Vec<Diagnostic>, minor: u32) {
 }
 
 /// Unset variables: whether any use is in a place where an empty value breaks the deploy
-/// (deploy settings, ports, networks, volumes, image, top-level object settings), and the first
+/// (deploy settings, ports, networks, volumes, image, top-level object settings; labels
+/// excepted), and the first
 /// place each is used.
 type Unset = BTreeMap<String, (bool, Span)>;
 
@@ -228,9 +250,12 @@ fn interpolate_tree(
         Value::Seq(items) => items
             .iter_mut()
             .for_each(|i| interpolate_tree(i, env, critical, unset, diags)),
-        Value::Map(entries) => entries
-            .iter_mut()
-            .for_each(|(_, v)| interpolate_tree(v, env, critical, unset, diags)),
+        // A blank label value is still a valid label and changes nothing about where or
+        // whether tasks run, even under `deploy` or a network.
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            let critical = critical && k.as_str() != Some("labels");
+            interpolate_tree(v, env, critical, unset, diags)
+        }),
         _ => {}
     }
 }
