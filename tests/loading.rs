@@ -640,3 +640,25 @@ fn block_spans_are_their_keys() {
     assert_eq!(at(s.restart_policy.span), "restart_policy");
     assert_eq!(at(s.update_config.span), "update_config");
 }
+
+// x-swarmproof on a service is swarmproof's: a known key is read, an unknown one or a wrong
+// value is still reported, but as a warning, since docker stack deploy ignores x- keys.
+#[test]
+fn swarmproof_extension_mistakes_are_warnings() {
+    let l = load_one("services:\n  web:\n    image: nginx\n    x-swarmproof:\n      min_available: 1\n      min_availble: 2\n      max_update_duration: soon\n");
+    let found: Vec<_> = l
+        .report
+        .findings
+        .iter()
+        .map(|d| (d.code.id, d.severity))
+        .collect();
+    use swarmproof::diagnostics::Severity::Warning;
+    assert_eq!(found.len(), 2, "{:?}", summary(&l));
+    assert!(found.iter().all(|(_, s)| *s == Warning), "{found:?}");
+    assert_eq!(found[0].0, "SP0101");
+    let web = &l.loaded.stack.services[0];
+    assert_eq!(
+        web.requirements.min_available.as_ref().map(|m| **m),
+        Some(1)
+    );
+}

@@ -22,11 +22,11 @@ crate::declare_codes! {
         "The file does not exist, is not readable, or is not UTF-8 text. swarmproof stops with exit status 2 because it cannot check what it cannot read.");
     ENV_FILE_LINE = ("SP0009", "env-file-line", "warning", "a line of the env file is not KEY=VALUE",
         "`--env-file` reads lines of the form `KEY=VALUE` (or `KEY` alone, taken from the environment); blank lines and lines starting with `#` are skipped. A key may not contain whitespace. Other lines are skipped with this warning.");
-    UNKNOWN_KEY = ("SP0101", "unknown-key", "error", "a key the Compose 3.x schema does not allow",
+    UNKNOWN_KEY = ("SP0101", "unknown-key", "error / warning", "a key the Compose 3.x schema does not allow",
         "docker stack deploy validates each file against docker/cli's 3.x JSON schema, where services, deploy blocks and most other objects do not allow additional properties: an unknown key is an error (\"Additional property X is not allowed\"). Keys starting with `x-` are extension fields and are allowed. Keys of the Compose Specification that the 3.x schema lacks (for example `platform`, `pull_policy`, `deploy.resources.reservations.devices`, service-level `cpus`) are errors too.\n\nFix: remove the key or move it under an `x-` extension.");
-    WRONG_TYPE = ("SP0102", "wrong-type", "error", "a value has the wrong type",
+    WRONG_TYPE = ("SP0102", "wrong-type", "error / warning", "a value has the wrong type",
         "The 3.x schema fixes the type of every key: `replicas` is an integer, `cpus` and `memory` are strings, `constraints` is a list of strings, and so on. docker stack deploy rejects a value of another type.\n\nFix: write the value in the form the message names; quote strings such as `cpus: \"0.5\"`.");
-    INVALID_VALUE = ("SP0103", "invalid-value", "error", "a value Docker does not accept",
+    INVALID_VALUE = ("SP0103", "invalid-value", "error / warning", "a value Docker does not accept",
         "The value has the right type but Docker cannot parse or accept it: a duration that is not a Go duration (`10s`, `1m30s`), a size that is not a go-units size (`512M`), a CPU count with more precision than a nano-CPU, an unknown mode, restart condition, failure action or update order, a port out of range. swarmproof reports Docker's own error text.\n\nFix: use the format given in the message.");
     FORBIDDEN_KEY = ("SP0104", "forbidden-key", "error", "a key docker stack deploy refuses",
         "docker stack deploy refuses files that use `extends`, `volume_driver`, `volumes_from`, `cpu_quota`, `cpu_shares`, `cpuset`, `mem_limit` or `memswap_limit` (\"compose file contains unsupported options\").\n\nFix: use `deploy.resources` for CPU and memory, and named volumes instead of `volumes_from`.");

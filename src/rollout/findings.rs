@@ -129,12 +129,9 @@ fn property_diagnostic(
         )
         .with_primary(u.span.or(s.span), "update_config"),
         PropertyId::FailureHandling => failure_handling(input, m, c),
-        PropertyId::PauseReachable => Diagnostic::info(
-            p.code(),
-            format!("a failure pauses the update of {name}; it then waits for a person"),
-        )
-        .with_primary(u.failure_action.span.or(u.span), "failure_action")
-        .with_help("treat a paused update as a failed deploy, or use failure_action: rollback"),
+        // `diagnostics` passes the properties of `r.properties` only; the pause is one note per
+        // stack (`stack_defaults`).
+        PropertyId::PauseReachable => unreachable!("the pause is reported once per stack"),
     };
     with_timeline(escalated(d.with_service(name), strict), c)
 }
@@ -174,7 +171,7 @@ fn failure_handling(input: &RolloutInput<'_>, m: &RolloutModel, c: &Counterexamp
             p.code(),
             format!("a failing update of {name} can end COMPLETED: a failure after the {monitor} monitor window is not counted"),
         )
-        .with_primary(u.monitor.span.or(u.span).or(s.span), if u.monitor.span.is_some() { "monitor window" } else { "monitor not set: 5s" })
+        .with_primary(u.monitor.span.or(u.span).or(s.span), if u.monitor.span.is_some() { "monitor window".to_string() } else { format!("monitor not set: {monitor}") })
         .with_help("make monitor longer than delay and than the healthcheck's interval × retries");
     }
     let slots = u16::try_from(m.slots()).unwrap_or(u16::MAX);

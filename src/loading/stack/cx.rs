@@ -26,6 +26,23 @@ impl Cx {
         }
     }
 
+    /// Runs `lower` on swarmproof's own `x-swarmproof` object. docker stack deploy ignores every
+    /// `x-` key, so a mistake there (an unknown key, a wrong value) breaks no deploy: its findings
+    /// are warnings, still reported so that a typo does not drop a requirement silently.
+    pub fn swarmproof_extension<T>(&mut self, lower: impl FnOnce(&mut Cx) -> T) -> T {
+        let start = self.diags.len();
+        let out = lower(self);
+        for d in &mut self.diags[start..] {
+            if d.severity == crate::diagnostics::Severity::Error {
+                d.severity = crate::diagnostics::Severity::Warning;
+                d.notes.push(
+                    "docker stack deploy ignores x-swarmproof; only swarmproof reads it".into(),
+                );
+            }
+        }
+        out
+    }
+
     pub fn push(&mut self, mut d: Diagnostic) {
         if d.service.is_none() {
             d.service = self.service.clone();

@@ -311,7 +311,7 @@ fn lower(tree: &Yaml, minor: u32, name: &str) -> (Stack, Vec<Diagnostic>) {
         stack.configs = top::lower_refs(&mut cx, c, "configs");
     }
     if let Some(x) = tree.get("x-swarmproof") {
-        stack.requirements = top::lower_requirements(&mut cx, x);
+        stack.requirements = cx.swarmproof_extension(|cx| top::lower_requirements(cx, x));
     }
     match tree.get("services").map(|s| &s.value) {
         Some(Value::Map(services)) => {

@@ -63,7 +63,9 @@ pub fn lower_service(cx: &mut Cx, name: &str, name_span: Span, y: &Yaml) -> Serv
         }
     }
     if let Some(x) = y.get("x-swarmproof") {
-        deploy::lower_requirements(cx, &mut s, x, &what("x-swarmproof"));
+        cx.swarmproof_extension(|cx| {
+            deploy::lower_requirements(cx, &mut s, x, &what("x-swarmproof"))
+        });
     }
     if s.image.as_ref().is_none_or(|i| i.value.trim().is_empty()) {
         cx.push(
