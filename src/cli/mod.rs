@@ -45,6 +45,8 @@ pub enum Command {
     Explore(ExploreCommand),
     /// Draw services, dependencies, networks and published ports.
     Graph(GraphArgs),
+    /// Print the stack as `docker stack config` does: files merged, variables substituted, short forms expanded.
+    Config(ConfigArgs),
     /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
     Explain { code: Option<String> },
 }
@@ -55,7 +57,7 @@ pub struct InputFlags {
     /// A stack file, or a folder holding stack.yml (or docker-stack.yml, docker-compose.yml) and nodes.yml.
     pub path: Option<PathBuf>,
     /// A stack file; repeat to merge files in order, as `docker stack deploy -c a.yml -c b.yml`.
-    #[arg(short = 'f', long = "file")]
+    #[arg(short = 'f', long = "file", short_alias = 'c', alias = "compose-file")]
     pub files: Vec<PathBuf>,
     /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
     #[arg(long)]
@@ -76,6 +78,7 @@ impl InputFlags {
             nodes: self.nodes.clone(),
             env_file: self.env_file.clone(),
             stack_name: self.stack_name.clone(),
+            skip_interpolation: false,
         }
     }
 }
@@ -365,6 +368,23 @@ pub enum ExploreCommand {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub input: InputFlags,
+    /// Leave `$VAR` references as written and only merge (`docker stack config --skip-interpolation`).
+    #[arg(long)]
+    pub skip_interpolation: bool,
+    #[arg(long, value_enum, default_value = "yaml")]
+    pub format: ConfigFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
     Dot,
     Mermaid,
@@ -393,6 +413,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Plan(args) => run_plan(&args),
         Command::Graph(args) => run_graph(&args),
+        Command::Config(args) => run_config(&args),
         Command::Simulate(args) => run_simulate(&args),
         Command::Update(args) => run_update(&args),
         Command::Quorum(args) => run_quorum(&args),
@@ -854,6 +875,68 @@ fn run_graph(args: &GraphArgs) -> ExitCode {
     write_stdout(&match args.format {
         GraphFormat::Dot => crate::graph::render::dot(stack, deps),
         GraphFormat::Mermaid => crate::graph::render::mermaid(stack, deps),
+    })
+}
+
+/// `config`: 0 and the config on stdout, or 1 and the errors docker would stop at on stderr.
+fn run_config(args: &ConfigArgs) -> ExitCode {
+    use crate::loading::stack::view;
+    use std::io::IsTerminal;
+    let mut input_args = args.input.to_args();
+    input_args.skip_interpolation = args.skip_interpolation;
+    let inputs = match read_inputs(&input_args) {
+        Ok(i) => i,
+        Err(e) => return fail(format!("[{}]: {}", e.0.code.id, e.0.message)),
+    };
+    // docker/cli's working directory: the folder of the first file, made absolute without
+    // resolving links (`filepath.Abs`).
+    let cwd = std::env::current_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|_| "/".into());
+    let first = inputs
+        .sources
+        .get(inputs.stack_files[0])
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let first = view::abs_path(&cwd, &first);
+    let working_dir = match first.rsplit_once('/') {
+        Some(("", _)) | None => "/".to_string(),
+        Some((dir, _)) => dir.to_string(),
+    };
+    let read_file = |path: &str| {
+        std::fs::read_to_string(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("open {path}: no such file or directory"),
+            _ => format!("open {path}: {e}"),
+        })
+    };
+    let ctx = view::ViewContext {
+        env: &inputs.options.env,
+        working_dir: &working_dir,
+        read_file: &read_file,
+    };
+    let (config, mut diags) = crate::loading::stack::load_config_view(
+        &inputs.sources,
+        &inputs.stack_files,
+        &inputs.options,
+        &ctx,
+    );
+    diags.splice(0..0, inputs.diagnostics.iter().cloned());
+    if !diags.is_empty() {
+        let report = Report {
+            findings: diags,
+            ..Report::default()
+        };
+        let text = render::render_human(&report, &inputs.sources, std::io::stderr().is_terminal());
+        let _ = write!(std::io::stderr(), "{text}");
+    }
+    let Some(config) = config else {
+        return ExitCode::from(1);
+    };
+    write_stdout(&match args.format {
+        ConfigFormat::Yaml => config.to_yaml(),
+        ConfigFormat::Json => {
+            serde_json::to_string_pretty(&config.to_json()).unwrap_or_default() + "\n"
+        }
     })
 }
 

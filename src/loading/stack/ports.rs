@@ -156,7 +156,7 @@ fn range(text: &str) -> Result<(u32, u32), String> {
 }
 
 /// Expands one short-syntax port; returns the ports and the ignored host IP, if any.
-fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<String>), String> {
+pub(super) fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<String>), String> {
     let (rest, proto) = match spec.rsplit_once('/') {
         Some((r, p)) => (r, protocol(p).ok_or_else(|| format!("invalid proto: {p}"))?),
         None => (spec, Protocol::Tcp),
