@@ -463,6 +463,21 @@ fn checked(
         .report
         .findings
         .splice(0..0, inputs.diagnostics.iter().cloned());
+    // What docker/cli's loader refuses beyond the model's checks (a missing `env_file`, an
+    // external volume with a driver, …), unless a finding already stands at the same place.
+    let (config, view_diags) = config_view(&inputs);
+    if config.is_none() {
+        for d in view_diags {
+            let known = checked
+                .report
+                .findings
+                .iter()
+                .any(|f| f.severity == Severity::Error && f.primary_span() == d.primary_span());
+            if d.severity == Severity::Error && !known {
+                checked.report.findings.push(d);
+            }
+        }
+    }
     if let Some(path) = &placement.dump_smt2 {
         let Some(cluster) = &checked.loaded.cluster else {
             return Err(fail(
@@ -878,18 +893,23 @@ fn run_graph(args: &GraphArgs) -> ExitCode {
     })
 }
 
-/// `config`: 0 and the config on stdout, or 1 and the errors docker would stop at on stderr.
-fn run_config(args: &ConfigArgs) -> ExitCode {
+/// Reads a file a stack names (`env_file`), with Go's wording of a missing file.
+fn read_named_file(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("open {path}: no such file or directory"),
+        _ => format!("open {path}: {e}"),
+    })
+}
+
+/// The stack as `docker stack config` prints it, with docker/cli's working directory: the
+/// folder of the first file, made absolute without resolving links (`filepath.Abs`).
+fn config_view(
+    inputs: &Inputs,
+) -> (
+    Option<crate::loading::stack::view::Node>,
+    Vec<crate::diagnostics::Diagnostic>,
+) {
     use crate::loading::stack::view;
-    use std::io::IsTerminal;
-    let mut input_args = args.input.to_args();
-    input_args.skip_interpolation = args.skip_interpolation;
-    let inputs = match read_inputs(&input_args) {
-        Ok(i) => i,
-        Err(e) => return fail(format!("[{}]: {}", e.0.code.id, e.0.message)),
-    };
-    // docker/cli's working directory: the folder of the first file, made absolute without
-    // resolving links (`filepath.Abs`).
     let cwd = std::env::current_dir()
         .map(|d| d.display().to_string())
         .unwrap_or_else(|_| "/".into());
@@ -903,23 +923,29 @@ fn run_config(args: &ConfigArgs) -> ExitCode {
         Some(("", _)) | None => "/".to_string(),
         Some((dir, _)) => dir.to_string(),
     };
-    let read_file = |path: &str| {
-        std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("open {path}: no such file or directory"),
-            _ => format!("open {path}: {e}"),
-        })
-    };
     let ctx = view::ViewContext {
         env: &inputs.options.env,
         working_dir: &working_dir,
-        read_file: &read_file,
+        read_file: &read_named_file,
     };
-    let (config, mut diags) = crate::loading::stack::load_config_view(
+    crate::loading::stack::load_config_view(
         &inputs.sources,
         &inputs.stack_files,
         &inputs.options,
         &ctx,
-    );
+    )
+}
+
+/// `config`: 0 and the config on stdout, or 1 and the errors docker would stop at on stderr.
+fn run_config(args: &ConfigArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    let mut input_args = args.input.to_args();
+    input_args.skip_interpolation = args.skip_interpolation;
+    let inputs = match read_inputs(&input_args) {
+        Ok(i) => i,
+        Err(e) => return fail(format!("[{}]: {}", e.0.code.id, e.0.message)),
+    };
+    let (config, mut diags) = config_view(&inputs);
     diags.splice(0..0, inputs.diagnostics.iter().cloned());
     if !diags.is_empty() {
         let report = Report {

@@ -138,21 +138,11 @@ impl Cx {
         }
     }
 
-    /// A non-negative integer; strings of digits are cast as docker/cli's interpolation does.
+    /// A non-negative integer. A string is refused, as docker/cli's schema does: interpolation
+    /// has already cast `${VAR}` at the paths docker/cli casts.
     pub fn uint(&mut self, y: &Yaml, what: &str) -> Option<Spanned<u64>> {
         let n: Option<i128> = match &y.value {
             Value::Int(i) => Some(*i),
-            Value::Str(s) => match s.trim().parse::<i128>() {
-                Ok(i) => Some(i),
-                Err(_) => {
-                    self.invalid(
-                        y.span,
-                        what,
-                        format!("strconv.ParseInt: parsing {s:?}: invalid syntax"),
-                    );
-                    return None;
-                }
-            },
             _ => {
                 self.wrong_type(y, what, "an integer");
                 return None;
@@ -177,7 +167,6 @@ impl Cx {
     pub fn int(&mut self, y: &Yaml, what: &str) -> Option<Spanned<i64>> {
         let parsed = match &y.value {
             Value::Int(i) => i64::try_from(*i).ok(),
-            Value::Str(s) => s.trim().parse().ok(),
             _ => {
                 self.wrong_type(y, what, "an integer");
                 return None;
@@ -190,27 +179,20 @@ impl Cx {
     }
 
     pub fn float(&mut self, y: &Yaml, what: &str) -> Option<Spanned<f64>> {
-        let parsed = match &y.value {
-            Value::Int(i) => Some(*i as f64),
-            Value::Float(f) => Some(*f),
-            Value::Str(s) => s.trim().parse().ok(),
+        match &y.value {
+            Value::Int(i) => Some(Spanned::new(*i as f64, y.span)),
+            Value::Float(f) => Some(Spanned::new(*f, y.span)),
             _ => {
                 self.wrong_type(y, what, "a number");
-                return None;
+                None
             }
-        };
-        if parsed.is_none() {
-            self.invalid(y.span, what, "not a number");
         }
-        parsed.map(|v| Spanned::new(v, y.span))
     }
 
-    /// A boolean; the strings `true`/`false` are cast as docker/cli's interpolation does.
+    /// A boolean (interpolation has already cast `${VAR}` where docker/cli does).
     pub fn boolean(&mut self, y: &Yaml, what: &str) -> Option<bool> {
         match &y.value {
             Value::Bool(b) => Some(*b),
-            Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
-            Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
             _ => {
                 self.wrong_type(y, what, "a boolean");
                 None

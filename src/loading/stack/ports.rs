@@ -174,26 +174,31 @@ pub(super) fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<S
             _ => return Err(format!("invalid port spec {spec:?}")),
         }
     };
-    let (published, target) = match rest.split_once(':') {
-        Some((p, t)) => (if p.is_empty() { None } else { Some(range(p)?) }, range(t)?),
-        None => (None, range(rest)?),
+    let (published, target, target_text, published_text) = match rest.split_once(':') {
+        Some((p, t)) => (
+            if p.is_empty() { None } else { Some(range(p)?) },
+            range(t)?,
+            t,
+            p,
+        ),
+        None => (None, range(rest)?, rest, ""),
     };
     let count = target.1 - target.0 + 1;
-    if let Some(p) = published {
-        let pc = p.1 - p.0 + 1;
-        if pc != count && pc != 1 {
-            return Err(format!(
-                "invalid ranges specified for container and host Ports: {spec}"
-            ));
-        }
+    // nat.ParsePortSpec: a published range must match the target range, except that one
+    // target port with a published range is published on every port of the range.
+    let published_count = published.map_or(1, |p| p.1 - p.0 + 1);
+    if published.is_some() && published_count != count && count != 1 {
+        return Err(format!(
+            "invalid ranges specified for container and host Ports: {target_text} and {published_text}"
+        ));
     }
-    if count > MAX_RANGE {
+    if count.max(published_count) > MAX_RANGE {
         return Err(format!("port range too large: {spec}"));
     }
-    let ports = (0..count)
+    let ports = (0..count.max(published_count))
         .map(|i| Port {
-            target: target.0 + i,
-            published: published.map(|p| if p.0 == p.1 { p.0 } else { p.0 + i }),
+            target: if count == 1 { target.0 } else { target.0 + i },
+            published: published.map(|p| p.0 + i),
             protocol: proto,
             mode: PublishMode::Ingress,
             span: Some(span),
@@ -233,6 +238,18 @@ mod tests {
             ]
         );
         assert_eq!(p("3000-3002").len(), 3);
+        // Observed with docker stack config (CLI 28.2.2): one target port with a published
+        // range is published on each port of the range; a target range needs a published
+        // range of the same length.
+        assert_eq!(
+            p("6000-6002:600"),
+            vec![
+                (Some(6000), 600, Protocol::Tcp),
+                (Some(6001), 600, Protocol::Tcp),
+                (Some(6002), 600, Protocol::Tcp)
+            ]
+        );
+        assert!(short_ports("8080:80-81", Span::new(FileId(0), 0, 0)).is_err());
         let (_, ip) =
             short_ports("127.0.0.1:5000-5010:5000-5010", Span::new(FileId(0), 0, 0)).unwrap();
         assert_eq!(ip.as_deref(), Some("127.0.0.1"));

@@ -628,10 +628,10 @@ fn service_volumes(y: Option<&Yaml>, ctx: &ViewContext) -> R<Option<Node>> {
 
 /// `types.ServiceVolumeConfig`.
 #[derive(Default)]
-struct Volume {
+pub(super) struct Volume {
     kind: String,
     source: String,
-    target: String,
+    pub(super) target: String,
     read_only: bool,
     consistency: String,
     /// The nested option objects, already printed.
@@ -695,7 +695,7 @@ const PROPAGATIONS: &[&str] = &[
 ];
 
 /// docker/cli's `ParseVolume`: `[SOURCE:]TARGET[:MODE]`, a Windows drive letter kept whole.
-fn parse_volume(spec: &str) -> Result<Volume, String> {
+pub(super) fn parse_volume(spec: &str) -> Result<Volume, String> {
     let mut v = Volume::default();
     let chars: Vec<char> = spec.chars().collect();
     match chars.len() {
@@ -1058,10 +1058,78 @@ fn top_level(kind: Kind, name: &str, y: &Yaml, ctx: &ViewContext) -> R<Node> {
     }
     if kind == Kind::Volume {
         if let Some(spec) = y.get("x-cluster-spec").filter(|_| !external) {
-            o.put("x-cluster-spec", Some(raw(spec)));
+            o.put("x-cluster-spec", cluster_spec(spec)?);
         }
     }
     Ok(o.pointer())
+}
+
+/// `types.ClusterVolumeSpec`, the CSI settings of a volume (`x-cluster-spec`).
+fn cluster_spec(y: &Yaml) -> R<Option<Node>> {
+    let mut o = Obj::default();
+    o.put("group", string(y.get("group")));
+    if let Some(a) = y.get("access_mode") {
+        let mut m = Obj::default();
+        m.put("scope", string(a.get("scope")));
+        m.put("sharing", string(a.get("sharing")));
+        if let Some(mv) = a.get("mount_volume") {
+            let mut v = Obj::default();
+            v.put("fs_type", string(mv.get("fs_type")));
+            v.put("mount_flags", strings(mv.get("mount_flags")));
+            m.put("mount_volume", Some(v.pointer()));
+        }
+        if a.get("block_volume").is_some() {
+            m.put("block_volume", Some(Obj::default().pointer()));
+        }
+        o.put("access_mode", Some(m.pointer()));
+    }
+    if let Some(r) = y.get("accessibility_requirements") {
+        let mut m = Obj::default();
+        for key in ["requisite", "preferred"] {
+            let topologies = r.get(key).and_then(Yaml::as_seq).unwrap_or_default();
+            m.put(
+                key,
+                nonempty(
+                    topologies
+                        .iter()
+                        .map(|t| {
+                            let mut s = Obj::default();
+                            s.put(
+                                "segments",
+                                t.get("segments").and_then(|g| map_node(mapping(g, false))),
+                            );
+                            s.pointer()
+                        })
+                        .collect(),
+                ),
+            );
+        }
+        o.put("accessibility_requirements", Some(m.pointer()));
+    }
+    if let Some(c) = y.get("capacity_range") {
+        let mut m = Obj::default();
+        m.put("required_bytes", size(c.get("required_bytes"))?);
+        m.put("limit_bytes", size(c.get("limit_bytes"))?);
+        o.put("capacity_range", Some(m.pointer()));
+    }
+    o.put(
+        "secrets",
+        y.get("secrets").and_then(Yaml::as_seq).and_then(|items| {
+            nonempty(
+                items
+                    .iter()
+                    .map(|i| {
+                        let mut s = Obj::default();
+                        s.put("key", string(i.get("key")));
+                        s.put("secret", string(i.get("secret")));
+                        s.pointer()
+                    })
+                    .collect(),
+            )
+        }),
+    );
+    o.put("availability", string(y.get("availability")));
+    Ok(Some(o.pointer()))
 }
 
 impl Node {
