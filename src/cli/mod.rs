@@ -464,15 +464,15 @@ fn checked(
         .findings
         .splice(0..0, inputs.diagnostics.iter().cloned());
     // What docker/cli's loader refuses beyond the model's checks (a missing `env_file`, an
-    // external volume with a driver, …), unless a finding already stands at the same place.
+    // external volume with a driver, …), unless the same finding already stands at the same place.
     let (config, view_diags) = config_view(&inputs);
     if config.is_none() {
         for d in view_diags {
-            let known = checked
-                .report
-                .findings
-                .iter()
-                .any(|f| f.severity == Severity::Error && f.primary_span() == d.primary_span());
+            let known = checked.report.findings.iter().any(|f| {
+                f.severity == Severity::Error
+                    && f.code.id == d.code.id
+                    && f.primary_span() == d.primary_span()
+            });
             if d.severity == Severity::Error && !known {
                 checked.report.findings.push(d);
             }

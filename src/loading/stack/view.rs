@@ -1249,6 +1249,16 @@ fn inline(n: &Node) -> String {
     }
 }
 
+/// Whether a YAML reader might take the text for a number or a timestamp (`1e5`, `0x1F`,
+/// `3.8`, `12:30`, `2001-12-14`); `10s` and `1m30s` are plain strings.
+fn looks_numeric(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && body
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || "_:.+-xXoO ".contains(c))
+}
+
 /// A string plain when YAML reads it back as the same string, else double-quoted (JSON's
 /// escapes are YAML's).
 fn quote(s: &str) -> String {
@@ -1256,7 +1266,20 @@ fn quote(s: &str) -> String {
         |c: char| c.is_ascii_alphanumeric() || "_-./=+@%,()<>~^$&*!?'\"\\;[]{}|` :#".contains(c);
     let reserved = matches!(
         s.to_ascii_lowercase().as_str(),
-        "null" | "~" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+        "null"
+            | "~"
+            | "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | ".inf"
+            | "-.inf"
+            | "+.inf"
+            | ".nan"
     );
     let first = s.chars().next();
     let plain = !s.is_empty()
@@ -1267,7 +1290,8 @@ fn quote(s: &str) -> String {
         && !s.ends_with(':')
         && !s.contains(": ")
         && !s.contains(" #")
-        && !first.is_some_and(|c| c.is_ascii_digit() || "-.+".contains(c) && s.len() == 1)
+        && !looks_numeric(s)
+        && !(s.len() == 1 && "-.+".contains(s))
         && !first.is_some_and(|c| "?:,[]{}#&*!|>'\"%@`~=".contains(c))
         && !(s.starts_with(['-', '.', '+'])
             && s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.'))
@@ -1303,8 +1327,10 @@ mod tests {
             (v.kind.as_str(), v.source.as_str(), v.target.as_str()),
             ("volume", "", "/var/lib/db")
         );
-        assert!(parse_volume("a:b:c:d").is_err());
-        assert!(parse_volume("a::b").is_err());
+        assert!(parse_volume("vol:/x:ro:extra").is_err());
+        // A letter and a colon are a Windows drive, as in docker/cli.
+        assert_eq!(parse_volume("a:b:c:d").unwrap().source, "a:b");
+        assert!(parse_volume("vol::/x").is_err());
     }
 
     #[test]
