@@ -185,8 +185,13 @@ fn compare(ctx: &Ctx, files: &[PathBuf], env: &[(&str, &str)]) -> Verdict {
         .get("services")
         .and_then(J::as_object)
         .map_or(0, |s| s.len());
+    let text = if docker.stdout == config.stdout {
+        "byte-identical text"
+    } else {
+        "text differs in layout only"
+    };
     Ok(format!(
-        "same config ({services} services, {} values); check raises no load rejection",
+        "same config ({services} services, {} values, {text}); check raises no load rejection",
         leaves(&theirs)
     ))
 }

@@ -175,13 +175,12 @@ fn mapping(y: &Yaml, allow_nil: bool) -> BTreeMap<String, Option<String>> {
 }
 
 fn map_node(m: BTreeMap<String, Option<String>>) -> Option<Node> {
-    (!m.is_empty()).then(|| {
-        Node::Map(
-            m.into_iter()
-                .map(|(k, v)| (k, v.map_or(Node::Null, Node::Str)))
-                .collect(),
-        )
-    })
+    let mut entries: Vec<(String, Node)> = m
+        .into_iter()
+        .map(|(k, v)| (k, v.map_or(Node::Null, Node::Str)))
+        .collect();
+    sort_keys(&mut entries);
+    nonempty_map(entries)
 }
 
 fn labels(y: Option<&Yaml>) -> Option<Node> {
@@ -211,10 +210,64 @@ fn raw(y: &Yaml) -> Node {
                 .iter()
                 .map(|(k, v)| (k.scalar_text().unwrap_or_default(), raw(v)))
                 .collect();
-            m.sort_by(|a, b| a.0.cmp(&b.0));
+            sort_keys(&mut m);
             Node::Map(m)
         }
     }
+}
+
+/// The order yaml.v3 prints the keys of a Go map in: letters before other characters, runs of
+/// digits by their value (`s2` before `s10`).
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (ar, br): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let less = |x: bool| if x { Ordering::Less } else { Ordering::Greater };
+    for i in 0..ar.len().min(br.len()) {
+        if ar[i] == br[i] {
+            continue;
+        }
+        let (al, bl) = (ar[i].is_alphabetic(), br[i].is_alphabetic());
+        if al && bl {
+            return ar[i].cmp(&br[i]);
+        }
+        if al || bl {
+            return less(bl);
+        }
+        let (mut an, mut bn) = (0i64, 0i64);
+        if ar[i] == '0' || br[i] == '0' {
+            let nonzero_before = ar[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .any(|&c| c != '0');
+            if nonzero_before {
+                (an, bn) = (1, 1);
+            }
+        }
+        let digits = |r: &[char], n: &mut i64| {
+            let mut j = i;
+            while j < r.len() && r[j].is_ascii_digit() {
+                *n = n
+                    .wrapping_mul(10)
+                    .wrapping_add(i64::from(r[j] as u8 - b'0'));
+                j += 1;
+            }
+            j
+        };
+        let (ai, bi) = (digits(&ar, &mut an), digits(&br, &mut bn));
+        if an != bn {
+            return an.cmp(&bn);
+        }
+        if ai != bi {
+            return ai.cmp(&bi);
+        }
+        return ar[i].cmp(&br[i]);
+    }
+    ar.len().cmp(&br.len())
+}
+
+fn sort_keys(entries: &mut [(String, Node)]) {
+    entries.sort_by(|a, b| key_order(&a.0, &b.0));
 }
 
 /// The whole config. `first` is the first file: docker/cli keeps the top-level `x-` keys of
@@ -231,7 +284,7 @@ pub fn config_view(merged: &Yaml, first: &Yaml, version: &str, ctx: &ViewContext
         let name = k.scalar_text().unwrap_or_default();
         services.push((name, service(v, ctx)?));
     }
-    services.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_keys(&mut services);
     out.put("services", Some(Node::Map(services)));
     for (section, kind) in [
         ("networks", Kind::Network),
@@ -249,7 +302,7 @@ pub fn config_view(merged: &Yaml, first: &Yaml, version: &str, ctx: &ViewContext
             let node = top_level(kind, &name, v, ctx)?;
             entries.push((name, node));
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_keys(&mut entries);
         out.put(section, nonempty_map(entries));
     }
     extras(first, &mut out);
@@ -523,7 +576,7 @@ fn service_networks(y: &Yaml) -> Option<Node> {
         _ => return None,
     };
     let mut entries = entries;
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_keys(&mut entries);
     entries.dedup_by(|a, b| a.0 == b.0);
     nonempty_map(entries)
 }
@@ -586,7 +639,7 @@ fn ulimits(y: &Yaml) -> Option<Node> {
         })
         .collect();
     let mut entries = entries;
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_keys(&mut entries);
     nonempty_map(entries)
 }
 
@@ -1249,18 +1302,52 @@ fn inline(n: &Node) -> String {
     }
 }
 
-/// Whether a YAML reader might take the text for a number or a timestamp (`1e5`, `0x1F`,
-/// `3.8`, `12:30`, `2001-12-14`); `10s` and `1m30s` are plain strings.
+/// Whether yaml.v3 would read the text as a number or a timestamp: decimal, `0x`/`0o`/`0b`
+/// integers, floats (`3.8`, `1e5`, `.5`), dates (`2001-12-14`). `172.18.0.1`, `1000:1000` and
+/// `10s` read as strings.
 fn looks_numeric(s: &str) -> bool {
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-    body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && body
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || "_:.+-xXoO ".contains(c))
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+    let radix = ["0x", "0o", "0b"].iter().any(|p| {
+        body.strip_prefix(p)
+            .is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_hexdigit() || b == b'_'))
+    });
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let float = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (int.is_empty() || digits(int))
+                && (frac.is_empty() || digits(frac))
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => digits(mantissa),
+    } && exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
+    let date =
+        s.len() >= 8 && s.as_bytes()[..4].iter().all(u8::is_ascii_digit) && s.as_bytes()[4] == b'-';
+    // YAML 1.1's base-60 numbers (`01:00`, `1:30:15`), which yaml.v3 also quotes.
+    let base60 = body.split_once(':').is_some_and(|(head, rest)| {
+        let rest = rest.split_once('.').map_or(rest, |(r, frac)| {
+            if digits(frac) || frac.is_empty() {
+                r
+            } else {
+                "x"
+            }
+        });
+        body.starts_with(|c: char| c.is_ascii_digit())
+            && digits(head)
+            && rest.split(':').all(|g| {
+                matches!(g.len(), 1 | 2)
+                    && g.bytes().all(|b| b.is_ascii_digit())
+                    && (g.len() == 1 || g.as_bytes()[0] <= b'5')
+            })
+    });
+    digits(body) || radix || float || date || base60
 }
 
-/// A string plain when YAML reads it back as the same string, else double-quoted (JSON's
-/// escapes are YAML's).
+/// A string plain when YAML reads it back as the same string, else quoted as yaml.v3 does
+/// (JSON's escapes are YAML's).
 fn quote(s: &str) -> String {
     let plain_char =
         |c: char| c.is_ascii_alphanumeric() || "_-./=+@%,()<>~^$&*!?'\"\\;[]{}|` :#".contains(c);
@@ -1299,6 +1386,14 @@ fn quote(s: &str) -> String {
         && !s.starts_with("---");
     if plain {
         s.to_string()
+    } else if !s.is_empty()
+        && !reserved
+        && !looks_numeric(s)
+        && s.chars().all(|c| c == ' ' || c.is_ascii_graphic())
+    {
+        // yaml.v3's choice: double quotes for text that would read back as another type,
+        // single quotes (a quote doubled) for other printable text.
+        format!("'{}'", s.replace('\'', "''"))
     } else {
         serde_json::to_string(s).unwrap_or_default()
     }
@@ -1334,6 +1429,30 @@ mod tests {
     }
 
     #[test]
+    fn keys_in_yaml_v3_order() {
+        let mut keys = vec![
+            "s10",
+            "s2",
+            "KAFKA_LISTENERS",
+            "KAFKA_LISTENER_MAP",
+            "a",
+            "B",
+        ];
+        keys.sort_by(|a, b| key_order(a, b));
+        assert_eq!(
+            keys,
+            [
+                "B",
+                "KAFKA_LISTENER_MAP",
+                "KAFKA_LISTENERS",
+                "a",
+                "s2",
+                "s10"
+            ]
+        );
+    }
+
+    #[test]
     fn paths_join_as_go() {
         assert_eq!(abs_path("/w", "./a/../b"), "/w/b");
         assert_eq!(abs_path("/w", "/abs/"), "/abs/");
@@ -1355,7 +1474,7 @@ mod tests {
             "@x",
             "*",
         ] {
-            assert!(quote(s).starts_with('"'), "{s}");
+            assert!(quote(s).starts_with(['\'', '"']), "{s}");
         }
         for s in [
             "nginx:1.20",
