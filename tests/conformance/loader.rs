@@ -26,7 +26,7 @@ pub fn group() -> Group {
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         cases.push(Case::new(format!("corpus/{name}"), move |ctx| {
-            compare(ctx, &[path], &[])
+            compare(ctx, &[path], &[], &[])
         }));
     }
     // The two files that need a variable, with it set.
@@ -36,7 +36,7 @@ pub fn group() -> Group {
     ] {
         let path = corpus.join(name);
         cases.push(Case::new(format!("corpus/{name}+DOMAIN"), move |ctx| {
-            compare(ctx, &[path], &[("DOMAIN", "example.com")])
+            compare(ctx, &[path], &[("DOMAIN", "example.com")], &[])
         }));
     }
     // docker/cli's full example with the env files it names: a first file that only sets the
@@ -48,7 +48,7 @@ pub fn group() -> Group {
         let base = write(&dir, "base.yml", "version: \"3.13\"\n");
         write(&dir, "example1.env", EXAMPLE1_ENV);
         write(&dir, "example2.env", EXAMPLE2_ENV);
-        compare(ctx, &[base, full], &[("QUX", "qux_from_environment")])
+        compare(ctx, &[base, full], &[("QUX", "qux_from_environment")], &[])
     }));
     let mut models: Vec<PathBuf> = std::fs::read_dir(repo().join("models"))
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -57,7 +57,7 @@ pub fn group() -> Group {
     for dir in models {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         cases.push(Case::new(format!("models/{name}"), move |ctx| {
-            compare(ctx, &[dir.join("stack.yml")], &[])
+            compare(ctx, &[dir.join("stack.yml")], &[], &[])
         }));
     }
     for s in SYNTHETIC {
@@ -72,7 +72,7 @@ pub fn group() -> Group {
             for (name, text) in s.extra {
                 write(&dir, name, text);
             }
-            compare(ctx, &paths, s.env)
+            compare(ctx, &paths, s.env, s.flags)
         }));
     }
     Group {
@@ -116,9 +116,11 @@ fn last_line(bytes: &[u8]) -> String {
         .to_string()
 }
 
-fn compare(ctx: &Ctx, files: &[PathBuf], env: &[(&str, &str)]) -> Verdict {
+fn compare(ctx: &Ctx, files: &[PathBuf], env: &[(&str, &str)], flags: &[&str]) -> Verdict {
+    let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
     let docker_args = [
         vec!["stack".into(), "config".into()],
+        flags.clone(),
         file_args("-c", files),
     ]
     .concat();
@@ -127,19 +129,23 @@ fn compare(ctx: &Ctx, files: &[PathBuf], env: &[(&str, &str)]) -> Verdict {
     let config = run(
         ctx,
         sp,
-        &[vec!["config".into()], file_args("-f", files)].concat(),
+        &[vec!["config".into()], flags.clone(), file_args("-f", files)].concat(),
         env,
     );
-    let check = run(
-        ctx,
-        sp,
-        &[
-            vec!["check".into(), "--format".into(), "json".into()],
-            file_args("-f", files),
-        ]
-        .concat(),
-        env,
-    );
+    // `check` reads the files as `docker stack deploy` does, which has no such flags as
+    // `--skip-interpolation`: with flags only the configs are compared.
+    let check = flags.is_empty().then(|| {
+        run(
+            ctx,
+            sp,
+            &[
+                vec!["check".into(), "--format".into(), "json".into()],
+                file_args("-f", files),
+            ]
+            .concat(),
+            env,
+        )
+    });
     if !docker.status.success() {
         let why = last_line(&docker.stderr);
         if config.status.success() {
@@ -147,7 +153,7 @@ fn compare(ctx: &Ctx, files: &[PathBuf], env: &[(&str, &str)]) -> Verdict {
                 "docker rejects ({why}) but swarmproof config prints a config"
             ));
         }
-        if check.status.success() {
+        if check.as_ref().is_some_and(|c| c.status.success()) {
             return Err(format!(
                 "docker rejects ({why}) but swarmproof check finds no error"
             ));
@@ -174,7 +180,10 @@ fn compare(ctx: &Ctx, files: &[PathBuf], env: &[(&str, &str)]) -> Verdict {
         diffs.truncate(5);
         return Err(format!("{n} differing paths: {}", diffs.join("; ")));
     }
-    let rejections = load_rejections(&check.stdout)?;
+    let rejections = match &check {
+        Some(c) => load_rejections(&c.stdout)?,
+        None => Vec::new(),
+    };
     if !rejections.is_empty() {
         return Err(format!(
             "docker accepts but swarmproof check rejects: {}",
@@ -190,8 +199,13 @@ fn compare(ctx: &Ctx, files: &[PathBuf], env: &[(&str, &str)]) -> Verdict {
     } else {
         "text differs in layout only"
     };
+    let checked = if check.is_some() {
+        "check raises no load rejection"
+    } else {
+        "config flags, check not run"
+    };
     Ok(format!(
-        "same config ({services} services, {} values, {text}); check raises no load rejection",
+        "same config ({services} services, {} values, {text}); {checked}",
         leaves(&theirs)
     ))
 }
@@ -268,6 +282,8 @@ struct Synthetic {
     files: &'static [&'static str],
     extra: &'static [(&'static str, &'static str)],
     env: &'static [(&'static str, &'static str)],
+    /// Flags given to both `config` commands.
+    flags: &'static [&'static str],
 }
 
 const SYNTHETIC: &[Synthetic] = &[
@@ -292,6 +308,7 @@ services:
 "#],
         extra: &[],
         env: &[("SET", "value"), ("EMPTY", "")],
+        flags: &[],
     },
     Synthetic {
         name: "interpolation-required-missing",
@@ -302,6 +319,7 @@ services:
 "#],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "interpolation-required-empty",
@@ -314,6 +332,7 @@ services:
 "#],
         extra: &[],
         env: &[("EMPTY", "")],
+        flags: &[],
     },
     Synthetic {
         name: "interpolation-compose-v2-syntax",
@@ -324,6 +343,7 @@ services:
 "#],
         extra: &[],
         env: &[("TAG", "1")],
+        flags: &[],
     },
     Synthetic {
         name: "interpolation-typed-values",
@@ -359,6 +379,7 @@ x-top:
             ("EXT", "true"),
             ("SET", "value"),
         ],
+        flags: &[],
     },
     Synthetic {
         name: "interpolation-bad-cast",
@@ -371,6 +392,7 @@ services:
 "#],
         extra: &[],
         env: &[("REPLICAS", "three")],
+        flags: &[],
     },
     Synthetic {
         name: "yaml-anchors-and-merge-keys",
@@ -396,6 +418,7 @@ services:
 "#],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "override-ports-volumes-env-labels",
@@ -444,6 +467,7 @@ volumes:
         ],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "override-deploy",
@@ -480,6 +504,7 @@ services:
         ],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "override-unpublished-ports",
@@ -498,6 +523,7 @@ services:
         ],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "extension-fields",
@@ -535,6 +561,7 @@ x-later: only in the second file
         ],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "value-formats",
@@ -578,6 +605,7 @@ services:
 "#],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "short-forms",
@@ -636,6 +664,7 @@ secrets:
             ("EMPTY_TAKES_ENV", "process2"),
             ("FROM_FILE_WITH_ENV", "process3"),
         ],
+        flags: &[],
     },
     Synthetic {
         name: "volumes-and-objects",
@@ -695,48 +724,77 @@ secrets:
 "#],
         extra: &[],
         env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "skip-interpolation",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: "nginx:${TAG:-1.25}"
+    environment:
+      A: "$$literal and ${SET}"
+    labels: ["x=${UNSET?would fail}"]
+"#],
+        extra: &[],
+        env: &[("SET", "value")],
+        flags: &["--skip-interpolation"],
+    },
+    Synthetic {
+        name: "skip-interpolation-typed-variable",
+        files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    deploy:\n      replicas: ${R}\n"],
+        extra: &[],
+        env: &[("R", "2")],
+        flags: &["--skip-interpolation"],
     },
     Synthetic {
         name: "no-version",
         files: &["services:\n  web:\n    image: nginx\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "missing-image-accepted-by-config",
         files: &["version: \"3.8\"\nservices:\n  web:\n    deploy: {replicas: 1}\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-unknown-key",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    deploy:\n      replica: 2\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-quoted-integer",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    deploy:\n      replicas: \"2\"\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-forbidden-key",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    volume_driver: flocker\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-bad-duration",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    deploy:\n      update_config:\n        delay: 10\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-version-2",
         files: &["version: \"2.4\"\nservices:\n  web:\n    image: nginx\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-version-mismatch",
@@ -746,47 +804,55 @@ secrets:
         ],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-yaml-syntax",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: [nginx\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-port-spec",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    ports: [\"80:80:80:80\"]\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-port-range-mismatch",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    ports: [\"8080:80-81\"]\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-missing-env-file",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    env_file: nope.env\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-bad-size",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    deploy:\n      resources:\n        limits:\n          memory: 12 apples\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-unquoted-memory",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\n    deploy:\n      resources:\n        reservations:\n          memory: 1024\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
     Synthetic {
         name: "reject-external-volume-with-driver",
         files: &["version: \"3.8\"\nservices:\n  web:\n    image: nginx\nvolumes:\n  v:\n    external: true\n    driver: local\n"],
         extra: &[],
         env: &[],
+        flags: &[],
     },
 ];

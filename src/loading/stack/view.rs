@@ -187,13 +187,16 @@ fn labels(y: Option<&Yaml>) -> Option<Node> {
     map_node(mapping(y?, false))
 }
 
-/// The `x-` keys of an object, as written.
+/// The `x-` keys of an object, as written (yaml.v3 prints an inlined map sorted).
 fn extras(y: &Yaml, out: &mut Obj) {
-    for (k, v) in y.as_map().unwrap_or_default() {
-        if let Some(key) = k.scalar_text().filter(|k| k.starts_with("x-")) {
-            out.0.push((key, raw(v)));
-        }
-    }
+    let mut found: Vec<(String, Node)> = y
+        .as_map()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(k, v)| Some((k.scalar_text().filter(|k| k.starts_with("x-"))?, raw(v))))
+        .collect();
+    sort_keys(&mut found);
+    out.0.extend(found);
 }
 
 /// A value printed as written (extension fields).
@@ -1379,7 +1382,8 @@ fn quote(s: &str) -> String {
         && !s.contains(" #")
         && !looks_numeric(s)
         && !(s.len() == 1 && "-.+".contains(s))
-        && !first.is_some_and(|c| "?:,[]{}#&*!|>'\"%@`~=".contains(c))
+        && !first.is_some_and(|c| "?,[]{}#&*!|>'\"%@`~=".contains(c))
+        && !(s.starts_with(':') && (s.len() == 1 || s[1..].starts_with(' ')))
         && !(s.starts_with(['-', '.', '+'])
             && s[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.'))
         && !s.starts_with("- ")
