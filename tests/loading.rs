@@ -745,3 +745,54 @@ x-note: hi
         "{missing}"
     );
 }
+
+// Observed with docker stack config (CLI 28.2.2): the schema wants strings where it says so
+// ("services.web.command.1 must be a string", "services.web.user must be a string"), values
+// of `environment`/`labels`/`sysctls`/logging options that are strings, numbers or null
+// ("… must be a string, number or null"), and unique list items ("services.web.labels array
+// items[0,1] must be unique").
+#[test]
+fn schema_types_of_strings_lists_and_mappings() {
+    for (body, expected) in [
+        ("command: [sleep, 10]", "SP0102 5:22 services.web.command must be a string, not integer"),
+        ("user: 1000", "SP0102 5:11 services.web.user must be a string, not integer"),
+        ("environment: {DEBUG: true}", "SP0102 5:26 services.web.environment.DEBUG must be a string, number or null, not boolean"),
+        ("labels: [a=1, a=1]", "SP0102 5:19 services.web.labels array items[0,1] must be unique"),
+        ("logging: {options: {a: true}}", "SP0102 5:28 services.web.logging.options.a must be a string, number or null, not boolean"),
+    ] {
+        let l = load_one(&format!("version: '3.8'\nservices:\n  web:\n    image: nginx\n    {body}\n"));
+        assert_eq!(summary(&l), vec![expected], "{body}");
+    }
+    let ok = load_one("version: '3.8'\nservices:\n  web:\n    image: nginx\n    environment: {A: 1, B: 1.5, C: }\n    dns: 8.8.8.8\n    command: sh -c 'echo \"a b\"'\n");
+    assert!(ok.report.findings.is_empty(), "{:?}", summary(&ok));
+    // A command string is split as a shell would (google/shlex), not on every blank.
+    assert_eq!(
+        ok.loaded.stack.services[0]
+            .command
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect::<Vec<_>>(),
+        ["sh", "-c", "echo \"a b\""]
+    );
+}
+
+// Observed with docker stack config (CLI 28.2.2): a later file's network `aliases` replace the
+// earlier ones, and a network listed as null in the later file keeps its settings.
+#[test]
+fn merged_network_attachments() {
+    let base = "version: '3.8'\nservices:\n  web:\n    image: nginx\n    networks:\n      front: {aliases: [a1]}\n      back: {aliases: [b1]}\nnetworks:\n  front: {}\n  back: {}\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    networks:\n      front: {aliases: [a2]}\n      back:\n";
+    let l = load_texts(&[base, over], None, &[]);
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let aliases: Vec<_> = l.loaded.stack.services[0]
+        .networks
+        .iter()
+        .map(|n| {
+            (
+                n.name.as_str(),
+                n.aliases.iter().map(String::as_str).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(aliases, vec![("front", vec!["a2"]), ("back", vec!["b1"])]);
+}

@@ -727,6 +727,204 @@ secrets:
         flags: &[],
     },
     Synthetic {
+        name: "service-keys-as-printed",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    environment:
+      BOOL: "true"
+      NUM: 3
+      FLOAT: 2.50
+      NULL_VAL:
+      BIG: 12345678901234567890
+    labels:
+      empty:
+    healthcheck:
+      disable: true
+    stop_grace_period: 90s
+    user: "0"
+    working_dir: /app
+    hostname: h
+    cap_add: [NET_ADMIN]
+    read_only: true
+    tty: true
+    stdin_open: true
+    privileged: true
+    restart: always
+    container_name: c
+    expose: [80, "443"]
+    devices: ["/dev/fuse"]
+    security_opt: [no-new-privileges]
+    credential_spec: {file: x.json}
+    isolation: default
+    init: true
+    depends_on: [db]
+    dns: [1.1.1.1]
+  db:
+    image: postgres
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "override-logging-healthcheck-networks-objects",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    x-a: {k: 1, n: {deep: 1}}
+    logging: {driver: json-file, options: {max-size: 1m}}
+    healthcheck: {test: [CMD, "true"], interval: 10s}
+    networks:
+      front: {aliases: [a1]}
+networks:
+  front:
+    driver: overlay
+    driver_opts: {encrypted: ""}
+    labels: {a: b}
+volumes:
+  v:
+    driver: local
+    driver_opts: {type: tmpfs}
+secrets:
+  s: {file: ./a}
+"#, r#"version: "3.8"
+services:
+  web:
+    x-a: {n: {other: 2}}
+    logging: {options: {max-file: "3"}}
+    healthcheck: {retries: 3}
+    networks:
+      front: {aliases: [a2]}
+      back:
+networks:
+  front:
+    attachable: true
+  back: {}
+volumes:
+  v:
+    labels: [x=y]
+secrets:
+  s: {file: ./b}
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "ports-short-syntax-variants",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    ports:
+      - "80:80"
+      - "80:80/udp"
+      - "[::1]:81:81"
+      - "0.0.0.0:82:82"
+      - 9090-9091
+      - "83:83/TCP"
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "override-network-null-keeps-settings",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    networks:
+      front: {aliases: [a1], ipv4_address: 10.0.0.2}
+    labels: {a: "1"}
+networks:
+  front: {}
+"#, r#"version: "3.8"
+services:
+  web:
+    image: nginx:2
+    networks:
+      front:
+    labels: {b: "2"}
+    deploy:
+      replicas: 0
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "reject-number-in-string-list",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    command: [sleep, 10]
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "reject-boolean-environment-value",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    environment: {DEBUG: true}
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "reject-duplicate-labels",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    labels: [a=1, a=1]
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "reject-unquoted-user",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    user: 1000
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "reject-null-in-override",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    networks:
+      front: {aliases: [a1], ipv4_address: 10.0.0.2}
+    labels: {a: "1"}
+networks:
+  front: {}
+"#, r#"version: "3.8"
+services:
+  web:
+    image:
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
         name: "skip-interpolation",
         files: &[r#"version: "3.8"
 services:

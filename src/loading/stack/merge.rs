@@ -1,7 +1,9 @@
 //! Merging several stack files in order (`docker stack deploy -c base.yml -c override.yml`),
 //! following docker/cli `loader/merge.go`: mappings merge key by key with the later file
 //! winning; `ports` merge by published port alone, `volumes` by target, `secrets` and `configs`
-//! by source, each sorted by that key; `command` and `entrypoint` are replaced; other lists are appended
+//! by source, each sorted by that key; `command`, `entrypoint` and network `aliases` are
+//! replaced, and a service's network given as null in the later file keeps its settings;
+//! other lists are appended
 //! (mergo's `WithAppendSlice`); top-level networks, volumes, secrets and configs are replaced
 //! entry by entry.
 
@@ -174,6 +176,8 @@ fn merge_value(base: &mut Yaml, over: Yaml, key: &str) {
                     .iter_mut()
                     .find(|(bk, _)| bk.scalar_text().as_deref() == Some(name.as_str()))
                 {
+                    // `mergeServiceNetworkConfig` ignores an empty (null) attachment.
+                    Some(_) if key == "networks" && v.value == Value::Null => {}
                     Some((_, existing)) => merge_value(existing, v, &name),
                     None => b.push((k, v)),
                 }
@@ -200,7 +204,10 @@ fn merge_value(base: &mut Yaml, over: Yaml, key: &str) {
             merged.sort_by(|a, b| a.0.cmp(&b.0));
             *b = merged.into_iter().map(|(_, item)| item).collect();
         }
-        (Value::Seq(_), o @ Value::Seq(_)) if matches!(key, "command" | "entrypoint") => {
+        // `mergeShellCommand` and `mergeServiceNetworkConfig`: replaced, not appended.
+        (Value::Seq(_), o @ Value::Seq(_))
+            if matches!(key, "command" | "entrypoint" | "aliases") =>
+        {
             base.value = o
         }
         (Value::Seq(b), Value::Seq(o)) => b.extend(o),
