@@ -796,3 +796,16 @@ fn merged_network_attachments() {
         .collect();
     assert_eq!(aliases, vec![("front", vec!["a2"]), ("back", vec!["b1"])]);
 }
+
+// Observed with docker stack config (CLI 28.2.2): `dns` written as one string in the later
+// file is appended to the earlier file's list, as docker/cli's `StringList` merges.
+#[test]
+fn a_string_list_merges_with_a_list() {
+    let base = "version: '3.8'\nservices:\n  web:\n    image: nginx\n    dns: [1.1.1.1]\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    dns: 8.8.8.8\n";
+    let out = config_of(&[base, over], &[], &[]).unwrap();
+    assert!(
+        out.contains("    dns:\n      - 1.1.1.1\n      - 8.8.8.8\n"),
+        "{out}"
+    );
+}

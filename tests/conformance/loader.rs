@@ -925,6 +925,64 @@ services:
         flags: &[],
     },
     Synthetic {
+        name: "override-lists-objects-extensions",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    x-meta: {a: 1, nested: {x: 1}}
+    secrets: [b, a]
+    volumes: ["/z:/z", "/a:/a"]
+    deploy:
+      placement:
+        constraints: [node.role == worker]
+        preferences: [{spread: node.labels.zone}]
+      resources:
+        reservations:
+          generic_resources:
+            - discrete_resource_spec: {kind: gpu, value: 1}
+    dns: [1.1.1.1]
+networks:
+  n:
+    driver: overlay
+    driver_opts: {encrypted: ""}
+    labels: {a: "1"}
+volumes:
+  v:
+    driver: local
+    driver_opts: {type: none}
+secrets:
+  a: {file: ./a}
+  b: {file: ./b}
+"#, r#"version: "3.8"
+services:
+  web:
+    x-meta: {nested: {y: 2}}
+    secrets: [c]
+    volumes: ["/m:/m"]
+    deploy:
+      placement:
+        constraints: [node.labels.x == y]
+        preferences: [{spread: node.labels.rack}]
+      resources:
+        reservations:
+          generic_resources:
+            - discrete_resource_spec: {kind: fpga, value: 1}
+    dns: 8.8.8.8
+networks:
+  n:
+    attachable: true
+volumes:
+  v:
+    labels: {b: "2"}
+secrets:
+  c: {external: true}
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
         name: "skip-interpolation",
         files: &[r#"version: "3.8"
 services:

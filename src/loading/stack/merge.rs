@@ -168,6 +168,15 @@ fn merge_value(base: &mut Yaml, over: Yaml, key: &str) {
         list_to_map(base, allow_nil);
         list_to_map(&mut over, allow_nil);
     }
+    if matches!(key, "dns" | "dns_search" | "env_file" | "tmpfs") {
+        // `StringList`: one string is a list of one, and lists append.
+        for y in [&mut *base, &mut over] {
+            if let Value::Str(_) = y.value {
+                let item = y.clone();
+                y.value = Value::Seq(vec![item]);
+            }
+        }
+    }
     match (&mut base.value, over.value) {
         (Value::Map(b), Value::Map(o)) => {
             for (k, v) in o {
