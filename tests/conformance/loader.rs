@@ -983,6 +983,48 @@ secrets:
         flags: &[],
     },
     Synthetic {
+        name: "ports-host-addresses",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    ports: ["::1:80:80", "[::1]:82:82", "127.0.0.1:84:84", ":85:85", "::86", "98-101"]
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "override-empty-command",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    command: [a, b]
+    entrypoint: x y
+"#, r#"version: "3.8"
+services:
+  web:
+    command: ""
+    entrypoint: []
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "reject-port-host-not-an-address",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    ports: ["foo:81:81"]
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
         name: "skip-interpolation",
         files: &[r#"version: "3.8"
 services:

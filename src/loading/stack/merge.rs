@@ -213,6 +213,9 @@ fn merge_value(base: &mut Yaml, over: Yaml, key: &str) {
             merged.sort_by(|a, b| a.0.cmp(&b.0));
             *b = merged.into_iter().map(|(_, item)| item).collect();
         }
+        // `mergeShellCommand`: an empty command in the later file leaves the earlier one.
+        (_, Value::Str(o)) if matches!(key, "command" | "entrypoint") && o.trim().is_empty() => {}
+        (_, Value::Seq(o)) if matches!(key, "command" | "entrypoint") && o.is_empty() => {}
         // `mergeShellCommand` and `mergeServiceNetworkConfig`: replaced, not appended.
         (Value::Seq(_), o @ Value::Seq(_))
             if matches!(key, "command" | "entrypoint" | "aliases") =>

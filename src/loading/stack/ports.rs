@@ -161,17 +161,21 @@ pub(super) fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<S
         Some((r, p)) => (r, protocol(p).ok_or_else(|| format!("invalid proto: {p}"))?),
         None => (spec, Protocol::Tcp),
     };
-    let (ip, rest) = if let Some(stripped) = rest.strip_prefix('[') {
-        let (ip, after) = stripped
-            .split_once(']')
-            .ok_or_else(|| format!("invalid port spec {spec:?}"))?;
-        (Some(ip.to_string()), after.trim_start_matches(':'))
-    } else {
-        let parts: Vec<&str> = rest.split(':').collect();
-        match parts.len() {
-            1 | 2 => (None, rest),
-            3 => (Some(parts[0].to_string()), &rest[parts[0].len() + 1..]),
-            _ => return Err(format!("invalid port spec {spec:?}")),
+    // nat.ParsePortSpec: the last two `:` fields are the ports, everything before is the host
+    // IP (an IPv6 address with or without brackets), which must parse as one.
+    let parts: Vec<&str> = rest.split(':').collect();
+    let (ip, rest) = match parts.len() {
+        1 | 2 => (None, rest),
+        n => {
+            let ip = parts[..n - 2].join(":");
+            let bare = ip
+                .strip_prefix('[')
+                .and_then(|i| i.strip_suffix(']'))
+                .unwrap_or(&ip);
+            if !bare.is_empty() && bare.parse::<std::net::IpAddr>().is_err() {
+                return Err(format!("invalid IP address: {ip}"));
+            }
+            (Some(bare.to_string()), &rest[ip.len() + 1..])
         }
     };
     let (published, target, target_text, published_text) = match rest.split_once(':') {
@@ -195,7 +199,7 @@ pub(super) fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<S
     if count.max(published_count) > MAX_RANGE {
         return Err(format!("port range too large: {spec}"));
     }
-    let ports = (0..count.max(published_count))
+    let mut ports: Vec<Port> = (0..count.max(published_count))
         .map(|i| Port {
             target: if count == 1 { target.0 } else { target.0 + i },
             published: published.map(|p| p.0 + i),
@@ -204,6 +208,8 @@ pub(super) fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<S
             span: Some(span),
         })
         .collect();
+    // docker/cli sorts the expanded ports by their text `PORT/PROTO` (`100/tcp` < `99/tcp`).
+    ports.sort_by_cached_key(|p| p.target.to_string());
     Ok((ports, ip.filter(|i| !i.is_empty())))
 }
 
@@ -250,6 +256,16 @@ mod tests {
             ]
         );
         assert!(short_ports("8080:80-81", Span::new(FileId(0), 0, 0)).is_err());
+        // Observed with docker stack config (CLI 28.2.2): an IPv6 host address needs no
+        // brackets, an empty one is no address, and a host part that is not an IP address is
+        // refused.
+        assert_eq!(p("::86"), vec![(None, 86, Protocol::Tcp)]);
+        // Observed with docker stack config (CLI 28.2.2): a range is listed in text order.
+        let targets: Vec<u32> = p("98-101").iter().map(|x| x.1).collect();
+        assert_eq!(targets, [100, 101, 98, 99]);
+        assert_eq!(p("::1:80:80"), vec![(Some(80), 80, Protocol::Tcp)]);
+        assert_eq!(p("[::1]:82:82"), vec![(Some(82), 82, Protocol::Tcp)]);
+        assert!(short_ports("foo:81:81", Span::new(FileId(0), 0, 0)).is_err());
         let (_, ip) =
             short_ports("127.0.0.1:5000-5010:5000-5010", Span::new(FileId(0), 0, 0)).unwrap();
         assert_eq!(ip.as_deref(), Some("127.0.0.1"));
