@@ -1025,6 +1025,66 @@ services:
         flags: &[],
     },
     Synthetic {
+        name: "build-jobs-and-objects",
+        files: &[r#"version: "3"
+services:
+  web:
+    image: nginx
+    build:
+      context: ./dir
+      dockerfile: Dockerfile.x
+      args: [A=1, B]
+      labels: {l: v}
+      cache_from: [x]
+      network: host
+      target: prod
+    deploy:
+      mode: replicated-job
+      replicas: 3
+      endpoint_mode: dnsrr
+    ulimits:
+      nofile: 1024
+    healthcheck:
+      disable: true
+  other:
+    image: busybox
+    build: .
+    deploy:
+      mode: global-job
+configs:
+  c1:
+    file: ./c1
+  c2:
+    name: templated
+    file: ./c2
+    template_driver: golang
+    labels: [a=b]
+secrets:
+  s1:
+    driver: vault
+    driver_opts: {a: 1}
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
+        name: "reject-external-name-conflict",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+networks:
+  a:
+    external:
+      name: x
+    name: y
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
         name: "skip-interpolation",
         files: &[r#"version: "3.8"
 services:

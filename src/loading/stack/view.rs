@@ -1381,7 +1381,7 @@ fn quote(s: &str) -> String {
         && !s.contains(": ")
         && !s.contains(" #")
         && !looks_numeric(s)
-        && !(s.len() == 1 && "-.+".contains(s))
+        && s != "-"
         && !first.is_some_and(|c| "?,[]{}#&*!|>'\"%@`~=".contains(c))
         && !(s.starts_with(':') && (s.len() == 1 || s[1..].starts_with(' ')))
         && !(s.starts_with(['-', '.', '+'])
@@ -1477,14 +1477,29 @@ mod tests {
             "~",
             "@x",
             "*",
+            "0x1F",
+            "1e5",
+            "01:00",
+            "2001-12-14",
+            ".inf",
+            "-",
         ] {
             assert!(quote(s).starts_with(['\'', '"']), "{s}");
         }
+        // yaml.v3 double-quotes what would read back as another type, single-quotes the rest.
+        assert_eq!(quote("3.8"), "\"3.8\"");
+        assert_eq!(quote("{a}"), "'{a}'");
+        assert_eq!(quote("it's: x"), "'it''s: x'");
         for s in [
             "nginx:1.20",
             "--config.file=/x",
             "node.role == manager",
             "/var/run",
+            "1m30s",
+            "172.18.0.1",
+            "1000:1000",
+            ".",
+            ":/x",
         ] {
             assert_eq!(quote(s), s);
         }
