@@ -809,3 +809,20 @@ fn a_string_list_merges_with_a_list() {
         "{out}"
     );
 }
+
+// Observed with docker stack config (CLI 28.2.2): each file is validated before the merge, so
+// `replicas: "x"` in the first file is refused although the second file sets `replicas: 2`.
+#[test]
+fn each_file_is_validated_before_the_merge() {
+    let base =
+        "version: '3.8'\nservices:\n  web:\n    image: nginx\n    deploy:\n      replicas: \"x\"\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    deploy:\n      replicas: 2\n";
+    let l = load_texts(&[base, over], None, &[]);
+    assert_eq!(
+        summary(&l),
+        vec!["SP0102 6:17 services.web.deploy.replicas must be an integer, not string"]
+    );
+    // An error that survives the merge is reported once.
+    let l = load_texts(&[base, "version: '3.8'\nservices: {}\n"], None, &[]);
+    assert_eq!(codes(&l), vec!["SP0102"]);
+}

@@ -1085,6 +1085,24 @@ networks:
         flags: &[],
     },
     Synthetic {
+        name: "reject-schema-error-overridden-later",
+        files: &[r#"version: "3.8"
+services:
+  web:
+    image: nginx
+    deploy:
+      replicas: "x"
+"#, r#"version: "3.8"
+services:
+  web:
+    deploy:
+      replicas: 2
+"#],
+        extra: &[],
+        env: &[],
+        flags: &[],
+    },
+    Synthetic {
         name: "skip-interpolation",
         files: &[r#"version: "3.8"
 services:

@@ -61,10 +61,53 @@ pub fn load_stack(
             diags,
         );
     };
-    let minor = parsed.version.map_or(schema::LATEST_MINOR, |v| v.1);
+    let minor = parsed
+        .version
+        .as_ref()
+        .map_or(schema::LATEST_MINOR, |v| v.1);
     let (stack, lower_diags) = lower(&tree, minor, &options.name);
+    diags.extend(per_file_rejections(
+        &parsed,
+        minor,
+        &options.name,
+        &lower_diags,
+    ));
     diags.extend(lower_diags);
     (stack, diags)
+}
+
+/// docker/cli validates each file against the schema before merging, so an error in one file
+/// stops it even where a later file overrides the value. The merged tree no longer shows
+/// those: each file of several is lowered alone for its schema errors, those the merged tree
+/// also has (`merged`) left out.
+fn per_file_rejections(
+    parsed: &Files,
+    minor: u32,
+    name: &str,
+    merged: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    if parsed.trees.len() < 2 {
+        return Vec::new();
+    }
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for tree in &parsed.trees {
+        let (_, file_diags) = lower(tree, minor, name);
+        for d in file_diags {
+            let same = |o: &Diagnostic| {
+                o.code.id == d.code.id
+                    && o.message == d.message
+                    && o.primary_span() == d.primary_span()
+            };
+            if codes::is_load_rejection(d.code)
+                && d.severity == crate::diagnostics::Severity::Error
+                && !merged.iter().any(same)
+                && !out.iter().any(same)
+            {
+                out.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// The stack as `docker stack config` prints it, or `None` where docker rejects the files
@@ -86,6 +129,12 @@ pub fn load_config_view(
         .as_ref()
         .map_or(schema::LATEST_MINOR, |v| v.1);
     let (_, lower_diags) = lower(&tree, minor, &options.name);
+    diags.extend(per_file_rejections(
+        &parsed,
+        minor,
+        &options.name,
+        &lower_diags,
+    ));
     diags.extend(
         lower_diags
             .into_iter()
