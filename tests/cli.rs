@@ -447,3 +447,18 @@ fn config_interpolates_or_not_and_fails_where_docker_does() {
         assert!(String::from_utf8_lossy(&bad.stderr).contains(code));
     }
 }
+
+// Observed with docker stack config (CLI 28.2.2): "open …/missing.env: no such file or
+// directory". docker/cli's loader reads a service's env files, so `check` refuses the stack too.
+#[test]
+fn check_reports_what_only_docker_clis_loader_refuses() {
+    let (code, out, _) = check_text(
+        b"version: '3.8'\nservices:\n  web:\n    image: nginx\n    env_file: missing.env\n",
+        &[],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("missing.env: no such file or directory"),
+        "{out}"
+    );
+}

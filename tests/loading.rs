@@ -826,3 +826,20 @@ fn each_file_is_validated_before_the_merge() {
     let l = load_texts(&[base, "version: '3.8'\nservices: {}\n"], None, &[]);
     assert_eq!(codes(&l), vec!["SP0102"]);
 }
+
+// Observed with docker stack config (CLI 28.2.2): an empty `command` (or `[]` entrypoint) in a
+// later file leaves the earlier one (docker/cli's `mergeShellCommand`).
+#[test]
+fn an_empty_command_in_a_later_file_changes_nothing() {
+    let base = "version: '3.8'\nservices:\n  web:\n    image: nginx\n    command: [a, b]\n    entrypoint: x z\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    command: \"\"\n    entrypoint: []\n";
+    let out = config_of(&[base, over], &[], &[]).unwrap();
+    assert!(
+        out.contains("    command:\n      - a\n      - b\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    entrypoint:\n      - x\n      - z\n"),
+        "{out}"
+    );
+}
