@@ -453,7 +453,7 @@ fn tolerate_zone_applies_to_the_quorum() {
 fn checks_without_an_inventory_are_listed_as_skipped() {
     let (_dir, stack) = temp_file(
         "stack.yml",
-        b"services:\n  web:\n    image: nginx\n    healthcheck:\n      test: [CMD, true]\n",
+        b"services:\n  web:\n    image: nginx\n    healthcheck:\n      test: [CMD, \"true\"]\n",
     );
     let out = swarmproof()
         .args(["check", "--format", "json"])
@@ -604,4 +604,79 @@ fn update_defaults_are_checked_without_an_inventory() {
     );
     assert_eq!(json["verdicts"]["rollout"]["status"], "skipped");
     assert_eq!(out.status.code(), Some(1));
+}
+
+// `config` prints what `docker stack config -c models/web/stack.yml` prints, byte for byte:
+// the text below is docker's output (CLI 28.2.2).
+#[test]
+fn config_prints_docker_stack_configs_text() {
+    let expected = include_str!("fixtures/web-docker-stack-config.yml");
+    let out = swarmproof()
+        .args(["config", "models/web"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    // `-c` as docker spells it, and JSON.
+    let json = swarmproof()
+        .args(["config", "-c", "models/web/stack.yml", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(
+        v["services"]["web"]["deploy"]["update_config"]["monitor"],
+        "1m0s"
+    );
+    assert_eq!(v["services"]["web"]["ports"][0]["mode"], "ingress");
+}
+
+#[test]
+fn config_interpolates_or_not_and_fails_where_docker_does() {
+    let (_dir, path) = temp_file(
+        "stack.yml",
+        b"version: '3.8'\nservices:\n  web:\n    image: nginx:${TAG:-1.25}\n    deploy:\n      replicas: ${R}\n",
+    );
+    let run = |args: &[&str], r: &str| {
+        swarmproof()
+            .arg("config")
+            .args(args)
+            .arg(&path)
+            .env("R", r)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[], "2");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("image: nginx:1.25\n") && text.contains("replicas: 2\n"),
+        "{text}"
+    );
+    // Observed with docker stack config (CLI 28.2.2): `${R}` set to a word stops it ("failed
+    // to cast to expected type: strconv.Atoi: parsing \"two\": invalid syntax"), and so does
+    // `--skip-interpolation` here, since the schema then sees the string "${R}" as replicas
+    // ("services.web.deploy.replicas must be a integer"). Nothing is printed.
+    for (args, r, code) in [
+        (&[][..], "two", "SP0006"),
+        (&["--skip-interpolation"][..], "2", "SP0102"),
+    ] {
+        let bad = run(args, r);
+        assert_eq!(bad.status.code(), Some(1));
+        assert!(bad.stdout.is_empty());
+        assert!(String::from_utf8_lossy(&bad.stderr).contains(code));
+    }
+}
+
+// Observed with docker stack config (CLI 28.2.2): "open …/missing.env: no such file or
+// directory". docker/cli's loader reads a service's env files, so `check` refuses the stack too.
+#[test]
+fn check_reports_what_only_docker_clis_loader_refuses() {
+    let (code, out, _) = check_text(
+        b"version: '3.8'\nservices:\n  web:\n    image: nginx\n    env_file: missing.env\n",
+        &[],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("missing.env: no such file or directory"),
+        "{out}"
+    );
 }

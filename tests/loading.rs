@@ -65,7 +65,7 @@ services:
     image: postgres
     deploy:
       mode: replicated
-      replicas: "4"
+      replicas: 4
       endpoint_mode: DNSRR
       placement:
         constraints: [node.role == worker, "node.labels.disk==ssd"]
@@ -203,7 +203,7 @@ services:
     let s = summary(&l);
     let expect = [
         "SP0101 5:5 services.web: Additional property platform is not allowed",
-        "SP0103 7:17 services.web.deploy.replicas: strconv.ParseInt: parsing \"three\": invalid syntax",
+        "SP0102 7:17 services.web.deploy.replicas must be an integer, not string",
         "SP0102 10:17 services.web.deploy.resources.reservations.cpus must be a string, not number",
         "SP0102 13:16 services.web.deploy.update_config.delay: invalid type integer for duration",
         "SP0103 14:25 services.web.deploy.update_config.failure_action: unrecognized update failure action explode",
@@ -660,5 +660,307 @@ fn swarmproof_extension_mistakes_are_warnings() {
     assert_eq!(
         web.requirements.min_available.as_ref().map(|m| **m),
         Some(1)
+    );
+}
+
+// Observed with docker stack config (CLI 28.2.2): a quoted number where the schema wants an
+// integer is refused ("services.web.deploy.replicas must be a integer"), while `${VAR}` at
+// the paths docker/cli casts (replicas, published ports, read_only, external, …) becomes an
+// integer or boolean; a value that does not cast is refused.
+#[test]
+fn quoted_numbers_are_refused_and_interpolated_ones_cast() {
+    let quoted = load_one(
+        "version: '3.8'\nservices:\n  web:\n    image: nginx\n    deploy:\n      replicas: \"4\"\n",
+    );
+    assert_eq!(
+        summary(&quoted),
+        vec!["SP0102 6:17 services.web.deploy.replicas must be an integer, not string"]
+    );
+    let cast = load_texts(
+        &["version: '3.8'\nservices:\n  web:\n    image: nginx\n    read_only: ${RO}\n    ports:\n      - {target: 80, published: \"${PORT}\"}\n    deploy:\n      replicas: \"${R}\"\n"],
+        None,
+        &[("R", "4"), ("PORT", "8080"), ("RO", "yes")],
+    );
+    assert!(cast.report.findings.is_empty(), "{:?}", summary(&cast));
+    let web = &cast.loaded.stack.services[0];
+    assert_eq!(web.mode.value, Mode::Replicated { replicas: 4 });
+    assert_eq!(web.ports[0].published, Some(8080));
+    let bad = load_texts(
+        &["version: '3.8'\nservices:\n  web:\n    image: nginx\n    deploy:\n      replicas: ${R}\n"],
+        None,
+        &[("R", "three")],
+    );
+    assert_eq!(codes(&bad)[0], "SP0006");
+}
+
+// Observed with docker stack config (CLI 28.2.2): docker/cli merges typed services, so an
+// `environment` or `labels` list in one file and a mapping in the other merge key by key, and
+// ports are keyed by published port alone: unpublished ports of a merged service collapse into
+// one, and the list comes out sorted by published port.
+#[test]
+fn merges_follow_docker_clis_typed_merge() {
+    let base = "version: '3.8'\nservices:\n  web:\n    image: nginx\n    ports: ['9000:90', '80', '443']\n    environment: [A=1, B=2]\n    labels: [keep=yes, change=old]\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    ports: ['8080:8080']\n    environment: {B: '3'}\n    labels: {change: new}\n";
+    let l = load_texts(&[base, over], None, &[]);
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let web = &l.loaded.stack.services[0];
+    let ports: Vec<_> = web.ports.iter().map(|p| (p.published, p.target)).collect();
+    assert_eq!(
+        ports,
+        vec![(None, 443), (Some(8080), 8080), (Some(9000), 90)]
+    );
+    let mut env: Vec<_> = web
+        .environment
+        .iter()
+        .map(|(k, v, _)| format!("{k}={}", v.as_deref().unwrap_or("")))
+        .collect();
+    env.sort();
+    assert_eq!(env, vec!["A=1", "B=3"]);
+}
+
+/// `swarmproof config` of `stacks` with `env` and files the stacks name (`env_file`).
+fn config_of(
+    stacks: &[&str],
+    env: &[(&str, &str)],
+    files: &[(&str, &str)],
+) -> Result<String, String> {
+    use swarmproof::loading::stack::{load_config_view, view::ViewContext, Env, StackOptions};
+    let mut sources = swarmproof::diagnostics::SourceMap::new();
+    let ids: Vec<_> = stacks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| sources.add(format!("stack{i}.yml"), *t))
+        .collect();
+    let env: Env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let read = |path: &str| {
+        files
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, t)| t.to_string())
+            .ok_or(format!("open {path}: no such file or directory"))
+    };
+    let ctx = ViewContext {
+        env: &env,
+        working_dir: "/w",
+        read_file: &read,
+    };
+    let options = StackOptions {
+        name: "demo".into(),
+        env: env.clone(),
+        ..Default::default()
+    };
+    let (view, diags) = load_config_view(&sources, &ids, &options, &ctx);
+    view.map(|v| v.to_yaml()).ok_or_else(|| {
+        diags
+            .iter()
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+// Observed with docker stack config (CLI 28.2.2), each line of the expected text: environment
+// from env files then `environment`, an entry without a value taking the variable's value;
+// bind sources made absolute (`~` is $HOME); short ports in the long syntax; durations in Go's
+// form; memory as a quoted byte count; `external.name` moved to `name`; secret files made
+// absolute; `x-` keys of a network kept only when it is external; the top level's `x-` keys
+// taken from the first file only, interpolated.
+#[test]
+fn config_prints_what_docker_stack_config_prints() {
+    let base = r#"version: "3.8"
+x-note: "${NOTE}"
+services:
+  web:
+    image: nginx
+    command: sh -c 'echo "a b"'
+    env_file: web.env
+    environment: [FROM_ENV, LITERAL=x]
+    healthcheck: {test: curl -f localhost, interval: 90s}
+    ports: ["8000-8001:80-81/udp"]
+    volumes: ["./data:/data:ro", "~/c:/c"]
+    stop_grace_period: 1m30s
+    deploy:
+      resources: {limits: {memory: 1G}}
+      update_config: {delay: 0s, parallelism: 0}
+    networks: [front, ext]
+networks:
+  front: {x-kept: no}
+  ext: {external: {name: shared}, x-kept: yes}
+secrets:
+  s: {file: ../s.txt}
+"#;
+    let over = "version: \"3.8\"\nx-later: dropped\nservices:\n  web:\n    secrets: [s]\n";
+    let out = config_of(
+        &[base, over],
+        &[("NOTE", "hi"), ("FROM_ENV", "e"), ("HOME", "/home/u")],
+        &[("/w/web.env", "# c\nFILE=f\nLITERAL=from-file\n")],
+    )
+    .unwrap();
+    let expected = r#"version: "3.8"
+services:
+  web:
+    command:
+      - sh
+      - -c
+      - echo "a b"
+    deploy:
+      update_config:
+        parallelism: 0
+      resources:
+        limits:
+          memory: "1073741824"
+    environment:
+      FILE: f
+      FROM_ENV: e
+      LITERAL: x
+    env_file:
+      - web.env
+    healthcheck:
+      test:
+        - CMD-SHELL
+        - curl -f localhost
+      interval: 1m30s
+    image: nginx
+    networks:
+      ext: null
+      front: null
+    ports:
+      - mode: ingress
+        target: 80
+        published: 8000
+        protocol: udp
+      - mode: ingress
+        target: 81
+        published: 8001
+        protocol: udp
+    secrets:
+      - source: s
+    stop_grace_period: 1m30s
+    volumes:
+      - type: bind
+        source: /w/data
+        target: /data
+        read_only: true
+      - type: bind
+        source: /home/u/c
+        target: /c
+networks:
+  ext:
+    name: shared
+    external: true
+    x-kept: "yes"
+  front: {}
+secrets:
+  s:
+    file: /s.txt
+x-note: hi
+"#;
+    assert_eq!(out, expected);
+    // docker/cli reads the env files, so a missing one stops it.
+    let missing = config_of(&[base], &[("NOTE", "hi")], &[]).unwrap_err();
+    assert!(
+        missing.contains("open /w/web.env: no such file or directory"),
+        "{missing}"
+    );
+}
+
+// Observed with docker stack config (CLI 28.2.2): the schema wants strings where it says so
+// ("services.web.command.1 must be a string", "services.web.user must be a string"), values
+// of `environment`/`labels`/`sysctls`/logging options that are strings, numbers or null
+// ("… must be a string, number or null"), and unique list items ("services.web.labels array
+// items[0,1] must be unique").
+#[test]
+fn schema_types_of_strings_lists_and_mappings() {
+    for (body, expected) in [
+        ("command: [sleep, 10]", "SP0102 5:22 services.web.command must be a string, not integer"),
+        ("user: 1000", "SP0102 5:11 services.web.user must be a string, not integer"),
+        ("environment: {DEBUG: true}", "SP0102 5:26 services.web.environment.DEBUG must be a string, number or null, not boolean"),
+        ("labels: [a=1, a=1]", "SP0102 5:19 services.web.labels array items[0,1] must be unique"),
+        ("logging: {options: {a: true}}", "SP0102 5:28 services.web.logging.options.a must be a string, number or null, not boolean"),
+    ] {
+        let l = load_one(&format!("version: '3.8'\nservices:\n  web:\n    image: nginx\n    {body}\n"));
+        assert_eq!(summary(&l), vec![expected], "{body}");
+    }
+    let ok = load_one("version: '3.8'\nservices:\n  web:\n    image: nginx\n    environment: {A: 1, B: 1.5, C: }\n    dns: 8.8.8.8\n    command: sh -c 'echo \"a b\"'\n");
+    assert!(ok.report.findings.is_empty(), "{:?}", summary(&ok));
+    // A command string is split as a shell would (google/shlex), not on every blank.
+    assert_eq!(
+        ok.loaded.stack.services[0]
+            .command
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect::<Vec<_>>(),
+        ["sh", "-c", "echo \"a b\""]
+    );
+}
+
+// Observed with docker stack config (CLI 28.2.2): a later file's network `aliases` replace the
+// earlier ones, and a network listed as null in the later file keeps its settings.
+#[test]
+fn merged_network_attachments() {
+    let base = "version: '3.8'\nservices:\n  web:\n    image: nginx\n    networks:\n      front: {aliases: [a1]}\n      back: {aliases: [b1]}\nnetworks:\n  front: {}\n  back: {}\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    networks:\n      front: {aliases: [a2]}\n      back:\n";
+    let l = load_texts(&[base, over], None, &[]);
+    assert!(l.report.findings.is_empty(), "{:?}", summary(&l));
+    let aliases: Vec<_> = l.loaded.stack.services[0]
+        .networks
+        .iter()
+        .map(|n| {
+            (
+                n.name.as_str(),
+                n.aliases.iter().map(String::as_str).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(aliases, vec![("front", vec!["a2"]), ("back", vec!["b1"])]);
+}
+
+// Observed with docker stack config (CLI 28.2.2): `dns` written as one string in the later
+// file is appended to the earlier file's list, as docker/cli's `StringList` merges.
+#[test]
+fn a_string_list_merges_with_a_list() {
+    let base = "version: '3.8'\nservices:\n  web:\n    image: nginx\n    dns: [1.1.1.1]\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    dns: 8.8.8.8\n";
+    let out = config_of(&[base, over], &[], &[]).unwrap();
+    assert!(
+        out.contains("    dns:\n      - 1.1.1.1\n      - 8.8.8.8\n"),
+        "{out}"
+    );
+}
+
+// Observed with docker stack config (CLI 28.2.2): each file is validated before the merge, so
+// `replicas: "x"` in the first file is refused although the second file sets `replicas: 2`.
+#[test]
+fn each_file_is_validated_before_the_merge() {
+    let base =
+        "version: '3.8'\nservices:\n  web:\n    image: nginx\n    deploy:\n      replicas: \"x\"\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    deploy:\n      replicas: 2\n";
+    let l = load_texts(&[base, over], None, &[]);
+    assert_eq!(
+        summary(&l),
+        vec!["SP0102 6:17 services.web.deploy.replicas must be an integer, not string"]
+    );
+    // An error that survives the merge is reported once.
+    let l = load_texts(&[base, "version: '3.8'\nservices: {}\n"], None, &[]);
+    assert_eq!(codes(&l), vec!["SP0102"]);
+}
+
+// Observed with docker stack config (CLI 28.2.2): an empty `command` (or `[]` entrypoint) in a
+// later file leaves the earlier one (docker/cli's `mergeShellCommand`).
+#[test]
+fn an_empty_command_in_a_later_file_changes_nothing() {
+    let base = "version: '3.8'\nservices:\n  web:\n    image: nginx\n    command: [a, b]\n    entrypoint: x z\n";
+    let over = "version: '3.8'\nservices:\n  web:\n    command: \"\"\n    entrypoint: []\n";
+    let out = config_of(&[base, over], &[], &[]).unwrap();
+    assert!(
+        out.contains("    command:\n      - a\n      - b\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    entrypoint:\n      - x\n      - z\n"),
+        "{out}"
     );
 }

@@ -28,6 +28,7 @@ pub struct InputArgs {
     pub nodes: Option<PathBuf>,
     pub env_file: Option<PathBuf>,
     pub stack_name: Option<String>,
+    pub skip_interpolation: bool,
 }
 
 /// What was read: sources plus which of them are stack files and which the inventory.
@@ -158,6 +159,7 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs, InputError> {
             name,
             env,
             dotenv_beside,
+            skip_interpolation: args.skip_interpolation,
         },
         diagnostics,
     })

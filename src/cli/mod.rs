@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{codes, render};
+use crate::diagnostics::{codes, render, Severity};
 use crate::report::Report;
 
 pub use input::{read_inputs, InputArgs, Inputs};
@@ -45,6 +45,8 @@ pub enum Command {
     Explore(ExploreCommand),
     /// Draw services, dependencies, networks and published ports.
     Graph(GraphArgs),
+    /// Print the stack as `docker stack config` does: files merged, variables substituted, short forms expanded.
+    Config(ConfigArgs),
     /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
     Explain { code: Option<String> },
 }
@@ -55,7 +57,7 @@ pub struct InputFlags {
     /// A stack file, or a folder holding stack.yml (or docker-stack.yml, docker-compose.yml) and nodes.yml.
     pub path: Option<PathBuf>,
     /// A stack file; repeat to merge files in order, as `docker stack deploy -c a.yml -c b.yml`.
-    #[arg(short = 'f', long = "file")]
+    #[arg(short = 'f', long = "file", short_alias = 'c', alias = "compose-file")]
     pub files: Vec<PathBuf>,
     /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
     #[arg(long)]
@@ -76,6 +78,7 @@ impl InputFlags {
             nodes: self.nodes.clone(),
             env_file: self.env_file.clone(),
             stack_name: self.stack_name.clone(),
+            skip_interpolation: false,
         }
     }
 }
@@ -374,6 +377,23 @@ pub enum ExploreCommand {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub input: InputFlags,
+    /// Leave `$VAR` references as written and only merge (`docker stack config --skip-interpolation`).
+    #[arg(long)]
+    pub skip_interpolation: bool,
+    #[arg(long, value_enum, default_value = "yaml")]
+    pub format: ConfigFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
     Dot,
     Mermaid,
@@ -402,6 +422,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(&args),
         Command::Plan(args) => run_plan(&args),
         Command::Graph(args) => run_graph(&args),
+        Command::Config(args) => run_config(&args),
         Command::Simulate(args) => run_simulate(&args),
         Command::Update(args) => run_update(&args),
         Command::Quorum(args) => run_quorum(&args),
@@ -449,6 +470,21 @@ fn checked(
         .report
         .findings
         .splice(0..0, inputs.diagnostics.iter().cloned());
+    // What docker/cli's loader refuses beyond the model's checks (a missing `env_file`, an
+    // external volume with a driver, …), unless the same finding already stands at the same place.
+    let (config, view_diags) = config_view(&inputs);
+    if config.is_none() {
+        for d in view_diags {
+            let known = checked.report.findings.iter().any(|f| {
+                f.severity == Severity::Error
+                    && f.code.id == d.code.id
+                    && f.primary_span() == d.primary_span()
+            });
+            if d.severity == Severity::Error && !known {
+                checked.report.findings.push(d);
+            }
+        }
+    }
     if let Some(path) = &placement.dump_smt2 {
         let Some(cluster) = &checked.loaded.cluster else {
             return Err(fail(
@@ -875,6 +911,79 @@ fn run_graph(args: &GraphArgs) -> ExitCode {
     write_stdout(&match args.format {
         GraphFormat::Dot => crate::graph::render::dot(stack, deps),
         GraphFormat::Mermaid => crate::graph::render::mermaid(stack, deps),
+    })
+}
+
+/// Reads a file a stack names (`env_file`), with Go's wording of a missing file.
+fn read_named_file(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("open {path}: no such file or directory"),
+        _ => format!("open {path}: {e}"),
+    })
+}
+
+/// The stack as `docker stack config` prints it, with docker/cli's working directory: the
+/// folder of the first file, made absolute without resolving links (`filepath.Abs`).
+fn config_view(
+    inputs: &Inputs,
+) -> (
+    Option<crate::loading::stack::view::Node>,
+    Vec<crate::diagnostics::Diagnostic>,
+) {
+    use crate::loading::stack::view;
+    let cwd = std::env::current_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|_| "/".into());
+    let first = inputs
+        .sources
+        .get(inputs.stack_files[0])
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let first = view::abs_path(&cwd, &first);
+    let working_dir = match first.rsplit_once('/') {
+        Some(("", _)) | None => "/".to_string(),
+        Some((dir, _)) => dir.to_string(),
+    };
+    let ctx = view::ViewContext {
+        env: &inputs.options.env,
+        working_dir: &working_dir,
+        read_file: &read_named_file,
+    };
+    crate::loading::stack::load_config_view(
+        &inputs.sources,
+        &inputs.stack_files,
+        &inputs.options,
+        &ctx,
+    )
+}
+
+/// `config`: 0 and the config on stdout, or 1 and the errors docker would stop at on stderr.
+fn run_config(args: &ConfigArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    let mut input_args = args.input.to_args();
+    input_args.skip_interpolation = args.skip_interpolation;
+    let inputs = match read_inputs(&input_args) {
+        Ok(i) => i,
+        Err(e) => return fail(format!("[{}]: {}", e.0.code.id, e.0.message)),
+    };
+    let (config, mut diags) = config_view(&inputs);
+    diags.splice(0..0, inputs.diagnostics.iter().cloned());
+    if !diags.is_empty() {
+        let report = Report {
+            findings: diags,
+            ..Report::default()
+        };
+        let text = render::render_human(&report, &inputs.sources, std::io::stderr().is_terminal());
+        let _ = write!(std::io::stderr(), "{text}");
+    }
+    let Some(config) = config else {
+        return ExitCode::from(1);
+    };
+    write_stdout(&match args.format {
+        ConfigFormat::Yaml => config.to_yaml(),
+        ConfigFormat::Json => {
+            serde_json::to_string_pretty(&config.to_json()).unwrap_or_default() + "\n"
+        }
     })
 }
 

@@ -81,3 +81,23 @@ crate::declare_codes! {
     INVENTORY_EMPTY = ("SP0303", "inventory-empty", "warning", "the inventory lists no node",
         "With no node, no task can be placed.\n\nFix: list the cluster's nodes, or snapshot them with `docker node inspect $(docker node ls -q) > nodes.json`.");
 }
+
+/// Whether a finding with this code is one `docker stack config` (docker/cli's `loader.Load`)
+/// refuses the files for: YAML, version, interpolation, schema and forbidden keys. Other load
+/// findings come from the conversion `docker stack deploy` does afterwards, or are swarmproof's.
+pub fn is_load_rejection(code: &crate::diagnostics::Code) -> bool {
+    [
+        &YAML_SYNTAX,
+        &YAML_BUDGET,
+        &NOT_A_MAPPING,
+        &VERSION_UNSUPPORTED,
+        &VERSION_MISMATCH,
+        &TEMPLATE_INVALID,
+        &UNKNOWN_KEY,
+        &WRONG_TYPE,
+        &FORBIDDEN_KEY,
+        &KEY_NEEDS_VERSION,
+    ]
+    .iter()
+    .any(|c| c.id == code.id)
+}

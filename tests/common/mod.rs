@@ -30,6 +30,7 @@ pub fn load_texts(stacks: &[&str], nodes: Option<&str>, env: &[(&str, &str)]) ->
         name: "demo".into(),
         env,
         dotenv_beside: false,
+        ..Default::default()
     };
     let mut report = Report::default();
     let loaded = load(&sources, &files, nodes, &options, &mut report);

@@ -206,6 +206,7 @@ fn deploy_and_compare(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         name: stack.to_string(),
         env: Default::default(),
         dotenv_beside: false,
+        ..Default::default()
     };
     let mut report = Report::default();
     let loaded = load(&sources, &files, Some(nodes), &options, &mut report);

@@ -142,34 +142,11 @@ impl Cx {
         }
     }
 
-    /// A string or a number written as one (`image: 3`, `target: 80` in lists of strings).
-    pub fn text(&mut self, y: &Yaml, what: &str) -> Option<Spanned<String>> {
-        match &y.value {
-            Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-                y.scalar_text().map(|t| Spanned::new(t, y.span))
-            }
-            _ => {
-                self.wrong_type(y, what, "a string");
-                None
-            }
-        }
-    }
-
-    /// A non-negative integer; strings of digits are cast as docker/cli's interpolation does.
+    /// A non-negative integer. A string is refused, as docker/cli's schema does: interpolation
+    /// has already cast `${VAR}` at the paths docker/cli casts.
     pub fn uint(&mut self, y: &Yaml, what: &str) -> Option<Spanned<u64>> {
         let n: Option<i128> = match &y.value {
             Value::Int(i) => Some(*i),
-            Value::Str(s) => match s.trim().parse::<i128>() {
-                Ok(i) => Some(i),
-                Err(_) => {
-                    self.invalid(
-                        y.span,
-                        what,
-                        format!("strconv.ParseInt: parsing {s:?}: invalid syntax"),
-                    );
-                    return None;
-                }
-            },
             _ => {
                 self.wrong_type(y, what, "an integer");
                 return None;
@@ -194,7 +171,6 @@ impl Cx {
     pub fn int(&mut self, y: &Yaml, what: &str) -> Option<Spanned<i64>> {
         let parsed = match &y.value {
             Value::Int(i) => i64::try_from(*i).ok(),
-            Value::Str(s) => s.trim().parse().ok(),
             _ => {
                 self.wrong_type(y, what, "an integer");
                 return None;
@@ -207,27 +183,20 @@ impl Cx {
     }
 
     pub fn float(&mut self, y: &Yaml, what: &str) -> Option<Spanned<f64>> {
-        let parsed = match &y.value {
-            Value::Int(i) => Some(*i as f64),
-            Value::Float(f) => Some(*f),
-            Value::Str(s) => s.trim().parse().ok(),
+        match &y.value {
+            Value::Int(i) => Some(Spanned::new(*i as f64, y.span)),
+            Value::Float(f) => Some(Spanned::new(*f, y.span)),
             _ => {
                 self.wrong_type(y, what, "a number");
-                return None;
+                None
             }
-        };
-        if parsed.is_none() {
-            self.invalid(y.span, what, "not a number");
         }
-        parsed.map(|v| Spanned::new(v, y.span))
     }
 
-    /// A boolean; the strings `true`/`false` are cast as docker/cli's interpolation does.
+    /// A boolean (interpolation has already cast `${VAR}` where docker/cli does).
     pub fn boolean(&mut self, y: &Yaml, what: &str) -> Option<bool> {
         match &y.value {
             Value::Bool(b) => Some(*b),
-            Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
-            Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
             _ => {
                 self.wrong_type(y, what, "a boolean");
                 None
@@ -296,7 +265,7 @@ impl Cx {
     /// A list of strings; a single string is not accepted (the schema says array).
     pub fn strings(&mut self, y: &Yaml, what: &str) -> Vec<Spanned<String>> {
         match &y.value {
-            Value::Seq(items) => items.iter().filter_map(|i| self.text(i, what)).collect(),
+            Value::Seq(items) => items.iter().filter_map(|i| self.string(i, what)).collect(),
             Value::Null => Vec::new(),
             _ => {
                 self.wrong_type(y, what, "a list of strings");
@@ -305,37 +274,63 @@ impl Cx {
         }
     }
 
-    /// A string or a list of strings (`command`, `entrypoint`, `healthcheck.test`).
+    /// A string or a list of strings (`command`, `entrypoint`, `healthcheck.test`); a string
+    /// is split into words as docker/cli does (google/shlex).
     pub fn string_or_list(&mut self, y: &Yaml, what: &str) -> Vec<Spanned<String>> {
         match &y.value {
-            Value::Str(s) => s
-                .split_whitespace()
-                .map(|w| Spanned::new(w.to_string(), y.span))
-                .collect(),
+            Value::Str(s) => match values::shlex::split(s) {
+                Ok(words) => words.into_iter().map(|w| Spanned::new(w, y.span)).collect(),
+                Err(e) => {
+                    self.invalid(y.span, what, e.to_string());
+                    Vec::new()
+                }
+            },
             _ => self.strings(y, what),
         }
     }
 
-    /// A string-to-string mapping or a `KEY=VALUE` list (`environment`, `labels`, `driver_opts`).
+    /// A string-to-string mapping or a `KEY=VALUE` list (`environment`, `labels`, `driver_opts`):
+    /// the schema's `list_or_dict`, whose values are strings, numbers or null and whose list
+    /// items are unique strings.
     pub fn dict(&mut self, y: &Yaml, what: &str) -> Vec<(String, Option<String>, Span)> {
         match &y.value {
             Value::Map(entries) => entries
                 .iter()
                 .filter_map(|(k, v)| {
                     let key = k.scalar_text()?;
+                    if matches!(v.value, Value::Bool(_) | Value::Seq(_) | Value::Map(_)) {
+                        self.wrong_type(v, &format!("{what}.{key}"), "a string, number or null");
+                        return None;
+                    }
                     Some((key, v.scalar_text(), v.span))
                 })
                 .collect(),
-            Value::Seq(items) => items
-                .iter()
-                .filter_map(|i| {
-                    let s = self.text(i, what)?;
-                    Some(match s.value.split_once('=') {
-                        Some((k, v)) => (k.to_string(), Some(v.to_string()), i.span),
-                        None => (s.value.clone(), None, i.span),
+            Value::Seq(items) => {
+                for (j, item) in items.iter().enumerate() {
+                    if let Some(i) = items[..j]
+                        .iter()
+                        .position(|earlier| earlier.value == item.value)
+                    {
+                        self.push(
+                            Diagnostic::error(
+                                &codes::WRONG_TYPE,
+                                format!("{what} array items[{i},{j}] must be unique"),
+                            )
+                            .with_primary(Some(item.span), "the same entry a second time"),
+                        );
+                    }
+                }
+                items
+                    .iter()
+                    .filter_map(|i| {
+                        let s = self.string(i, what)?;
+                        Some(match s.value.split_once('=') {
+                            Some((k, v)) => (k.to_string(), Some(v.to_string()), i.span),
+                            None => (s.value.clone(), None, i.span),
+                        })
                     })
-                })
-                .collect(),
+                    .collect()
+            }
             Value::Null => Vec::new(),
             _ => {
                 self.wrong_type(y, what, "a mapping or a list of KEY=VALUE strings");

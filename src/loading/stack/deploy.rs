@@ -47,7 +47,7 @@ pub fn lower_deploy(
     };
 
     let replicas = get("replicas").and_then(|r| cx.uint(r, &what("replicas")));
-    let mode_text = get("mode").and_then(|m| cx.text(m, &what("mode")));
+    let mode_text = get("mode").and_then(|m| cx.string(m, &what("mode")));
     let mode_span = mode_text.as_ref().and_then(|m| m.span);
     let mode = match mode_text.as_ref().map(|m| m.value.as_str()).unwrap_or("") {
         "" | "replicated" => Some(Mode::Replicated {
@@ -84,7 +84,7 @@ pub fn lower_deploy(
         let span = mode_span.or(replicas.as_ref().and_then(|r| r.span));
         s.mode = Spanned { value: mode, span };
     }
-    if let Some(e) = get("endpoint_mode").and_then(|e| cx.text(e, &what("endpoint_mode"))) {
+    if let Some(e) = get("endpoint_mode").and_then(|e| cx.string(e, &what("endpoint_mode"))) {
         match e.value.to_ascii_lowercase().as_str() {
             "" | "vip" => {
                 s.endpoint_mode = Spanned {
@@ -162,7 +162,7 @@ fn lower_placement(cx: &mut Cx, s: &mut Service, p: &Yaml) {
                 for pref in v.as_seq().unwrap_or(&[]) {
                     let entries = cx.object(pref, &what("preferences"), "preference", &["spread"]);
                     for (_, spread, _) in entries {
-                        if let Some(d) = cx.text(spread, &what("preferences.spread")) {
+                        if let Some(d) = cx.string(spread, &what("preferences.spread")) {
                             let lower = d.value.to_ascii_lowercase();
                             if !(lower.starts_with("node.labels.")
                                 || lower.starts_with("engine.labels."))
@@ -292,7 +292,7 @@ fn lower_restart_policy(cx: &mut Cx, s: &mut Service, rp: &Yaml) {
         let w = format!("services.{name}.deploy.restart_policy.{key}");
         match key.as_str() {
             "condition" => {
-                if let Some(c) = cx.text(v, &w) {
+                if let Some(c) = cx.string(v, &w) {
                     let cond = match c.value.as_str() {
                         "" | "any" => Some(RestartCondition::Any),
                         "none" => Some(RestartCondition::None),
@@ -426,7 +426,7 @@ fn lower_update_config(cx: &mut Cx, u: &Yaml, what: &str, object: &str) -> Updat
                 }
             }
             "failure_action" => {
-                if let Some(a) = cx.text(v, &w) {
+                if let Some(a) = cx.string(v, &w) {
                     let action = match a.value.as_str() {
                         "" | "pause" => Some(FailureAction::Pause),
                         "continue" => Some(FailureAction::Continue),
@@ -460,7 +460,7 @@ fn lower_update_config(cx: &mut Cx, u: &Yaml, what: &str, object: &str) -> Updat
                 }
             }
             "order" => {
-                if let Some(o) = cx.text(v, &w) {
+                if let Some(o) = cx.string(v, &w) {
                     let order = match o.value.as_str() {
                         "" | "stop-first" => Some(UpdateOrder::StopFirst),
                         "start-first" => Some(UpdateOrder::StartFirst),

@@ -122,34 +122,65 @@ fn substitute_braced(
     }
 }
 
-/// Parses an env file as `--env-file` reads it: `KEY=VALUE` lines, `#` comments and blank
-/// lines skipped, `KEY` alone taken from `process_env`. Returns the variables and the 1-based
-/// numbers of lines that are not of that form.
-pub fn parse_env_file(text: &str, process_env: &Env) -> (Env, Vec<usize>) {
-    let mut env = Env::new();
-    let mut bad = Vec::new();
+/// One line of an env file that is not blank or a comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvLine {
+    /// `KEY=VALUE` (value kept as written), or `KEY` alone (`None`).
+    Var(String, Option<String>),
+    /// A line docker's `opts.ParseEnvFile` refuses: its 1-based number and docker's message.
+    Bad(usize, String),
+}
+
+/// The lines of an env file as docker's `opts.ParseEnvFile` reads them: leading blanks and a
+/// BOM dropped, blank and `#` lines skipped, the key up to the first `=`, which may not be
+/// empty or contain a blank.
+pub fn env_file_lines(text: &str) -> Vec<EnvLine> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_start();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let (key, value) = match line.split_once('=') {
-            Some((k, v)) => (k, Some(v)),
-            None => (line.trim_end(), None),
+            Some((k, v)) => (k, Some(v.to_string())),
+            None => (line, None),
         };
-        if key.is_empty() || key.contains(char::is_whitespace) {
-            bad.push(i + 1);
-            continue;
+        let key = key.trim_start_matches([' ', '\t']);
+        if key.contains([' ', '\t']) {
+            out.push(EnvLine::Bad(
+                i + 1,
+                format!("variable '{key}' contains whitespaces"),
+            ));
+        } else if key.is_empty() {
+            out.push(EnvLine::Bad(
+                i + 1,
+                format!("no variable name on line '{line}'"),
+            ));
+        } else {
+            out.push(EnvLine::Var(key.trim().to_string(), value));
         }
-        match value {
-            Some(v) => {
-                env.insert(key.to_string(), v.to_string());
+    }
+    out
+}
+
+/// Parses an env file as `--env-file` reads it ([`env_file_lines`]), `KEY` alone taken from
+/// `process_env`. Returns the variables and the 1-based numbers of lines that are not of that
+/// form.
+pub fn parse_env_file(text: &str, process_env: &Env) -> (Env, Vec<usize>) {
+    let mut env = Env::new();
+    let mut bad = Vec::new();
+    for line in env_file_lines(text) {
+        match line {
+            EnvLine::Var(key, Some(v)) => {
+                env.insert(key, v);
             }
-            None => {
-                if let Some(v) = process_env.get(key) {
-                    env.insert(key.to_string(), v.clone());
+            EnvLine::Var(key, None) => {
+                if let Some(v) = process_env.get(&key) {
+                    env.insert(key, v.clone());
                 }
             }
+            EnvLine::Bad(n, _) => bad.push(n),
         }
     }
     (env, bad)

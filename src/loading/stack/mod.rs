@@ -13,6 +13,7 @@ mod ports;
 pub mod schema;
 mod service;
 mod top;
+pub mod view;
 
 use std::collections::BTreeMap;
 
@@ -32,6 +33,15 @@ pub struct StackOptions {
     pub env: Env,
     /// A `.env` file sits beside the first stack file (docker stack deploy does not read it).
     pub dotenv_beside: bool,
+    /// Leave `$VAR` references as written (`docker stack config --skip-interpolation`).
+    pub skip_interpolation: bool,
+}
+
+/// The files as parsed, checked and interpolated one by one, before merging.
+struct Files {
+    trees: Vec<Yaml>,
+    /// The first file's version: as written, its minor number, where.
+    version: Option<(String, u32, Span)>,
 }
 
 /// Loads and merges the given files (in order) into one stack.
@@ -41,8 +51,135 @@ pub fn load_stack(
     options: &StackOptions,
 ) -> (Stack, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut merged: Option<Yaml> = None;
-    let mut version: Option<(String, u32, Span)> = None;
+    let parsed = read_files(sources, files, options, &mut diags);
+    let Some(tree) = merged(&parsed) else {
+        return (
+            Stack {
+                name: options.name.clone(),
+                ..Stack::default()
+            },
+            diags,
+        );
+    };
+    let minor = parsed
+        .version
+        .as_ref()
+        .map_or(schema::LATEST_MINOR, |v| v.1);
+    let (stack, lower_diags) = lower(&tree, minor, &options.name);
+    diags.extend(per_file_rejections(
+        &parsed,
+        minor,
+        &options.name,
+        &lower_diags,
+    ));
+    diags.extend(lower_diags);
+    (stack, diags)
+}
+
+/// docker/cli validates each file against the schema before merging, so an error in one file
+/// stops it even where a later file overrides the value. The merged tree no longer shows
+/// those: each file of several is lowered alone for its schema errors, those the merged tree
+/// also has (`merged`) left out.
+fn per_file_rejections(
+    parsed: &Files,
+    minor: u32,
+    name: &str,
+    merged: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    if parsed.trees.len() < 2 {
+        return Vec::new();
+    }
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for tree in &parsed.trees {
+        let (_, file_diags) = lower(tree, minor, name);
+        for d in file_diags {
+            let same = |o: &Diagnostic| {
+                o.code.id == d.code.id
+                    && o.message == d.message
+                    && o.primary_span() == d.primary_span()
+            };
+            if codes::is_load_rejection(d.code)
+                && d.severity == crate::diagnostics::Severity::Error
+                && !merged.iter().any(same)
+                && !out.iter().any(same)
+            {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// The stack as `docker stack config` prints it, or `None` where docker rejects the files
+/// (the diagnostics then hold the errors). Diagnostics of the model that `docker stack config`
+/// does not check (undefined references, missing images, …) are left out.
+pub fn load_config_view(
+    sources: &SourceMap,
+    files: &[FileId],
+    options: &StackOptions,
+    ctx: &view::ViewContext,
+) -> (Option<view::Node>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let parsed = read_files(sources, files, options, &mut diags);
+    let Some(tree) = merged(&parsed) else {
+        return (None, diags);
+    };
+    let minor = parsed
+        .version
+        .as_ref()
+        .map_or(schema::LATEST_MINOR, |v| v.1);
+    let (_, lower_diags) = lower(&tree, minor, &options.name);
+    diags.extend(per_file_rejections(
+        &parsed,
+        minor,
+        &options.name,
+        &lower_diags,
+    ));
+    diags.extend(
+        lower_diags
+            .into_iter()
+            .filter(|d| codes::is_load_rejection(d.code)),
+    );
+    if diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        return (None, diags);
+    }
+    let version = parsed.version.as_ref().map_or("", |v| v.0.as_str());
+    let version = match version {
+        "" | "3" => format!("3.{}", schema::LATEST_MINOR),
+        v => v.to_string(),
+    };
+    match view::config_view(&tree, &parsed.trees[0], &version, ctx) {
+        Ok(node) => (Some(node), diags),
+        Err(d) => {
+            diags.push(*d);
+            (None, diags)
+        }
+    }
+}
+
+fn merged(parsed: &Files) -> Option<Yaml> {
+    let mut trees = parsed.trees.iter().cloned();
+    let mut base = trees.next()?;
+    for tree in trees {
+        merge::merge_files(&mut base, tree);
+    }
+    Some(base)
+}
+
+/// Parses, checks and interpolates each file.
+fn read_files(
+    sources: &SourceMap,
+    files: &[FileId],
+    options: &StackOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Files {
+    let mut parsed = Files {
+        trees: Vec::new(),
+        version: None,
+    };
     let mut unset = Unset::new();
     for &file in files {
         let Some(source) = sources.get(file) else {
@@ -86,30 +223,17 @@ pub fn load_stack(
             );
             continue;
         }
-        let Some(minor) = check_version(&tree, file, &mut version, &mut diags) else {
+        let Some(minor) = check_version(&tree, file, &mut parsed.version, diags) else {
             continue;
         };
-        interpolate_sections(&mut tree, &options.env, &mut unset, &mut diags);
-        check_top_level(&tree, &mut diags, minor);
-        match &mut merged {
-            None => merged = Some(tree),
-            Some(base) => merge::merge_files(base, tree),
+        if !options.skip_interpolation {
+            interpolate_sections(&mut tree, &options.env, &mut unset, diags);
         }
+        check_top_level(&tree, diags, minor);
+        parsed.trees.push(tree);
     }
-    report_unset(&unset, options, &mut diags);
-    let Some(tree) = merged else {
-        return (
-            Stack {
-                name: options.name.clone(),
-                ..Stack::default()
-            },
-            diags,
-        );
-    };
-    let minor = version.map_or(schema::LATEST_MINOR, |v| v.1);
-    let (stack, lower_diags) = lower(&tree, minor, &options.name);
-    diags.extend(lower_diags);
-    (stack, diags)
+    report_unset(&unset, options, diags);
+    parsed
 }
 
 /// The version of one file, checked against the first file's.
@@ -182,7 +306,7 @@ type Unset = BTreeMap<String, (bool, Span)>;
 /// Service keys where a blank value breaks the deploy or changes where tasks run.
 const CRITICAL_SERVICE_KEYS: &[&str] = &["deploy", "ports", "networks", "volumes", "image"];
 
-/// docker/cli interpolates services, networks, volumes, secrets and configs (values, not keys).
+/// docker/cli interpolates every value of the file (not keys, and `version` is read before).
 fn interpolate_sections(
     tree: &mut Yaml,
     env: &Env,
@@ -193,29 +317,98 @@ fn interpolate_sections(
         return;
     };
     for (k, v) in entries {
-        match k.as_str() {
-            Some("services") => {
+        let section = k.scalar_text().unwrap_or_default();
+        let mut path = vec![section.clone()];
+        match section.as_str() {
+            "version" => {}
+            "services" => {
                 let Value::Map(services) = &mut v.value else {
-                    interpolate_tree(v, env, false, unset, diags);
+                    interpolate_tree(v, env, false, &mut path, unset, diags);
                     continue;
                 };
-                for (_, service) in services {
+                for (name, service) in services {
+                    path.push(name.scalar_text().unwrap_or_default());
                     let Value::Map(keys) = &mut service.value else {
+                        path.pop();
                         continue;
                     };
                     for (key, value) in keys {
-                        let critical = key
-                            .as_str()
-                            .is_some_and(|k| CRITICAL_SERVICE_KEYS.contains(&k));
-                        interpolate_tree(value, env, critical, unset, diags);
+                        let key = key.scalar_text().unwrap_or_default();
+                        let critical = CRITICAL_SERVICE_KEYS.contains(&key.as_str());
+                        path.push(key);
+                        interpolate_tree(value, env, critical, &mut path, unset, diags);
+                        path.pop();
                     }
+                    path.pop();
                 }
             }
-            Some("networks" | "volumes" | "secrets" | "configs") => {
-                interpolate_tree(v, env, true, unset, diags)
+            "networks" | "volumes" | "secrets" | "configs" => {
+                interpolate_tree(v, env, true, &mut path, unset, diags)
             }
-            _ => {}
+            _ => interpolate_tree(v, env, false, &mut path, unset, diags),
         }
+    }
+}
+
+/// The type docker/cli gives an interpolated value at a path (`interpolateTypeCastMapping`);
+/// `path` holds keys, with `[]` for list items.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Cast {
+    Int,
+    Float,
+    Bool,
+}
+
+fn cast_for(path: &[String]) -> Option<Cast> {
+    let p: Vec<&str> = path.iter().map(String::as_str).collect();
+    match p.as_slice() {
+        ["services", _, rest @ ..] => match rest {
+            ["configs" | "secrets", "[]", "mode"]
+            | ["healthcheck", "retries"]
+            | ["deploy", "replicas"]
+            | ["deploy", "update_config" | "rollback_config", "parallelism"]
+            | ["deploy", "restart_policy", "max_attempts"]
+            | ["deploy", "placement", "max_replicas_per_node"]
+            | ["ports", "[]", "target" | "published"]
+            | ["ulimits", _]
+            | ["ulimits", _, "hard" | "soft"]
+            | ["oom_score_adj"] => Some(Cast::Int),
+            ["deploy", "update_config" | "rollback_config", "max_failure_ratio"] => {
+                Some(Cast::Float)
+            }
+            ["healthcheck", "disable"]
+            | ["privileged" | "read_only" | "stdin_open" | "tty"]
+            | ["volumes", "[]", "read_only"]
+            | ["volumes", "[]", "volume", "nocopy"] => Some(Cast::Bool),
+            _ => None,
+        },
+        ["networks", _, "external" | "internal" | "attachable"]
+        | ["volumes" | "secrets" | "configs", _, "external"] => Some(Cast::Bool),
+        _ => None,
+    }
+}
+
+/// docker/cli's `toInt` (`strconv.Atoi`), `toFloat` and `toBoolean`.
+fn cast(text: &str, cast: Cast) -> Result<Value, String> {
+    match cast {
+        Cast::Int => {
+            let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("strconv.Atoi: parsing {text:?}: invalid syntax"));
+            }
+            text.parse::<i64>()
+                .map(|i| Value::Int(i.into()))
+                .map_err(|_| format!("strconv.Atoi: parsing {text:?}: value out of range"))
+        }
+        Cast::Float => text
+            .parse::<f64>()
+            .map(Value::Float)
+            .map_err(|_| format!("strconv.ParseFloat: parsing {text:?}: invalid syntax")),
+        Cast::Bool => match text.to_ascii_lowercase().as_str() {
+            "y" | "yes" | "true" | "on" => Ok(Value::Bool(true)),
+            "n" | "no" | "false" | "off" => Ok(Value::Bool(false)),
+            _ => Err(format!("invalid boolean: {text}")),
+        },
     }
 }
 
@@ -223,6 +416,7 @@ fn interpolate_tree(
     y: &mut Yaml,
     env: &Env,
     critical: bool,
+    path: &mut Vec<String>,
     unset: &mut Unset,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -233,7 +427,19 @@ fn interpolate_tree(
                     let entry = unset.entry(name).or_insert((critical, y.span));
                     entry.0 |= critical;
                 }
-                *s = out.text;
+                // docker/cli casts a value only when substitution changed it.
+                let casting = cast_for(path).filter(|_| out.text != *s);
+                match casting.map(|c| cast(&out.text, c)) {
+                    Some(Ok(v)) => y.value = v,
+                    Some(Err(e)) => diags.push(
+                        Diagnostic::error(
+                            &codes::TEMPLATE_INVALID,
+                            format!("{}: failed to cast to expected type: {e}", path.join(".")),
+                        )
+                        .with_primary(Some(y.span), "substituted value has the wrong type"),
+                    ),
+                    None => *s = out.text,
+                }
             }
             Err(e) => {
                 let mut d = Diagnostic::error(&codes::TEMPLATE_INVALID, e.to_string())
@@ -247,15 +453,23 @@ fn interpolate_tree(
                 diags.push(d);
             }
         },
-        Value::Seq(items) => items
-            .iter_mut()
-            .for_each(|i| interpolate_tree(i, env, critical, unset, diags)),
+        Value::Seq(items) => {
+            path.push("[]".into());
+            items
+                .iter_mut()
+                .for_each(|i| interpolate_tree(i, env, critical, path, unset, diags));
+            path.pop();
+        }
         // A blank label value is still a valid label and changes nothing about where or
         // whether tasks run, even under `deploy` or a network.
-        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-            let critical = critical && k.as_str() != Some("labels");
-            interpolate_tree(v, env, critical, unset, diags)
-        }),
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                let critical = critical && k.as_str() != Some("labels");
+                path.push(k.scalar_text().unwrap_or_default());
+                interpolate_tree(v, env, critical, path, unset, diags);
+                path.pop();
+            }
+        }
         _ => {}
     }
 }

@@ -156,49 +156,60 @@ fn range(text: &str) -> Result<(u32, u32), String> {
 }
 
 /// Expands one short-syntax port; returns the ports and the ignored host IP, if any.
-fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<String>), String> {
+pub(super) fn short_ports(spec: &str, span: Span) -> Result<(Vec<Port>, Option<String>), String> {
     let (rest, proto) = match spec.rsplit_once('/') {
         Some((r, p)) => (r, protocol(p).ok_or_else(|| format!("invalid proto: {p}"))?),
         None => (spec, Protocol::Tcp),
     };
-    let (ip, rest) = if let Some(stripped) = rest.strip_prefix('[') {
-        let (ip, after) = stripped
-            .split_once(']')
-            .ok_or_else(|| format!("invalid port spec {spec:?}"))?;
-        (Some(ip.to_string()), after.trim_start_matches(':'))
-    } else {
-        let parts: Vec<&str> = rest.split(':').collect();
-        match parts.len() {
-            1 | 2 => (None, rest),
-            3 => (Some(parts[0].to_string()), &rest[parts[0].len() + 1..]),
-            _ => return Err(format!("invalid port spec {spec:?}")),
+    // nat.ParsePortSpec: the last two `:` fields are the ports, everything before is the host
+    // IP (an IPv6 address with or without brackets), which must parse as one.
+    let parts: Vec<&str> = rest.split(':').collect();
+    let (ip, rest) = match parts.len() {
+        1 | 2 => (None, rest),
+        n => {
+            let ip = parts[..n - 2].join(":");
+            let bare = ip
+                .strip_prefix('[')
+                .and_then(|i| i.strip_suffix(']'))
+                .unwrap_or(&ip);
+            if !bare.is_empty() && bare.parse::<std::net::IpAddr>().is_err() {
+                return Err(format!("invalid IP address: {ip}"));
+            }
+            (Some(bare.to_string()), &rest[ip.len() + 1..])
         }
     };
-    let (published, target) = match rest.split_once(':') {
-        Some((p, t)) => (if p.is_empty() { None } else { Some(range(p)?) }, range(t)?),
-        None => (None, range(rest)?),
+    let (published, target, target_text, published_text) = match rest.split_once(':') {
+        Some((p, t)) => (
+            if p.is_empty() { None } else { Some(range(p)?) },
+            range(t)?,
+            t,
+            p,
+        ),
+        None => (None, range(rest)?, rest, ""),
     };
     let count = target.1 - target.0 + 1;
-    if let Some(p) = published {
-        let pc = p.1 - p.0 + 1;
-        if pc != count && pc != 1 {
-            return Err(format!(
-                "invalid ranges specified for container and host Ports: {spec}"
-            ));
-        }
+    // nat.ParsePortSpec: a published range must match the target range, except that one
+    // target port with a published range is published on every port of the range.
+    let published_count = published.map_or(1, |p| p.1 - p.0 + 1);
+    if published.is_some() && published_count != count && count != 1 {
+        return Err(format!(
+            "invalid ranges specified for container and host Ports: {target_text} and {published_text}"
+        ));
     }
-    if count > MAX_RANGE {
+    if count.max(published_count) > MAX_RANGE {
         return Err(format!("port range too large: {spec}"));
     }
-    let ports = (0..count)
+    let mut ports: Vec<Port> = (0..count.max(published_count))
         .map(|i| Port {
-            target: target.0 + i,
-            published: published.map(|p| if p.0 == p.1 { p.0 } else { p.0 + i }),
+            target: if count == 1 { target.0 } else { target.0 + i },
+            published: published.map(|p| p.0 + i),
             protocol: proto,
             mode: PublishMode::Ingress,
             span: Some(span),
         })
         .collect();
+    // docker/cli sorts the expanded ports by their text `PORT/PROTO` (`100/tcp` < `99/tcp`).
+    ports.sort_by_cached_key(|p| p.target.to_string());
     Ok((ports, ip.filter(|i| !i.is_empty())))
 }
 
@@ -233,6 +244,28 @@ mod tests {
             ]
         );
         assert_eq!(p("3000-3002").len(), 3);
+        // Observed with docker stack config (CLI 28.2.2): one target port with a published
+        // range is published on each port of the range; a target range needs a published
+        // range of the same length.
+        assert_eq!(
+            p("6000-6002:600"),
+            vec![
+                (Some(6000), 600, Protocol::Tcp),
+                (Some(6001), 600, Protocol::Tcp),
+                (Some(6002), 600, Protocol::Tcp)
+            ]
+        );
+        assert!(short_ports("8080:80-81", Span::new(FileId(0), 0, 0)).is_err());
+        // Observed with docker stack config (CLI 28.2.2): an IPv6 host address needs no
+        // brackets, an empty one is no address, and a host part that is not an IP address is
+        // refused.
+        assert_eq!(p("::86"), vec![(None, 86, Protocol::Tcp)]);
+        // Observed with docker stack config (CLI 28.2.2): a range is listed in text order.
+        let targets: Vec<u32> = p("98-101").iter().map(|x| x.1).collect();
+        assert_eq!(targets, [100, 101, 98, 99]);
+        assert_eq!(p("::1:80:80"), vec![(Some(80), 80, Protocol::Tcp)]);
+        assert_eq!(p("[::1]:82:82"), vec![(Some(82), 82, Protocol::Tcp)]);
+        assert!(short_ports("foo:81:81", Span::new(FileId(0), 0, 0)).is_err());
         let (_, ip) =
             short_ports("127.0.0.1:5000-5010:5000-5010", Span::new(FileId(0), 0, 0)).unwrap();
         assert_eq!(ip.as_deref(), Some("127.0.0.1"));

@@ -29,7 +29,7 @@ pub fn lower_service(cx: &mut Cx, name: &str, name_span: Span, y: &Yaml) -> Serv
     for (key, v, key_span) in cx.object(y, &format!("services.{name}"), "service", schema::SERVICE)
     {
         match key.as_str() {
-            "image" => s.image = cx.text(v, &what("image")),
+            "image" => s.image = cx.string(v, &what("image")),
             "command" | "entrypoint" => s.command.extend(cx.string_or_list(v, &what(&key))),
             "environment" => {
                 s.environment = cx
@@ -56,8 +56,27 @@ pub fn lower_service(cx: &mut Cx, name: &str, name_span: Span, y: &Yaml) -> Serv
             }
             "logging" => {
                 s.log_driver = v.get("driver").and_then(|d| d.scalar_text());
+                if let Some(o) = v.get("options") {
+                    cx.dict(o, &what("logging.options"));
+                }
             }
-            "restart" => restart_fallback = cx.text(v, &what("restart")),
+            // Keys the model does not use, typed as the schema types them, so that what
+            // docker refuses is refused here too.
+            "labels" | "sysctls" => {
+                cx.dict(v, &what(&key));
+            }
+            "dns" | "dns_search" | "env_file" | "tmpfs" if v.as_str().is_none() => {
+                cx.strings(v, &what(&key));
+            }
+            "cap_add" | "cap_drop" | "devices" | "security_opt" | "external_links" | "links" => {
+                cx.strings(v, &what(&key));
+            }
+            "hostname" | "user" | "working_dir" | "stop_signal" | "container_name"
+            | "isolation" | "ipc" | "pid" | "network_mode" | "cgroup_parent" | "cgroupns_mode"
+            | "domainname" | "mac_address" | "userns_mode" => {
+                cx.string(v, &what(&key));
+            }
+            "restart" => restart_fallback = cx.string(v, &what("restart")),
             "extra_hosts" => check_extra_hosts(cx, v, &what("extra_hosts")),
             _ => {}
         }
@@ -143,7 +162,7 @@ fn lower_depends_on(cx: &mut Cx, s: &mut Service, v: &Yaml, key_span: Span) {
     match &v.value {
         Value::Seq(items) => {
             for i in items {
-                if let Some(n) = cx.text(i, &format!("services.{}.depends_on", s.name)) {
+                if let Some(n) = cx.string(i, &format!("services.{}.depends_on", s.name)) {
                     s.depends_on.push(Dependency {
                         service: n.value,
                         condition: None,
@@ -182,7 +201,7 @@ fn lower_networks(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<NetworkAttachment> {
     match &v.value {
         Value::Seq(items) => items
             .iter()
-            .filter_map(|i| cx.text(i, what))
+            .filter_map(|i| cx.string(i, what))
             .map(|n| NetworkAttachment {
                 name: n.value,
                 aliases: Vec::new(),
@@ -312,7 +331,7 @@ fn lower_file_refs(cx: &mut Cx, v: &Yaml, what: &str) -> Vec<Spanned<String>> {
                     .and_then(|(_, s, _)| s.scalar_text())
                     .map(|s| Spanned::new(s, i.span))
             }
-            _ => cx.text(i, what),
+            _ => cx.string(i, what),
         })
         .collect()
 }

@@ -46,7 +46,7 @@ pub fn lower_networks(cx: &mut Cx, y: &Yaml, stack: &str) -> Vec<Network> {
                     for cfg in val.get("config").and_then(Yaml::as_seq).unwrap_or(&[]) {
                         if let Some(subnet) = cfg
                             .get("subnet")
-                            .and_then(|s| cx.text(s, &format!("{w}.config.subnet")))
+                            .and_then(|s| cx.string(s, &format!("{w}.config.subnet")))
                         {
                             n.subnets.push(subnet);
                         }

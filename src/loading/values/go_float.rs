@@ -252,6 +252,45 @@ fn quote(s: &str) -> String {
     out
 }
 
+/// Go's `fmt.Sprint` of a `float64` (`strconv.FormatFloat(f, 'g', -1, 64)`): the shortest
+/// digits, in exponent form when the exponent is below -4 or at least 6 (`1e+06`, `0.5`).
+pub fn format_go_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if f == 0.0 {
+        return format!("{sign}0");
+    }
+    // Rust's `{:e}` gives the shortest digits that round-trip, as Go's shortest does.
+    let e = format!("{:e}", f.abs());
+    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if !(-4..6).contains(&exp) {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{dot}e{esign}{:02}", exp.abs());
+    }
+    let dp = exp + 1;
+    let text = if dp <= 0 {
+        format!("0.{}{digits}", "0".repeat((-dp) as usize))
+    } else if dp as usize >= digits.len() {
+        format!("{digits}{}", "0".repeat(dp as usize - digits.len()))
+    } else {
+        format!("{}.{}", &digits[..dp as usize], &digits[dp as usize..])
+    };
+    format!("{sign}{text}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,5 +357,18 @@ mod tests {
             Err(true)
         );
         assert_eq!(quote("32m\t\"x\""), r#""32m\t\"x\"""#);
+    }
+
+    #[test]
+    fn go_sprint_of_floats() {
+        use super::format_go_float as f;
+        assert_eq!(f(0.5), "0.5");
+        assert_eq!(f(1.0), "1");
+        assert_eq!(f(123456.0), "123456");
+        assert_eq!(f(1e6), "1e+06");
+        assert_eq!(f(1234567.0), "1.234567e+06");
+        assert_eq!(f(0.0001), "0.0001");
+        assert_eq!(f(0.00001), "1e-05");
+        assert_eq!(f(-2.5), "-2.5");
     }
 }

@@ -9,10 +9,12 @@ mod cpus;
 mod duration;
 mod go_float;
 mod rational;
+pub mod shlex;
 mod size;
 
 pub use cpus::{check_cpu_minimum, parse_cpus};
 pub use duration::parse_duration;
+pub use go_float::format_go_float;
 pub use size::{check_memory_minimum, format_size, parse_size};
 
 /// A value Docker rejects. The message is the text Docker (or swarmkit) prints for it, so that
