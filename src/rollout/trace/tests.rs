@@ -1,0 +1,241 @@
+//! The validator accepts what the model can do and rejects what it cannot, on hand-made
+//! services and on traces recorded from Engine 20.10.24.
+
+use super::*;
+use crate::diagnostics::{FileId, Span};
+use crate::model::units::NANO_CPUS_PER_CPU;
+use crate::model::{Cluster, FailureAction, Mode, Node, Service, Spanned, UpdateOrder};
+use crate::rollout::RolloutInput;
+
+fn written<T>(v: T) -> Spanned<T> {
+    Spanned::new(v, Span::new(FileId(0), 0, 1))
+}
+
+fn cluster() -> Cluster {
+    Cluster::new(
+        ["m1", "m2", "m3", "w1", "w2"]
+            .iter()
+            .map(|h| {
+                let mut n = Node::new(h.to_string());
+                n.nano_cpus = 2 * NANO_CPUS_PER_CPU;
+                n.memory_bytes = 8 << 30;
+                n
+            })
+            .collect(),
+    )
+}
+
+fn service(replicas: u64, parallelism: u64, action: FailureAction) -> Service {
+    let mut s = Service::new("web");
+    s.mode = written(Mode::Replicated { replicas });
+    s.update_config.parallelism = written(parallelism);
+    s.update_config.failure_action = written(action);
+    s
+}
+
+fn model(s: &Service, c: &Cluster, k: u8) -> RolloutModel {
+    let replicas = s.mode.replicated_tasks().unwrap_or(0) as usize;
+    let input = RolloutInput {
+        service: s,
+        cluster: c,
+        old_nodes: (0..replicas).map(|i| i % c.nodes.len()).collect(),
+        other_usage: Vec::new(),
+        volume_drivers: Vec::new(),
+        previous_rollback: None,
+        default_max_update_duration: None,
+    };
+    RolloutModel::new(&input, k).expect("modelled")
+}
+
+fn obs(status: UpdateState, slots: &[&[(Version, TaskClass)]], stopping: u32) -> TraceStep {
+    let slots = slots
+        .iter()
+        .map(|s| s.iter().map(|&(v, c)| TaskObs::new(v, c, false)).collect())
+        .collect();
+    TraceStep::Observed(Observation::new(status, slots, stopping))
+}
+
+const OLD_RUNNING: (Version, TaskClass) = (Version::Old, TaskClass::Running);
+const NEW_RUNNING: (Version, TaskClass) = (Version::New, TaskClass::Running);
+const NEW_STARTING: (Version, TaskClass) = (Version::New, TaskClass::Starting);
+
+/// A path of the model chosen by a small linear congruential generator.
+fn walk(m: &RolloutModel, seed: u64) -> Vec<RolloutState> {
+    let mut s = m.initial_state();
+    let mut path = vec![s.clone()];
+    let mut r = seed;
+    let mut actions = Vec::new();
+    loop {
+        actions.clear();
+        stateright::Model::actions(m, &s, &mut actions);
+        if actions.is_empty() {
+            return path;
+        }
+        r = r
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let a = actions[(r >> 33) as usize % actions.len()];
+        m.apply(&mut s, a);
+        path.push(s.clone());
+    }
+}
+
+#[test]
+fn every_model_path_is_accepted_whole_and_sampled() {
+    let c = cluster();
+    for (action, order) in [
+        (FailureAction::Pause, UpdateOrder::StopFirst),
+        (FailureAction::Rollback, UpdateOrder::StartFirst),
+        (FailureAction::Continue, UpdateOrder::StopFirst),
+    ] {
+        let mut s = service(3, 2, action);
+        s.update_config.order = written(order);
+        let m = model(&s, &c, 2);
+        for seed in 0..20 {
+            let path = walk(&m, seed);
+            let trace: Vec<TraceStep> = path
+                .iter()
+                .map(|s| TraceStep::Observed(Observation::of_model(&m, s)))
+                .collect();
+            for stride in [1, 3] {
+                // Every stride-th observation, and always the last (the update's end).
+                let sampled: Vec<TraceStep> = trace
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % stride == 0 || *i == trace.len() - 1)
+                    .map(|(_, t)| t.clone())
+                    .collect();
+                let v = validate(&m, &sampled, 1_000_000);
+                assert!(
+                    matches!(v, TraceVerdict::Matched { .. }),
+                    "{action:?} {order:?} seed {seed} stride {stride}: {v:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn parallelism_two_never_shows_three_new_tasks_at_once() {
+    let c = cluster();
+    let m = model(&service(4, 2, FailureAction::Pause), &c, 0);
+    let two = obs(
+        UpdateState::Updating,
+        &[
+            &[NEW_STARTING],
+            &[NEW_STARTING],
+            &[OLD_RUNNING],
+            &[OLD_RUNNING],
+        ],
+        0,
+    );
+    let three = obs(
+        UpdateState::Updating,
+        &[
+            &[NEW_STARTING],
+            &[NEW_STARTING],
+            &[NEW_STARTING],
+            &[OLD_RUNNING],
+        ],
+        0,
+    );
+    let v = validate(&m, &[two.clone(), three], 1_000_000);
+    let TraceVerdict::Unmatched {
+        step, reachable, ..
+    } = v
+    else {
+        panic!("three tasks in flight with parallelism 2 accepted: {v:?}");
+    };
+    assert_eq!(step, 1);
+    assert!(!reachable.is_empty());
+    // The same trace with parallelism 3 is fine up to there (it has not ended: unfinished).
+    let m3 = model(&service(4, 3, FailureAction::Pause), &c, 0);
+    let three = obs(
+        UpdateState::Updating,
+        &[
+            &[NEW_STARTING],
+            &[NEW_STARTING],
+            &[NEW_STARTING],
+            &[OLD_RUNNING],
+        ],
+        0,
+    );
+    assert_eq!(
+        validate(&m3, &[two, three], 1_000_000),
+        TraceVerdict::Unfinished {
+            status: UpdateState::Updating,
+            stuck: false
+        }
+    );
+}
+
+#[test]
+fn a_failure_counted_while_slots_wait_cannot_end_completed() {
+    let c = cluster();
+    let m = model(&service(3, 1, FailureAction::Pause), &c, 1);
+    let failed = (Version::New, TaskClass::Failed);
+    let trace = [
+        obs(
+            UpdateState::Updating,
+            &[&[NEW_STARTING], &[OLD_RUNNING], &[OLD_RUNNING]],
+            0,
+        ),
+        obs(
+            UpdateState::Updating,
+            &[&[failed], &[OLD_RUNNING], &[OLD_RUNNING]],
+            0,
+        ),
+        obs(
+            UpdateState::Completed,
+            &[&[NEW_RUNNING], &[NEW_RUNNING], &[NEW_RUNNING]],
+            0,
+        ),
+    ];
+    // The failure before RUNNING of the first slot's task, with two slots still to hand out,
+    // is counted at once (1/3 > 0): the update pauses, it cannot complete.
+    let v = validate(&m, &trace, 1_000_000);
+    assert!(
+        matches!(v, TraceVerdict::Unmatched { step: 1 | 2, .. }),
+        "{v:?}"
+    );
+    let paused = obs(
+        UpdateState::Paused,
+        &[&[failed], &[OLD_RUNNING], &[OLD_RUNNING]],
+        0,
+    );
+    let v = validate(&m, &[trace[0].clone(), paused], 1_000_000);
+    assert!(matches!(v, TraceVerdict::Matched { .. }), "{v:?}");
+}
+
+#[test]
+fn engine_tasks_round_trip_and_classify() {
+    let line = "1:old:shutdown:running 1:new:ready:ready 2:old:running:running 2:new:shutdown:failed 2:new:ready:pending";
+    let tasks: Vec<EngineTask> = line.split(' ').map(|t| t.parse().unwrap()).collect();
+    let back: Vec<String> = tasks.iter().map(ToString::to_string).collect();
+    assert_eq!(back.join(" "), line);
+    let o = Observation::of_engine(Some("updating"), &tasks).unwrap();
+    assert_eq!(
+        o,
+        Observation::new(
+            UpdateState::Updating,
+            vec![
+                vec![TaskObs::new(Version::New, TaskClass::Starting, false)],
+                vec![
+                    TaskObs::new(Version::Old, TaskClass::Running, false),
+                    TaskObs::new(Version::New, TaskClass::Pending, true)
+                ],
+            ],
+            1
+        )
+    );
+    let dead: Vec<EngineTask> = ["1:old:shutdown:shutdown", "1:new:shutdown:failed"]
+        .iter()
+        .map(|t| t.parse().unwrap())
+        .collect();
+    let o = Observation::of_engine(Some("paused"), &dead).unwrap();
+    assert_eq!(
+        o.slots,
+        vec![vec![TaskObs::new(Version::New, TaskClass::Dead, false)]]
+    );
+    assert!(Observation::of_engine(Some("sideways"), &dead).is_err());
+}
