@@ -412,10 +412,9 @@ impl RolloutModel {
             } else {
                 drain(s, sl.cur, sl.cur_node);
                 if sl.rep.state == TaskState::Running {
-                    sl.cur = Task {
-                        restarted: false,
-                        ..sl.rep
-                    };
+                    // Kept whole: the flag tells the restart supervisor's task apart on the
+                    // engine too (trace validation).
+                    sl.cur = sl.rep;
                     sl.cur_node = sl.rep_node;
                 } else {
                     drain(s, sl.rep, sl.rep_node);

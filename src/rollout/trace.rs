@@ -45,9 +45,9 @@ pub enum TaskClass {
 pub struct TaskObs {
     pub version: Version,
     pub class: TaskClass,
-    /// Created by the restart supervisor. Not observed for running tasks: the model forgets it
-    /// once a task runs past its run (a rollback keeps a running task as the slot's current
-    /// one), and only the updater's tasks not yet running need a worker.
+    /// Created by the restart supervisor. Without it, slots could trade places between two
+    /// looks (they are compared as a multiset): a failure of the updater's task in one slot
+    /// would pass for a restarted task's failure in the other, which is never counted.
     pub restarted: bool,
 }
 
@@ -56,7 +56,7 @@ impl TaskObs {
         TaskObs {
             version,
             class,
-            restarted: restarted && class != TaskClass::Running,
+            restarted,
         }
     }
 }

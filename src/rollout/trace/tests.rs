@@ -239,3 +239,175 @@ fn engine_tasks_round_trip_and_classify() {
     );
     assert!(Observation::of_engine(Some("sideways"), &dead).is_err());
 }
+
+/// A trace file of the conformance group `updates` (`target/conformance/traces/`): one poll per
+/// line, `STATUS slot:version:desired:state ...` (`-`: no update status yet), `#` comments, and
+/// `# docker service rollback` where the user rolled back.
+fn recorded(text: &str) -> Vec<TraceStep> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| {
+            if l == "# docker service rollback" {
+                return Some(TraceStep::ManualRollback);
+            }
+            if l.starts_with('#') {
+                return None;
+            }
+            let mut words = l.split(' ');
+            let status = words.next().filter(|s| *s != "-");
+            let tasks: Vec<EngineTask> = words.map(|t| t.parse().expect("a task")).collect();
+            Some(TraceStep::Observed(
+                Observation::of_engine(status, &tasks).expect("an observation"),
+            ))
+        })
+        .collect()
+}
+
+// Observed on Engine 20.10.24 (conformance updates/start-first): 2 replicas, parallelism 1,
+// start-first, monitor 1s. The sixth poll shows slot 1's new task RUNNING while its old task is
+// still desired RUNNING: the worker stops the old task only after it has seen the new one run
+// (`StopOld`), which the model once did in the same step as `Start`.
+#[test]
+fn recorded_start_first_update_is_a_model_path() {
+    let trace = recorded(
+        "
+        updating 1:old:running:running 2:old:running:running 2:new:ready:new
+        updating 1:old:running:running 2:old:running:running 2:new:running:preparing
+        updating 1:old:running:running 2:old:running:running 2:new:running:starting
+        updating 1:old:running:running 2:old:shutdown:running 2:new:running:running 1:new:running:assigned
+        updating 1:old:running:running 2:old:shutdown:running 2:new:running:running 1:new:running:preparing
+        updating 1:old:running:running 2:old:shutdown:running 2:new:running:running 1:new:running:starting
+        updating 1:old:running:running 2:old:shutdown:running 2:new:running:running 1:new:running:running
+        updating 1:old:shutdown:running 2:old:shutdown:running 2:new:running:running 1:new:running:running
+        completed 1:old:shutdown:running 2:old:shutdown:running 2:new:running:running 1:new:running:running
+        ",
+    );
+    let c = cluster();
+    let mut s = service(2, 1, FailureAction::Pause);
+    s.update_config.order = written(UpdateOrder::StartFirst);
+    s.update_config.monitor = written(crate::model::Duration::from_secs(1));
+    let m = model(&s, &c, 0);
+    let v = validate(&m, &trace, 1_000_000);
+    assert!(
+        matches!(
+            v,
+            TraceVerdict::Matched {
+                observations: 9,
+                ..
+            }
+        ),
+        "{v:?}"
+    );
+    // Stop-first may not show it: the new task runs only once the old one has exited.
+    s.update_config.order = written(UpdateOrder::StopFirst);
+    let v = validate(&model(&s, &c, 0), &trace, 1_000_000);
+    assert!(matches!(v, TraceVerdict::Unmatched { .. }), "{v:?}");
+}
+
+// Observed on Engine 20.10.24 (conformance updates/max-failure-ratio): 4 replicas, parallelism
+// 0, max_failure_ratio 0.3, monitor 5s, pause; every new task fails after 1 s. The poll that
+// shows PAUSED already shows all four failed and replaced: two failures exceeded the ratio, and
+// the other two tasks failed right after the pause (the restart supervisor replaced all four).
+// After a terminal state the model's tasks move on only through `settle_actions`.
+#[test]
+fn recorded_failures_after_the_pause_are_a_model_path() {
+    let trace = recorded(
+        "
+        updating 1:old:running:running 2:old:running:running 3:old:running:running 4:old:running:running
+        updating 1:old:shutdown:running 2:old:shutdown:running 3:old:shutdown:running 4:old:shutdown:running 4:new:ready:preparing 3:new:ready:preparing 2:new:ready:accepted 1:new:ready:accepted
+        updating 1:old:shutdown:running 2:old:shutdown:running 3:old:shutdown:running 4:old:shutdown:running 4:new:ready:ready 3:new:ready:ready 2:new:ready:ready 1:new:ready:ready
+        updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 3:old:shutdown:shutdown 4:old:shutdown:shutdown 4:new:running:ready 3:new:running:starting 2:new:ready:ready 1:new:running:ready
+        updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 3:old:shutdown:shutdown 4:old:shutdown:shutdown 4:new:running:starting 3:new:running:starting 2:new:running:starting 1:new:running:starting
+        updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 3:old:shutdown:shutdown 4:old:shutdown:shutdown 4:new:running:starting 3:new:running:running 2:new:running:starting 1:new:running:starting
+        updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 3:old:shutdown:shutdown 4:old:shutdown:shutdown 4:new:running:running 3:new:running:running 2:new:running:running 1:new:running:running
+        updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 3:old:shutdown:shutdown 4:old:shutdown:shutdown 4:new:running:running 3:new:shutdown:failed 2:new:running:running 1:new:running:running 3:new:ready:assigned
+        updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 3:old:shutdown:shutdown 4:old:shutdown:shutdown 4:new:running:running 3:new:shutdown:failed 2:new:running:running 1:new:running:running 3:new:ready:preparing
+        paused 1:old:shutdown:shutdown 2:old:shutdown:shutdown 3:old:shutdown:shutdown 4:old:shutdown:shutdown 4:new:shutdown:failed 3:new:shutdown:failed 2:new:shutdown:failed 1:new:shutdown:failed 3:new:ready:preparing 4:new:ready:assigned 2:new:ready:assigned 1:new:ready:pending
+        ",
+    );
+    let c = cluster();
+    let mut s = service(4, 0, FailureAction::Pause);
+    s.update_config.max_failure_ratio = written(0.3);
+    let v = validate(&model(&s, &c, 4), &trace, 2_000_000);
+    assert!(
+        matches!(
+            v,
+            TraceVerdict::Matched {
+                observations: 10,
+                ..
+            }
+        ),
+        "{v:?}"
+    );
+    // With ratio 1 no number of failures pauses (4/4 is not > 1): the last poll is unexplained.
+    s.update_config.max_failure_ratio = written(1.0);
+    let v = validate(&model(&s, &c, 4), &trace, 2_000_000);
+    assert!(
+        matches!(v, TraceVerdict::Unmatched { step: 9, .. }),
+        "{v:?}"
+    );
+}
+
+// Observed on Engine 20.10.24 (conformance updates/failure-during-worker-wait-uncounted): 2
+// replicas, parallelism 1, monitor 2s, pause, max_failure_ratio 0.5, restart delay 1s; every new
+// task fails about 1.2 s after RUNNING. Slot 1's task fails while the updater waits for slot 2's
+// worker (its old task still stopping), and is read only after that wait, outside its window:
+// not counted. Slot 2's task fails inside its window and counts: 1/2 is not > 0.5, and the update
+// COMPLETES with both new tasks failed. Counting slot 1's failure at once, as the model did
+// before, gives 2/2 and PAUSED.
+const FAILURE_DURING_WORKER_WAIT: &str = "
+    updating 1:old:shutdown:running 2:old:running:running 1:new:ready:new
+    updating 1:old:shutdown:running 2:old:running:running 1:new:ready:preparing
+    updating 1:old:shutdown:running 2:old:running:running 1:new:ready:ready
+    updating 1:old:shutdown:shutdown 2:old:running:running 1:new:running:ready
+    updating 1:old:shutdown:shutdown 2:old:running:running 1:new:running:starting
+    updating 1:old:shutdown:shutdown 2:old:shutdown:running 1:new:running:running 2:new:ready:assigned
+    updating 1:old:shutdown:shutdown 2:old:shutdown:running 1:new:running:running 2:new:ready:ready
+    # slot 1 new task failed: task: non-zero exit (1)
+    updating 1:old:shutdown:shutdown 2:old:shutdown:running 1:new:shutdown:failed 2:new:ready:ready 1:new:ready:assigned
+    updating 1:old:shutdown:shutdown 2:old:shutdown:running 1:new:shutdown:failed 2:new:ready:ready 1:new:ready:preparing
+    updating 1:old:shutdown:shutdown 2:old:shutdown:running 1:new:shutdown:failed 2:new:ready:ready 1:new:running:preparing
+    updating 1:old:shutdown:shutdown 2:old:shutdown:running 1:new:shutdown:failed 2:new:ready:ready 1:new:running:starting
+    updating 1:old:shutdown:shutdown 2:old:shutdown:running 1:new:shutdown:failed 2:new:ready:ready 1:new:running:running
+    # slot 1 new task failed: task: non-zero exit (1)
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:running:ready 1:new:shutdown:failed 1:new:ready:pending
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:running:starting 1:new:shutdown:failed 1:new:ready:accepted
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:running:starting 1:new:shutdown:failed 1:new:ready:preparing
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:running:starting 1:new:shutdown:failed 1:new:running:preparing
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:running:starting 1:new:shutdown:failed 1:new:running:starting
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:running:running 1:new:shutdown:failed 1:new:running:starting
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:running:running 1:new:shutdown:failed 1:new:running:running
+    # slot 2 new task failed: task: non-zero exit (1)
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:shutdown:failed 1:new:shutdown:failed 1:new:running:running 2:new:ready:pending
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:shutdown:failed 1:new:shutdown:failed 1:new:running:running 2:new:ready:preparing
+    completed 1:old:shutdown:shutdown 2:old:shutdown:shutdown 1:new:shutdown:failed 2:new:shutdown:failed 1:new:shutdown:failed 1:new:running:running 2:new:ready:preparing
+";
+
+#[test]
+fn recorded_failure_read_after_the_workers_wait_is_not_counted() {
+    let trace = recorded(FAILURE_DURING_WORKER_WAIT);
+    let c = cluster();
+    let mut s = service(2, 1, FailureAction::Pause);
+    s.update_config.monitor = written(crate::model::Duration::from_secs(2));
+    s.update_config.max_failure_ratio = written(0.5);
+    let v = validate(&model(&s, &c, 3), &trace, 2_000_000);
+    assert!(
+        matches!(
+            v,
+            TraceVerdict::Matched {
+                observations: 22,
+                ..
+            }
+        ),
+        "{v:?}"
+    );
+    // With ratio 0 the second slot's failure, read at once in the final watch, pauses: the
+    // COMPLETED of the last poll is unexplained.
+    s.update_config.max_failure_ratio = written(0.0);
+    let v = validate(&model(&s, &c, 3), &trace, 2_000_000);
+    assert!(
+        matches!(v, TraceVerdict::Unmatched { step: 19, .. }),
+        "{v:?}"
+    );
+}
