@@ -34,10 +34,15 @@ pub enum TaskClass {
     /// waits).
     Starting,
     Running,
-    /// Ended by itself while still desired running: the restart supervisor has not handled it.
+    /// Ended by itself; the manager counted it (if it counts) but the restart supervisor has
+    /// not handled it yet (model only).
     Failed,
     /// Ended by itself, told to stop, and nothing replaced it (restart condition none).
     Dead,
+    /// Engine only: ended by itself, still desired running: the agent's report is in the store
+    /// but no part of the manager has reacted yet, so the model may be just before the
+    /// failure (Starting or Running) or just after it (Failed, Dead): see `readings`.
+    Ended,
 }
 
 /// One task of a slot.
@@ -158,7 +163,7 @@ impl Observation {
                         } else if s == RUNNING {
                             TaskClass::Running
                         } else {
-                            TaskClass::Failed
+                            TaskClass::Ended
                         };
                         live.push(TaskObs::new(t.version, class, restarted));
                     }
@@ -180,6 +185,46 @@ impl Observation {
             slots.push(live);
         }
         Ok(Observation::new(status, slots, stopping))
+    }
+}
+
+impl Observation {
+    /// The model observations this one may be: every `Ended` task read as each of the classes
+    /// it may be in the model (a failure the manager has not reacted to is, for the model, about
+    /// to happen or just happened; the updater and the restart supervisor react to the same
+    /// store event in either order).
+    pub fn readings(&self) -> Vec<Observation> {
+        const ENDED_AS: [TaskClass; 4] = [
+            TaskClass::Starting,
+            TaskClass::Running,
+            TaskClass::Failed,
+            TaskClass::Dead,
+        ];
+        let mut out = vec![self.clone()];
+        for (i, slot) in self.slots.iter().enumerate() {
+            for (j, t) in slot.iter().enumerate() {
+                if t.class != TaskClass::Ended {
+                    continue;
+                }
+                out = out
+                    .into_iter()
+                    .flat_map(|o| {
+                        ENDED_AS.iter().map(move |&class| {
+                            let mut o = o.clone();
+                            o.slots[i][j].class = class;
+                            o
+                        })
+                    })
+                    .collect();
+            }
+        }
+        let mut out: Vec<Observation> = out
+            .into_iter()
+            .map(|o| Observation::new(o.status, o.slots, o.stopping))
+            .collect();
+        out.sort_unstable_by_key(ToString::to_string);
+        out.dedup();
+        out
     }
 }
 
@@ -319,19 +364,19 @@ pub fn validate(m: &RolloutModel, trace: &[TraceStep], max_states: usize) -> Tra
                 candidates = candidates.iter().map(|s| m.manual_rollback(s)).collect();
             }
             TraceStep::Observed(o) => {
-                let (next, seen) = match advance(m, &candidates, o, max_states) {
-                    Ok(found) => found,
+                let reached = match advance(m, &candidates, o, max_states) {
+                    Ok(reached) => reached,
                     Err(states) => return TraceVerdict::OutOfBudget { step, states },
                 };
-                visited += seen.0;
-                if next.is_empty() {
+                visited += reached.visited;
+                if reached.matched.is_empty() {
                     return TraceVerdict::Unmatched {
                         step,
                         observed: o.clone(),
-                        reachable: seen.1,
+                        reachable: reached.alternatives,
                     };
                 }
-                candidates = next;
+                candidates = reached.matched;
                 last_status = Some(o.status);
             }
         }
@@ -359,17 +404,24 @@ pub fn validate(m: &RolloutModel, trace: &[TraceStep], max_states: usize) -> Tra
 /// Alternatives shown when an observation is not matched.
 const SHOWN_ALTERNATIVES: usize = 4;
 
+/// What one step of the validation reached.
+struct Reached {
+    /// The states that look like the observation.
+    matched: Vec<RolloutState>,
+    visited: usize,
+    /// For a report when nothing matches: a few observations that were reachable.
+    alternatives: Vec<Observation>,
+}
+
 /// Every state reachable from `from` (zero steps included) that looks like `target`, up to the
 /// symmetry of the search (states equal up to renaming slots and equivalent nodes look alike
-/// and have renamed successors). Also returns the number of states visited and, for a report
-/// when nothing matches, a few observations that were reachable. `Err` past `max_states`.
-#[allow(clippy::type_complexity)]
+/// and have renamed successors). `Err` (the states visited) past `max_states`.
 fn advance(
     m: &RolloutModel,
     from: &[RolloutState],
     target: &Observation,
     max_states: usize,
-) -> Result<(Vec<RolloutState>, (usize, Vec<Observation>)), usize> {
+) -> Result<Reached, usize> {
     let mut seen: HashSet<Vec<u8>> = HashSet::new();
     let mut queue = VecDeque::new();
     let key = |s: &RolloutState| {
@@ -382,11 +434,12 @@ fn advance(
             queue.push_back(s.clone());
         }
     }
+    let targets = target.readings();
     let (mut matched, mut same_status, mut other) = (Vec::new(), Vec::new(), Vec::new());
     let mut actions: Vec<Action> = Vec::new();
     while let Some(s) = queue.pop_front() {
         let o = Observation::of_model(m, &s);
-        if o == *target {
+        if targets.contains(&o) {
             matched.push(s.clone());
         } else {
             let shown = if o.status == target.status {
@@ -413,7 +466,11 @@ fn advance(
     }
     same_status.extend(other);
     same_status.truncate(SHOWN_ALTERNATIVES);
-    Ok((matched, (seen.len(), same_status)))
+    Ok(Reached {
+        matched,
+        visited: seen.len(),
+        alternatives: same_status,
+    })
 }
 
 #[cfg(test)]

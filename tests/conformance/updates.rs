@@ -385,7 +385,7 @@ impl Recording {
                 last_line = line;
                 since = Instant::now();
             }
-            self.last_status = Some(status_word.replace('-', "updating"));
+            self.last_status = Some(status.clone().unwrap_or_else(|| "updating".into()));
             let terminal = matches!(
                 status.as_deref(),
                 Some("paused" | "completed" | "rollback_paused" | "rollback_completed")

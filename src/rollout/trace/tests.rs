@@ -91,7 +91,7 @@ fn every_model_path_is_accepted_whole_and_sampled() {
         let mut s = service(3, 2, action);
         s.update_config.order = written(order);
         let m = model(&s, &c, 2);
-        for seed in 0..20 {
+        for seed in 0..8 {
             let path = walk(&m, seed);
             let trace: Vec<TraceStep> = path
                 .iter()
@@ -408,6 +408,77 @@ fn recorded_failure_read_after_the_workers_wait_is_not_counted() {
     let v = validate(&model(&s, &c, 3), &trace, 2_000_000);
     assert!(
         matches!(v, TraceVerdict::Unmatched { step: 19, .. }),
+        "{v:?}"
+    );
+}
+
+// Observed on Engine 20.10.24 (conformance updates/automatic-rollback): 2 replicas, parallelism
+// 1, monitor 5s, failure_action rollback, rollback_config parallelism 0 and monitor 1s; every
+// new task fails about 1.2 s after RUNNING. One poll shows slot 1's first new task FAILED while
+// still desired RUNNING and the update still UPDATING: the agent's report was in the store and
+// neither the updater nor the restart supervisor had reacted. The next poll shows the rollback.
+const AUTOMATIC_ROLLBACK: &str = "
+    updating 1:old:running:running 2:old:running:running
+    updating 1:old:running:running 2:old:shutdown:running 2:new:ready:assigned
+    updating 1:old:running:running 2:old:shutdown:running 2:new:ready:ready
+    updating 1:old:running:running 2:old:shutdown:shutdown 2:new:running:ready
+    updating 1:old:running:running 2:old:shutdown:shutdown 2:new:running:starting
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:running:running 1:new:ready:assigned
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:running:running 1:new:ready:ready
+    # slot 2 new task failed: task: non-zero exit (1)
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:ready:assigned
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:ready:preparing
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:ready:ready
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:running:ready
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:running:starting
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:running:running
+    # slot 2 new task failed: task: non-zero exit (1)
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:shutdown:failed 2:new:ready:assigned
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:shutdown:failed 2:new:ready:preparing
+    updating 1:old:shutdown:running 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:ready:ready 2:new:shutdown:failed 2:new:ready:ready
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:running:ready 2:new:shutdown:failed 2:new:running:starting
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:running:starting 2:new:shutdown:failed 2:new:running:starting
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:running:starting 2:new:shutdown:failed 2:new:running:running
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:running:running 2:new:shutdown:failed 2:new:running:running
+    # slot 2 new task failed: task: non-zero exit (1)
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:running:running 2:new:shutdown:failed 2:new:running:failed
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:running:running 2:new:shutdown:failed 2:new:shutdown:failed 2:new:ready:preparing
+    # slot 1 new task failed: task: non-zero exit (1)
+    updating 1:old:shutdown:shutdown 2:old:shutdown:shutdown 2:new:shutdown:failed 1:new:running:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:ready:preparing
+    rollback_started 1:old:shutdown:shutdown 2:new:shutdown:failed 1:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:ready 1:new:shutdown:assigned 2:old:ready:assigned 1:old:ready:assigned
+    rollback_started 1:old:shutdown:shutdown 2:new:shutdown:failed 1:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:ready 1:new:shutdown:accepted 2:old:ready:preparing 1:old:ready:ready
+    rollback_started 1:old:shutdown:shutdown 2:new:shutdown:failed 1:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:ready 1:new:shutdown:accepted 2:old:ready:ready 1:old:ready:ready
+    rollback_started 1:old:shutdown:shutdown 2:new:shutdown:failed 1:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:ready 1:new:shutdown:shutdown 2:old:ready:ready 1:old:running:ready
+    rollback_started 1:old:shutdown:shutdown 2:new:shutdown:failed 1:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:shutdown 1:new:shutdown:shutdown 2:old:running:starting 1:old:running:starting
+    rollback_started 1:old:shutdown:shutdown 2:new:shutdown:failed 1:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:shutdown 1:new:shutdown:shutdown 2:old:running:running 1:old:running:starting
+    rollback_started 1:old:shutdown:shutdown 2:new:shutdown:failed 1:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:shutdown 1:new:shutdown:shutdown 2:old:running:running 1:old:running:running
+    rollback_completed 1:old:shutdown:shutdown 2:new:shutdown:failed 1:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:failed 2:new:shutdown:shutdown 1:new:shutdown:shutdown 2:old:running:running 1:old:running:running
+";
+
+#[test]
+fn recorded_automatic_rollback_is_a_model_path() {
+    let trace = recorded(AUTOMATIC_ROLLBACK);
+    let c = cluster();
+    let mut s = service(2, 1, FailureAction::Rollback);
+    s.rollback_config.parallelism = written(0);
+    s.rollback_config.monitor = written(crate::model::Duration::from_secs(1));
+    let v = validate(&model(&s, &c, 4), &trace, 2_000_000);
+    assert!(
+        matches!(
+            v,
+            TraceVerdict::Matched {
+                observations: 31,
+                ..
+            }
+        ),
+        "{v:?}"
+    );
+    // A failure the manager has not reacted to reads as before or after the failure, no more:
+    // with pause instead of rollback the ROLLBACK_STARTED poll is unexplained.
+    s.update_config.failure_action = written(FailureAction::Pause);
+    let v = validate(&model(&s, &c, 4), &trace, 2_000_000);
+    assert!(
+        matches!(v, TraceVerdict::Unmatched { step: 23, .. }),
         "{v:?}"
     );
 }
