@@ -12,10 +12,12 @@ mod input;
 mod model;
 mod properties;
 mod report;
+pub mod restart;
 pub mod search;
 mod state;
 mod timeline;
 mod timing;
+pub mod trace;
 
 pub use explore::{serve_explorer, ExploreError};
 pub use findings::{config_diagnostics, defaults_without_cluster, stack_defaults, TIMELINE_NOTE};
@@ -27,7 +29,7 @@ pub use report::{
     RolloutResult, RolloutVerdict, SearchFigures,
 };
 pub use search::Progress;
-pub use state::{RolloutState, UpdateState};
+pub use state::{RolloutState, UpdateState, Version};
 pub use timeline::{render_mermaid, render_text, Counterexample, Step};
 pub use timing::TimingBounds;
 

@@ -32,6 +32,9 @@ pub enum Action {
     Schedule(u16, u8),
     /// The replacement reaches RUNNING (healthy, with a healthcheck).
     Start(u16),
+    /// Start-first: the worker, having seen the replacement RUNNING, tells the old task to
+    /// stop (a transaction of its own after the agent's report).
+    StopOld(u16),
     /// The slot's previous task, told to shut down, has exited and freed its node.
     Exit(u16),
     /// A task left behind by a rollback on this node has exited.
@@ -50,6 +53,10 @@ pub enum Action {
     Unhealthy(u16),
     /// The restart supervisor replaces a failed replacement.
     Restart(u16),
+    /// The updater, back from waiting for its last workers, reads the failures that happened
+    /// meanwhile: this many of them were still inside their monitor window and count (the
+    /// others do not).
+    CountDeferred(u8),
     /// All slots are done and the final monitor period has elapsed.
     Complete,
 }
@@ -323,10 +330,43 @@ impl RolloutModel {
         if expected && !sl.rep.restarted && status == UpdateState::Updating {
             s.set_expected(s.expected().saturating_add(1));
         }
-        if !(counted && !sl.rep.restarted && cfg.failure_action != FailureAction::Continue) {
+        // Once paused or ended, the updater no longer watches failures.
+        let watched = status.is_active() && cfg.failure_action != FailureAction::Continue;
+        if !(counted && !sl.rep.restarted && watched) {
             return;
         }
-        let total = s.counted().saturating_add(1);
+        if !self.waits_for_workers(s) {
+            self.count_failures(s, 1);
+        } else if (0..self.slots()).any(|j| j != i && s.slot(j).phase.holds_worker()) {
+            // Another worker waits for a task that may take any time: read in or out of the
+            // window.
+            s.set_deferred(s.deferred().saturating_add(1));
+        } else if cfg.delay <= cfg.monitor {
+            // Only this slot's own delay is left: read `delay` after RUNNING, in the window.
+            s.set_deferred_sure(s.deferred_sure().saturating_add(1));
+        }
+        // Else the delay outlasts the window: read after it, never counted (the user's
+        // expectation keeps it: `failure-handling` reports the configuration).
+    }
+
+    /// Every slot has been handed out and a worker is still busy (waiting for its task or
+    /// sleeping its delay): the updater sits in `wg.Wait()` and reads no failure event until
+    /// the last worker is done (updater.go: `Run`). A failure then is judged only when read,
+    /// by `time.Since(reachedRunning) <= monitoringPeriod` at that moment, so it may count or
+    /// not depending on how long the workers still take. Observed on Engine 20.10.24
+    /// (conformance updates/failure-during-worker-wait-uncounted): a task failing 1.3 s into
+    /// its 2 s window while the last slot's worker waited was never counted.
+    fn waits_for_workers(&self, s: &RolloutState) -> bool {
+        let phases = (0..self.slots()).map(|i| s.slot(i).phase);
+        phases.clone().all(|p| p != Phase::Todo) && phases.clone().any(Phase::holds_worker)
+    }
+
+    /// Adds `n` counted failures and applies the failure action if the ratio is exceeded
+    /// (reference §3.4).
+    fn count_failures(&self, s: &mut RolloutState, n: u8) {
+        let cfg = self.run(s);
+        let status = s.status();
+        let total = s.counted().saturating_add(n);
         s.set_counted(total);
         if !ratio_exceeded(total, s.dirty(), cfg.max_failure_ratio) {
             return;
@@ -337,6 +377,15 @@ impl RolloutModel {
             // "Never roll back a rollback": both pause (reference §3.4).
             _ => s.set_status(UpdateState::RollbackPaused),
         }
+    }
+
+    /// `docker service rollback` in state `s`: controlapi swaps Spec and PreviousSpec and sets
+    /// ROLLBACK_STARTED (reference §3.5), and the next updater run is the same rollback run an
+    /// automatic rollback starts.
+    pub(crate) fn manual_rollback(&self, s: &RolloutState) -> RolloutState {
+        let mut t = s.clone();
+        self.start_rollback(&mut t);
+        t
     }
 
     /// `rollbackUpdate` + the next updater run with the old spec (reference §3.4, §3.5): slots
@@ -363,10 +412,9 @@ impl RolloutModel {
             } else {
                 drain(s, sl.cur, sl.cur_node);
                 if sl.rep.state == TaskState::Running {
-                    sl.cur = Task {
-                        restarted: false,
-                        ..sl.rep
-                    };
+                    // Kept whole: the flag tells the restart supervisor's task apart on the
+                    // engine too (trace validation).
+                    sl.cur = sl.rep;
                     sl.cur_node = sl.rep_node;
                 } else {
                     drain(s, sl.rep, sl.rep_node);
@@ -379,6 +427,8 @@ impl RolloutModel {
             s.set_slot(i, sl);
         }
         s.set_counted(0);
+        s.set_deferred(0);
+        s.set_deferred_sure(0);
         s.set_dirty(dirty);
         s.set_status(if dirty == 0 {
             UpdateState::RollbackCompleted
@@ -402,10 +452,42 @@ impl Model for RolloutModel {
     }
 
     fn actions(&self, s: &RolloutState, out: &mut Vec<Action>) {
-        let status = s.status();
-        if status.is_terminal() {
-            return;
+        if s.status().is_active() {
+            self.events(s, out, true);
         }
+    }
+
+    fn next_state(&self, last: &RolloutState, action: Action) -> Option<RolloutState> {
+        let mut s = last.clone();
+        self.apply(&mut s, action);
+        Some(s)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        properties::all()
+    }
+
+    fn format_action(&self, action: &Action) -> String {
+        super::timeline::describe_action(self, action)
+    }
+}
+
+impl RolloutModel {
+    /// The events Swarm still processes once the update state is terminal: the updater has
+    /// stopped (no dispatch, delay, failure count or completion), but the scheduler, the agents
+    /// and the restart supervisor go on with the tasks it left (reference §3.3: a paused
+    /// update's workers still wait for their tasks; §3.6). The properties never need them (a
+    /// terminal state is where an update ends); trace validation does, because the engine's
+    /// tasks keep moving between the status change and the next observation. In an active
+    /// state, the model's actions.
+    pub(crate) fn settle_actions(&self, s: &RolloutState, out: &mut Vec<Action>) {
+        self.events(s, out, s.status().is_active());
+    }
+
+    /// The enabled events; without `updater`, only those of the scheduler, the agents and the
+    /// restart supervisor.
+    fn events(&self, s: &RolloutState, out: &mut Vec<Action>, updater: bool) {
+        let status = s.status();
         let cfg = self.run(s);
         let parallelism = if cfg.parallelism == 0 {
             usize::MAX
@@ -420,7 +502,7 @@ impl Model for RolloutModel {
             let sl = s.slot(i);
             let a = u16::try_from(i).unwrap_or(u16::MAX);
             all_done &= sl.phase == Phase::Done;
-            if free_worker && self.dispatchable(s, i) {
+            if updater && free_worker && self.dispatchable(s, i) {
                 out.push(Action::Dispatch(a));
             }
             match sl.rep.state {
@@ -447,7 +529,12 @@ impl Model for RolloutModel {
                 // outlasts the delay and may end at any later event; with delay > monitor it
                 // ends during the delay, so a counted crash must come before the worker is free,
                 // and a crash later in the delay is not counted.
-                TaskState::Running if self.can_fail(s) && !sl.rep.restarted => {
+                // Tasks of the restart supervisor crash too, and every task may crash once the
+                // updater has stopped; such failures are never counted.
+                TaskState::Running if self.can_fail(s) && (sl.rep.restarted || !updater) => {
+                    out.push(Action::Crash(a));
+                }
+                TaskState::Running if self.can_fail(s) => {
                     let late_delay = cfg.delay > cfg.monitor;
                     if !late_delay || sl.phase == Phase::Delay {
                         out.push(Action::Crash(a));
@@ -465,7 +552,10 @@ impl Model for RolloutModel {
             if sl.cur.state == TaskState::Stopping {
                 out.push(Action::Exit(a));
             }
-            if sl.phase == Phase::Delay {
+            if Self::old_awaits_stop(cfg, &sl) {
+                out.push(Action::StopOld(a));
+            }
+            if updater && sl.phase == Phase::Delay {
                 out.push(Action::DelayElapsed(a));
             }
         }
@@ -481,27 +571,16 @@ impl Model for RolloutModel {
                 out.push(drain_exit(n));
             }
         }
-        if all_done {
+        let (sure, maybe) = (s.deferred_sure(), s.deferred());
+        if updater && all_done && sure.saturating_add(maybe) > 0 {
+            out.extend((sure..=sure.saturating_add(maybe)).map(Action::CountDeferred));
+        } else if updater && all_done {
             out.push(Action::Complete);
         }
         if self.reduce && out.is_empty() {
             let draining = (0..self.node_names.len()).filter(|&n| s.draining(n) > 0);
             out.extend(draining.map(drain_exit));
         }
-    }
-
-    fn next_state(&self, last: &RolloutState, action: Action) -> Option<RolloutState> {
-        let mut s = last.clone();
-        self.apply(&mut s, action);
-        Some(s)
-    }
-
-    fn properties(&self) -> Vec<Property<Self>> {
-        properties::all()
-    }
-
-    fn format_action(&self, action: &Action) -> String {
-        super::timeline::describe_action(self, action)
     }
 }
 
@@ -523,7 +602,7 @@ impl Successors for RolloutModel {
 
 impl RolloutModel {
     /// `next_state` in place: every action has a successor.
-    fn apply(&self, s: &mut RolloutState, action: Action) {
+    pub(crate) fn apply(&self, s: &mut RolloutState, action: Action) {
         let cfg = self.run(s);
         match action {
             Action::Dispatch(i) => {
@@ -551,18 +630,23 @@ impl RolloutModel {
                 let i = usize::from(i);
                 let mut sl = s.slot(i);
                 sl.rep.state = TaskState::Running;
-                if sl.phase == Phase::InFlight {
+                // Start-first: the worker stops the old task next (`StopOld`).
+                if sl.phase == Phase::InFlight && !Self::old_awaits_stop(cfg, &sl) {
                     sl.phase = cfg.after_worker_unblocks();
-                    // Start-first stops the old task now; stop-first's may still be stopping
-                    // after the 1-minute timeout. Either way nothing waits for it any more:
-                    // only its node's resources do, so it joins the node's draining count.
-                    let stops = !cfg.stop_first && sl.cur.state == TaskState::Running;
-                    if stops || sl.cur.state == TaskState::Stopping {
-                        let n = usize::from(sl.cur_node);
-                        s.set_draining(n, s.draining(n).saturating_add(1));
-                        sl.cur = Task::NONE;
+                    // Stop-first's old task may still be stopping after the 1-minute timeout:
+                    // nothing waits for it any more, only its node's resources do, so it joins
+                    // the node's draining count.
+                    if sl.cur.state == TaskState::Stopping {
+                        Self::drain_cur(s, &mut sl);
                     }
                 }
+                s.set_slot(i, sl);
+            }
+            Action::StopOld(i) => {
+                let i = usize::from(i);
+                let mut sl = s.slot(i);
+                sl.phase = cfg.after_worker_unblocks();
+                Self::drain_cur(s, &mut sl);
                 s.set_slot(i, sl);
             }
             Action::Exit(i) => {
@@ -592,12 +676,44 @@ impl RolloutModel {
                 sl.rep.restarted = true;
                 s.set_slot(i, sl);
             }
+            Action::CountDeferred(n) => {
+                let read = s.deferred_sure().saturating_add(s.deferred());
+                s.set_deferred(0);
+                s.set_deferred_sure(0);
+                // A failure read too late only because other workers were slow is not the
+                // configuration's doing (no setting prevents it): it leaves the user's
+                // expectation, so `failure-handling` keeps reporting configurations only.
+                if s.status() == UpdateState::Updating {
+                    s.set_expected(s.expected().saturating_sub(read.saturating_sub(n)));
+                }
+                self.count_failures(s, n);
+            }
             Action::Complete => s.set_status(if s.status().is_rollback() {
                 UpdateState::RollbackCompleted
             } else {
                 UpdateState::Completed
             }),
         }
+    }
+}
+
+impl RolloutModel {
+    /// Start-first with the replacement running and the old task not told to stop yet: the
+    /// worker has that step left (updater.go: `updateTask` stops the old tasks in a batch after
+    /// the RUNNING event). Observed on Engine 20.10.24 (conformance updates/start-first): both
+    /// tasks RUNNING and desired RUNNING at once.
+    fn old_awaits_stop(cfg: &RunConfig, sl: &Slot) -> bool {
+        !cfg.stop_first
+            && sl.phase == Phase::InFlight
+            && sl.rep.state == TaskState::Running
+            && sl.cur.state == TaskState::Running
+    }
+
+    /// The slot's old task joins its node's draining count: told to stop, awaited by nothing.
+    fn drain_cur(s: &mut RolloutState, sl: &mut Slot) {
+        let n = usize::from(sl.cur_node);
+        s.set_draining(n, s.draining(n).saturating_add(1));
+        sl.cur = Task::NONE;
     }
 }
 

@@ -1,5 +1,5 @@
 //! The model's state, packed into one byte string so that millions of states fit in memory and
-//! hash fast: an 8-byte header, 5 bytes per slot, 1 byte per node. Decoding goes through small
+//! hash fast: a 10-byte header, 5 bytes per slot, 1 byte per node. Decoding goes through small
 //! `Copy` views (`Slot`, `Task`) so the model's logic never touches bit positions.
 
 use std::fmt;
@@ -67,7 +67,8 @@ impl UpdateState {
 }
 
 /// The version a task runs: the spec before the update, or the one being deployed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Version {
     Old,
     New,
@@ -207,7 +208,7 @@ pub struct Slot {
     pub rep_node: u8,
 }
 
-const HEADER: usize = 8;
+const HEADER: usize = 10;
 pub(crate) const SLOT: usize = 5;
 
 /// A state of the update model (see the module doc for the layout).
@@ -272,6 +273,22 @@ impl RolloutState {
     }
     pub fn set_injected(&mut self, n: u8) {
         self.0[3] = n;
+    }
+    /// Failures that happened while the updater waited for its last workers, not read yet
+    /// (`RolloutModel::waits_for_workers`), that may be read outside their monitor window.
+    pub fn deferred(&self) -> u8 {
+        self.0[8]
+    }
+    pub fn set_deferred(&mut self, n: u8) {
+        self.0[8] = n;
+    }
+    /// Likewise, but certain to be read inside their window (only their own slot's delay,
+    /// ≤ monitor, was left).
+    pub fn deferred_sure(&self) -> u8 {
+        self.0[9]
+    }
+    pub fn set_deferred_sure(&mut self, n: u8) {
+        self.0[9] = n;
     }
     /// Dirty slots of the current run: the ratio's denominator.
     pub fn dirty(&self) -> u16 {

@@ -68,6 +68,7 @@ pub fn describe_action(m: &RolloutModel, action: &Action) -> String {
         Action::Dispatch(i) => format!("updater takes {}", t(i)),
         Action::Schedule(i, n) => format!("scheduler assigns {} to {}", t(i), node(m, *n)),
         Action::Start(i) => format!("{} replacement running", t(i)),
+        Action::StopOld(i) => format!("updater stops the old {}", t(i)),
         Action::Exit(i) => format!("{} previous task exited", t(i)),
         Action::DrainExit(n) => format!("a stopped task exits on {}", node(m, *n)),
         Action::DelayElapsed(i) => format!("delay after {} elapsed", t(i)),
@@ -76,6 +77,9 @@ pub fn describe_action(m: &RolloutModel, action: &Action) -> String {
         Action::CrashLate(i) => format!("environment crashes {} during the delay", t(i)),
         Action::Unhealthy(i) => format!("healthcheck declares {} unhealthy", t(i)),
         Action::Restart(i) => format!("restart supervisor replaces {}", t(i)),
+        Action::CountDeferred(n) => {
+            format!("updater reads the failures of the wait: {n} inside their window")
+        }
         Action::Complete => "updater completes".to_string(),
     }
 }
@@ -109,17 +113,16 @@ fn sentence(m: &RolloutModel, s: &RolloutState, action: Action) -> (String, Stri
         ),
         Action::Start(i) => {
             let sl = slot(i);
-            let mut text = format!("{} is running", task(m, usize::from(i), sl.rep.version));
-            if !m.run(s).stop_first
-                && sl.phase == super::state::Phase::InFlight
-                && sl.cur.state == TaskState::Running
-            {
-                text.push_str(&format!(
-                    "; updater stops {}",
-                    task(m, usize::from(i), sl.cur.version)
-                ));
-            }
+            let text = format!("{} is running", task(m, usize::from(i), sl.rep.version));
             (node(m, sl.rep_node), up, text)
+        }
+        Action::StopOld(i) => {
+            let sl = slot(i);
+            let text = format!(
+                "stops {} (start-first: its replacement runs)",
+                task(m, usize::from(i), sl.cur.version)
+            );
+            (up, node(m, sl.cur_node), text)
         }
         Action::Exit(i) => {
             let sl = slot(i);
@@ -168,6 +171,11 @@ fn sentence(m: &RolloutModel, s: &RolloutState, action: Action) -> (String, Stri
                 "replaces failed {}",
                 task(m, usize::from(i), slot(i).rep.version)
             ),
+        ),
+        Action::CountDeferred(n) => (
+            up.clone(),
+            up,
+            format!("every worker is done; {n} failure(s) of the wait are read inside their monitor window"),
         ),
         Action::Complete => (up.clone(), up, "every slot is done and monitored".into()),
     }

@@ -7,14 +7,14 @@
 //! The cluster (`cluster.sh`) is brought up once for the groups that need it and torn down at the
 //! end, also when a case panics.
 
-// Parts of the cluster API are used by groups added later; removed once they all are.
-#![allow(dead_code)]
-
 mod cluster;
+mod engine;
 mod harness;
 mod loader;
 mod quorum;
+mod restarts;
 mod scheduler;
+mod updates;
 
 use harness::Group;
 
@@ -29,10 +29,16 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .map(String::as_str)
         .collect();
-    let mut groups: Vec<Group> = [loader::group(), scheduler::group(), quorum::group()]
-        .into_iter()
-        .filter(|g| wanted.is_empty() || wanted.contains(&g.name))
-        .collect();
+    let mut groups: Vec<Group> = [
+        loader::group(),
+        scheduler::group(),
+        updates::group(),
+        restarts::group(),
+        quorum::group(),
+    ]
+    .into_iter()
+    .filter(|g| wanted.is_empty() || wanted.contains(&g.name))
+    .collect();
     if std::env::var_os("SP_CONFORMANCE_BREAK").is_some() {
         // A run that fails on purpose, with the cluster up: it must still clean up.
         groups.push(harness::broken_group());

@@ -4,10 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use swarmproof::check::load;
-use swarmproof::diagnostics::SourceMap;
-use swarmproof::loading::stack::StackOptions;
-use swarmproof::report::Report;
 use swarmproof::scheduler::{explore, membership, ExploreOptions, Membership, Outcome};
 
 use crate::cluster::{wait_until, Cluster, IMAGE};
@@ -198,19 +194,8 @@ fn deploy_and_compare(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         &cluster.inventory()?,
     );
 
-    let mut sources = SourceMap::new();
-    let read = |p: &std::path::Path| std::fs::read_to_string(p).map_err(|e| e.to_string());
-    let files = vec![sources.add("stack.yml", read(&stack_file)?)];
-    let nodes = sources.add("nodes.json", read(&nodes_file)?);
-    let options = StackOptions {
-        name: stack.to_string(),
-        env: Default::default(),
-        dotenv_beside: false,
-        ..Default::default()
-    };
-    let mut report = Report::default();
-    let loaded = load(&sources, &files, Some(nodes), &options, &mut report);
-    let cluster_model = loaded.cluster.ok_or("the inventory did not load")?;
+    let (stack_model, cluster_model, report) =
+        crate::engine::load_stack(&stack_file, &nodes_file, stack)?;
     cluster.deploy(stack, &[&stack_file])?;
     if let Some(d) = report.findings.iter().find(|d| d.code.id == "SP0304") {
         // A known engine defect that swarmproof reports instead of modelling.
@@ -224,7 +209,7 @@ fn deploy_and_compare(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         samples: 0,
         ..ExploreOptions::default()
     };
-    let e = explore(&loaded.stack, &cluster_model, &opts).map_err(|e| e.to_string())?;
+    let e = explore(&stack_model, &cluster_model, &opts).map_err(|e| e.to_string())?;
     let cli = cli_status(ctx, &stack_file, &nodes_file, stack)?;
     let pending_possible = e.outcomes.iter().any(|o| !o.pending.is_empty());
     if cli
@@ -244,7 +229,7 @@ fn deploy_and_compare(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         ));
     }
     match membership(
-        &loaded.stack,
+        &stack_model,
         &cluster_model,
         &e.outcomes,
         e.exhaustive,
