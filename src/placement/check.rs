@@ -14,7 +14,30 @@ use super::explain::{Conflict, Explainer};
 use super::plan::Plan;
 use super::problem::{NodeSet, Problem};
 use super::render::{plan_rows, NodeRow};
+use super::repair;
 use super::smt::{self, SmtResult};
+
+/// Local-search work (move evaluations) per millisecond of `timeout_ms`: about what one core
+/// evaluates in a millisecond on a loaded machine, so the search stays within the order of the
+/// timeout without reading the clock (analysis does no I/O).
+const REPAIR_WORK_PER_MS: u64 = 10_000;
+
+/// Local-search work per (task, eligible node) pair: the search is a heuristic, and on small
+/// problems, where it would otherwise spend the whole timeout on an infeasible residue, the
+/// exact solver is quicker to ask.
+const REPAIR_WORK_PER_PAIR: u64 = 200;
+
+/// The local search's budget: the smaller of the timeout's share and the size's.
+fn repair_work(p: &Problem, timeout_ms: u64) -> u64 {
+    let pairs = p.demands.iter().fold(0u64, |a, d| {
+        a.saturating_add(d.replicas.saturating_mul(d.eligible.len() as u64))
+    });
+    timeout_ms.saturating_mul(REPAIR_WORK_PER_MS).min(
+        pairs
+            .saturating_mul(REPAIR_WORK_PER_PAIR)
+            .saturating_add(100_000),
+    )
+}
 use super::suggest::suggest;
 use super::tolerance::{check_tolerance, Tolerance, ToleranceOutcome};
 
@@ -96,6 +119,17 @@ pub(crate) fn decide(
 ) -> Decision {
     if let Some(d) = decide_fast(p, stack, cluster, down, opts.max_plan_tasks) {
         return d;
+    }
+    if let Some(counts) = repair::repair(p, down, repair_work(p, opts.timeout_ms)) {
+        return finish(
+            p,
+            stack,
+            cluster,
+            down,
+            &counts,
+            Method::LocalSearch,
+            opts.max_plan_tasks,
+        );
     }
     let result = smt::solve(p, std::slice::from_ref(down), opts.timeout_ms)
         .pop()

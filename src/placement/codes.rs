@@ -30,6 +30,8 @@ crate::declare_codes! {
         "swarmproof materialises and validates every task of a plan; above the bound it does not, and the verdict is `unknown` unless a counting argument already refutes the stack. Replica counts in the millions are usually a typo.\n\nCheck the replica counts.");
     GLOBAL_NO_NODE = ("SP1013", "global-no-node", "a global service matches no node",
         "A global service runs one task per matching node. No node matches, so the service has zero tasks, and Swarm reports it as converged.\n\nCheck the service's constraints against the inventory.");
+    BIG_TASKS = ("SP1014", "big-tasks", "tasks too large to share a node outnumber the nodes",
+        "Each task shown reserves more than half of one resource on every node it may use (after global services' reservations), so no two of them, of the same service or not, fit on one node: each needs a node of its own. There are more such tasks than nodes they may use. No placement exists, even though the total demand may be well below the total capacity; the tasks left over stay Pending with `no suitable node (insufficient resources on N nodes)`.\n\nLower the reservation below half a node, lower the replicas, or add nodes that match the constraints.");
     INTERNAL_INVALID_PLAN = ("SP1099", "internal-invalid-plan", "a produced plan failed validation (a bug)",
         "swarmproof re-checks every plan with an independent validator before reporting it. This plan failed, which is a bug in swarmproof; the verdict is `unknown`.\n\nPlease report it with the `--dump-smt2` output.");
 }
