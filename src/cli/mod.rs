@@ -1,7 +1,7 @@
 //! The command line: parses arguments, reads input files, runs the checks and writes the
 //! report. The only module that touches files, the environment and the terminal.
 
-mod input;
+pub mod input;
 mod output;
 
 use std::io::Write;
