@@ -8,8 +8,8 @@
 //! placement with swarmproof in-process (loading included in the time), writes the plan as
 //! service → hostnames and has `DIR/validate.py` check it, then runs `DIR/cpsat.py` and prints
 //! both verdicts and times on one line. Needs `python3` with `pyyaml` and `ortools`.
-//! Instance lines can also be given on stdin with `--stdin`:
-//! `NODES TASKS LOAD KIND SEED`.
+//! `--hard` runs the families of `bench/placement/hard.py` (Falkenauer triplets,
+//! anti-correlated two-resource packings, pigeonhole stacks) instead.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,6 +21,8 @@ use swarmproof::placement::{check_placement, PlacementOptions};
 use swarmproof::report::Report;
 
 struct Instance {
+    /// `gen` (gen.py) or a family of hard.py.
+    family: &'static str,
     nodes: u64,
     tasks: u64,
     load: &'static str,
@@ -35,6 +37,7 @@ fn instances(quick: bool) -> Vec<Instance> {
         let seeds = if quick { 1 } else { 5 };
         for seed in 1..=seeds {
             v.push(Instance {
+                family: "gen",
                 nodes: 10,
                 tasks: 100,
                 load,
@@ -48,6 +51,7 @@ fn instances(quick: bool) -> Vec<Instance> {
         }
         for (nodes, tasks) in sizes {
             v.push(Instance {
+                family: "gen",
                 nodes,
                 tasks,
                 load,
@@ -63,6 +67,7 @@ fn instances(quick: bool) -> Vec<Instance> {
         }
         for (nodes, tasks) in sizes {
             v.push(Instance {
+                family: "gen",
                 nodes,
                 tasks,
                 load: "0.9",
@@ -70,6 +75,32 @@ fn instances(quick: bool) -> Vec<Instance> {
                 seed: 1,
             });
         }
+    }
+    v
+}
+
+fn hard_instances() -> Vec<Instance> {
+    let mut v = Vec::new();
+    let mut add = |family, nodes, load| {
+        v.push(Instance {
+            family,
+            nodes,
+            tasks: 0,
+            load,
+            kind: family,
+            seed: 1,
+        })
+    };
+    for n in [20, 40] {
+        add("triplets", n, "1.0");
+    }
+    for n in [20, 50, 100] {
+        add("anticorrelated", n, "0.99");
+        add("anticorrelated", n, "1.0");
+    }
+    for n in [20, 100, 1_000] {
+        add("pigeonhole", n, "1.0");
+        add("pigeonhole-fill", n, "1.0");
     }
     v
 }
@@ -200,42 +231,70 @@ fn main() {
     let out = PathBuf::from(flag("--out").unwrap_or("target/placement-vs-cpsat".into()));
     let timeout = flag("--cpsat-timeout").unwrap_or("60".into());
     let quick = args.iter().any(|a| a == "--quick");
+    let hard = args.iter().any(|a| a == "--hard");
+    let hard_py = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/placement");
     println!(
         "| nodes × tasks | load | kind | seed | expected | swarmproof | plan | swarmproof s | CP-SAT | CP-SAT total_s | ratio |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let mut ratios = Vec::new();
-    for i in instances(quick) {
+    let list = if hard {
+        hard_instances()
+    } else {
+        instances(quick)
+    };
+    for i in list {
         let dir = out.join(format!(
             "{}x{}-{}-{}-{}",
             i.nodes, i.tasks, i.load, i.kind, i.seed
         ));
-        let (ok, msg) = python(
-            &bench,
-            "gen.py",
-            &[
-                "--nodes",
-                &i.nodes.to_string(),
-                "--tasks",
-                &i.tasks.to_string(),
-                "--load",
-                i.load,
-                "--kind",
-                i.kind,
-                "--seed",
-                &i.seed.to_string(),
-                "--out",
-                &s(&dir),
-            ],
-        );
+        let (ok, msg) = if i.family != "gen" {
+            python(
+                &hard_py,
+                "hard.py",
+                &[
+                    i.family,
+                    "--nodes",
+                    &i.nodes.to_string(),
+                    "--load",
+                    i.load,
+                    "--out",
+                    &s(&dir),
+                ],
+            )
+        } else {
+            python(
+                &bench,
+                "gen.py",
+                &[
+                    "--nodes",
+                    &i.nodes.to_string(),
+                    "--tasks",
+                    &i.tasks.to_string(),
+                    "--load",
+                    i.load,
+                    "--kind",
+                    i.kind,
+                    "--seed",
+                    &i.seed.to_string(),
+                    "--out",
+                    &s(&dir),
+                ],
+            )
+        };
         if !ok {
             println!("gen.py failed for {}: {msg}", s(&dir));
             continue;
         }
-        let expected = if i.kind == "feasible" {
-            "feasible"
+        let meta: serde_json::Value = std::fs::read_to_string(dir.join("meta.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let expected = meta["verdict"].as_str().unwrap_or("?").to_string();
+        let tasks = if i.tasks > 0 {
+            i.tasks.to_string()
         } else {
-            "infeasible"
+            "-".into()
         };
         let (sp, sp_s, valid) = swarmproof(&dir, &bench);
         let (cp, cp_s) = cpsat(&dir, &bench, &timeout);
@@ -244,8 +303,8 @@ fn main() {
             ratios.push(ratio);
         }
         println!(
-            "| {} × {} | {} | {} | {} | {expected} | {sp} | {valid} | {sp_s:.3} | {cp} | {cp_s:.3} | {ratio:.3} |",
-            i.nodes, i.tasks, i.load, i.kind, i.seed
+            "| {} × {tasks} | {} | {} | {} | {expected} | {sp} | {valid} | {sp_s:.3} | {cp} | {cp_s:.3} | {ratio:.3} |",
+            i.nodes, i.load, i.kind, i.seed
         );
     }
     ratios.sort_by(f64::total_cmp);

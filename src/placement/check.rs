@@ -22,19 +22,18 @@ use super::smt::{self, SmtResult};
 /// timeout without reading the clock (analysis does no I/O).
 const REPAIR_WORK_PER_MS: u64 = 10_000;
 
-/// Local-search work per (task, eligible node) pair: the search is a heuristic, and on small
-/// problems, where it would otherwise spend the whole timeout on an infeasible residue, the
-/// exact solver is quicker to ask.
-const REPAIR_WORK_PER_PAIR: u64 = 200;
-
-/// The local search's budget: the smaller of the timeout's share and the size's.
+/// The local search's budget: the smaller of the timeout's share and the square of the
+/// (task, eligible node) pairs (steps grow with the tasks, a step's cost with the pairs). On
+/// small problems, where the search would otherwise spend the whole timeout on an infeasible
+/// residue, the exact solver is quicker to ask.
 fn repair_work(p: &Problem, timeout_ms: u64) -> u64 {
     let pairs = p.demands.iter().fold(0u64, |a, d| {
         a.saturating_add(d.replicas.saturating_mul(d.eligible.len() as u64))
     });
     timeout_ms.saturating_mul(REPAIR_WORK_PER_MS).min(
         pairs
-            .saturating_mul(REPAIR_WORK_PER_PAIR)
+            .saturating_mul(pairs)
+            .saturating_mul(4)
             .saturating_add(100_000),
     )
 }
