@@ -119,7 +119,8 @@ pub(crate) fn decide(
     if let Some(d) = decide_fast(p, stack, cluster, down, opts.max_plan_tasks) {
         return d;
     }
-    if let Some(counts) = repair::repair(p, down, repair_work(p, opts.timeout_ms)) {
+    let work = repair_work(p, opts.timeout_ms);
+    if let Some(counts) = repair::repair(p, down, work) {
         return finish(
             p,
             stack,
@@ -133,7 +134,12 @@ pub(crate) fn decide(
     let result = smt::solve(p, std::slice::from_ref(down), opts.timeout_ms)
         .pop()
         .unwrap_or_else(|| SmtResult::Unknown("no answer".into()));
-    from_smt(p, stack, cluster, down, result, opts)
+    match from_smt(p, stack, cluster, down, result, opts) {
+        Decision::Unknown(diag) => Decision::Unknown(Box::new((*diag).with_note(format!(
+            "the local search stopped at its budget of {work} move evaluations without a plan"
+        )))),
+        d => d,
+    }
 }
 
 pub(crate) fn from_smt(
