@@ -154,10 +154,20 @@ pub fn run(
     report
         .verdicts
         .insert("graph".to_string(), orchestration.verdict());
+    let too_large = loaded
+        .cluster
+        .as_ref()
+        .and_then(|cluster| exploration_too_large(&loaded.stack, cluster))
+        .filter(|_| check.scheduler);
+    if let Some(why) = &too_large {
+        report
+            .verdicts
+            .insert("scheduler".to_string(), not_run(why));
+    }
     let scheduler = loaded
         .cluster
         .as_ref()
-        .filter(|_| check.scheduler)
+        .filter(|_| check.scheduler && too_large.is_none())
         .and_then(
             |cluster| match crate::scheduler::check(&loaded.stack, cluster, exact_plan) {
                 Ok(c) => {
@@ -345,6 +355,25 @@ fn skipped(why: &str) -> Verdict {
 }
 
 /// The verdict of a check that could not run on this input (e.g. beyond its size bound).
+/// Task-node pairs above which `check` does not explore Swarm's scheduler: at 1,000 nodes ×
+/// 31,000 tasks one exploration takes tens of seconds, long after placement is decided.
+const MAX_EXPLORED_PAIRS: u64 = 5_000_000;
+
+/// Why the scheduler exploration is skipped for this size, if it is.
+fn exploration_too_large(stack: &Stack, cluster: &Cluster) -> Option<String> {
+    let nodes = cluster.nodes.len() as u64;
+    let tasks = stack
+        .services
+        .iter()
+        .map(|s| s.mode.value.replicated_tasks().unwrap_or(nodes))
+        .fold(0u64, u64::saturating_add);
+    (tasks.saturating_mul(nodes) > MAX_EXPLORED_PAIRS).then(|| {
+        format!(
+            "{tasks} tasks on {nodes} nodes exceed the exploration bound of {MAX_EXPLORED_PAIRS} task-node pairs (the placement verdict does not depend on it); `swarmproof simulate --explore` explores without this bound"
+        )
+    })
+}
+
 fn not_run(why: &str) -> Verdict {
     Verdict {
         status: Status::Unknown,

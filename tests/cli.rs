@@ -537,7 +537,28 @@ fn primary_spans_point_at_the_right_file_and_words() {
         single["end_column"].as_u64().unwrap() - single["column"].as_u64().unwrap(),
         9
     );
-    let availability = finding("SP3001");
+    // Three replicas updated one at a time stop-first keep 2 running: SP3001 once 3 are required.
+    let required = std::fs::read_to_string("models/web/stack.yml")
+        .unwrap()
+        .replace(
+            "    image: nginx:1.20\n",
+            "    image: nginx:1.20\n    x-swarmproof: {min_available: 3}\n",
+        );
+    let (dir, _) = temp_file("stack.yml", required.as_bytes());
+    std::fs::copy("models/web/nodes.yml", dir.path().join("nodes.yml")).unwrap();
+    let out = swarmproof()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let availability = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SP3001")
+        .cloned()
+        .unwrap_or_else(|| panic!("SP3001 in {json}"));
     assert_eq!(
         availability["end_column"].as_u64().unwrap() - availability["column"].as_u64().unwrap(),
         "update_config".len() as u64

@@ -1,7 +1,7 @@
 //! The command line: parses arguments, reads input files, runs the checks and writes the
 //! report. The only module that touches files, the environment and the terminal.
 
-mod input;
+pub mod input;
 mod output;
 
 use std::io::Write;
@@ -107,7 +107,7 @@ pub struct PlacementFlags {
     /// inventory's `domain_label`, else `zone`).
     #[arg(long)]
     pub domain_label: Option<String>,
-    /// Time limit of the SMT solver, in milliseconds; a timeout gives `unknown`.
+    /// Time limit of the SMT solver, in milliseconds; it also scales the local search's work budget (about 10,000 move evaluations per ms). A timeout gives `unknown`.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
     /// Write the SMT-LIB problem of the placement to FILE (for teaching and bug reports).

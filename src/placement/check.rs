@@ -14,7 +14,29 @@ use super::explain::{Conflict, Explainer};
 use super::plan::Plan;
 use super::problem::{NodeSet, Problem};
 use super::render::{plan_rows, NodeRow};
+use super::repair;
 use super::smt::{self, SmtResult};
+
+/// Local-search work (move evaluations) per millisecond of `timeout_ms`: about what one core
+/// evaluates in a millisecond on a loaded machine, so the search stays within the order of the
+/// timeout without reading the clock (analysis does no I/O).
+const REPAIR_WORK_PER_MS: u64 = 10_000;
+
+/// The local search's budget: the smaller of the timeout's share and the square of the
+/// (task, eligible node) pairs (steps grow with the tasks, a step's cost with the pairs). On
+/// small problems, where the search would otherwise spend the whole timeout on an infeasible
+/// residue, the exact solver is quicker to ask.
+fn repair_work(p: &Problem, timeout_ms: u64) -> u64 {
+    let pairs = p.demands.iter().fold(0u64, |a, d| {
+        a.saturating_add(d.replicas.saturating_mul(d.eligible.len() as u64))
+    });
+    timeout_ms.saturating_mul(REPAIR_WORK_PER_MS).min(
+        pairs
+            .saturating_mul(pairs)
+            .saturating_mul(4)
+            .saturating_add(100_000),
+    )
+}
 use super::suggest::suggest;
 use super::tolerance::{check_tolerance, Tolerance, ToleranceOutcome};
 
@@ -97,10 +119,27 @@ pub(crate) fn decide(
     if let Some(d) = decide_fast(p, stack, cluster, down, opts.max_plan_tasks) {
         return d;
     }
+    let work = repair_work(p, opts.timeout_ms);
+    if let Some(counts) = repair::repair(p, down, work) {
+        return finish(
+            p,
+            stack,
+            cluster,
+            down,
+            &counts,
+            Method::LocalSearch,
+            opts.max_plan_tasks,
+        );
+    }
     let result = smt::solve(p, std::slice::from_ref(down), opts.timeout_ms)
         .pop()
         .unwrap_or_else(|| SmtResult::Unknown("no answer".into()));
-    from_smt(p, stack, cluster, down, result, opts)
+    match from_smt(p, stack, cluster, down, result, opts) {
+        Decision::Unknown(diag) => Decision::Unknown(Box::new((*diag).with_note(format!(
+            "the local search stopped at its budget of {work} move evaluations without a plan"
+        )))),
+        d => d,
+    }
 }
 
 pub(crate) fn from_smt(

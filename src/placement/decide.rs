@@ -21,6 +21,8 @@ pub enum Method {
     Static,
     /// The constructive placement found a plan.
     Constructive,
+    /// Local search repaired an overloaded assignment into a plan.
+    LocalSearch,
     /// A necessary condition failed.
     NecessaryCondition,
     /// The SMT solver decided.

@@ -51,8 +51,26 @@ pub enum Conflict {
         need: u128,
         offer: u64,
     },
+    /// Tasks that each take more than half of `dim` on every node they may use, so at most one
+    /// per node: `tasks` of them, confined to `nodes`, of which only `hosts` can take one.
+    BigTasks {
+        nodes: NodeSet,
+        demands: Vec<usize>,
+        dim: usize,
+        tasks: u64,
+        hosts: u64,
+    },
     /// An unsat core of the SMT encoding.
     Core(Vec<CoreItem>),
+}
+
+/// A dimension's name in a sentence: `CPU`, `memory`, or the generic resource's kind.
+fn dim_name(dim: &Dim) -> &str {
+    match dim {
+        Dim::Cpu => "CPU",
+        Dim::Memory => "memory",
+        Dim::Generic(kind) => kind,
+    }
 }
 
 /// An amount of a dimension as people read it: `4.0 CPU`, `512MiB`, `2 gpu`.
@@ -285,6 +303,35 @@ impl Explainer<'_> {
                 self.with_services(Diagnostic::error(&codes::HOST_PORT_SHORTAGE, msg), demands, None)
                     .with_note("a host-mode port is bound by at most one task per node, across all services (HostPortFilter)")
                     .with_help("publish the port in ingress mode, or lower the replicas")
+            }
+            Conflict::BigTasks {
+                nodes,
+                demands,
+                dim,
+                tasks,
+                hosts,
+            } => {
+                let names: Vec<String> = demands
+                    .iter()
+                    .map(|&d| self.demand_phrase(d, Some(*dim)))
+                    .collect();
+                let msg = format!(
+                    "{} need {tasks} nodes of their own on {}, which have {hosts}: each task reserves more than half of a node's {}",
+                    and_list(&names),
+                    self.node_set_phrase(nodes, demands),
+                    dim_name(&self.problem.dims[*dim]),
+                );
+                let diag = self.with_services(
+                    Diagnostic::error(&codes::BIG_TASKS, msg),
+                    demands,
+                    Some(*dim),
+                );
+                self.with_global_note(diag, nodes, *dim)
+                    .with_note("no two of these tasks fit together on any node they may use, whichever services they belong to")
+                    .with_help(format!(
+                        "lower the replicas by {}, lower the reservation below half a node, or add nodes that match",
+                        tasks.saturating_sub(*hosts)
+                    ))
             }
             Conflict::Core(items) => self.core(items),
         }

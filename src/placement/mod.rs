@@ -17,6 +17,7 @@ pub mod necessary;
 pub mod plan;
 pub mod problem;
 pub mod render;
+pub mod repair;
 pub mod smt;
 pub mod suggest;
 pub mod tolerance;

@@ -5,7 +5,10 @@
 //!   (host ports: one per node; `max_replicas_per_node`; resources);
 //! - per set M of nodes that is a union of eligibility classes (Hall's condition): the demands
 //!   confined to M need no more of any resource than M offers, and no more nodes with a given
-//!   host port free than M has.
+//!   host port free than M has;
+//! - per such M and resource: tasks confined to M that each need more than half of the
+//!   resource on every node they may use cannot share a node, so they need one node each
+//!   (a pigeonhole count across services, which catches packings the sums above miss).
 
 use std::collections::BTreeSet;
 
@@ -96,6 +99,15 @@ fn per_node_set(p: &Problem, down: &NodeSet) -> Vec<Conflict> {
                 });
             }
         }
+        // The pigeonhole rule is keyed apart from the sum rule of the same dimension.
+        for dim in 0..p.dims.len() {
+            if let Some(c) = big_tasks(p, down, &m, &confined, dim) {
+                if !known(&violated, &m, Some(dim + p.dims.len()), None) {
+                    violated.push((m.clone(), Some(dim + p.dims.len()), None));
+                    found.push(c);
+                }
+            }
+        }
         let ports: BTreeSet<Port> = confined
             .iter()
             .flat_map(|&d| p.demands[d].ports.iter().copied())
@@ -124,6 +136,47 @@ fn per_node_set(p: &Problem, down: &NodeSet) -> Vec<Conflict> {
         }
     }
     found
+}
+
+/// The pigeonhole count on `m`: every task of a demand that takes more than half of `dim` on
+/// each of its eligible nodes excludes every other such task from its node (two halves
+/// overflow), so there must be at least as many nodes able to take one as there are tasks.
+fn big_tasks(
+    p: &Problem,
+    down: &NodeSet,
+    m: &NodeSet,
+    confined: &[usize],
+    dim: usize,
+) -> Option<Conflict> {
+    let mut demands = Vec::new();
+    let mut hosts = NodeSet::default();
+    let mut tasks: u64 = 0;
+    for &d in confined {
+        let need = u128::from(p.demands[d].need[dim]);
+        let eligible = p.eligible(d, down);
+        if need == 0
+            || !eligible
+                .iter()
+                .all(|n| 2 * need > u128::from(p.free[n][dim]))
+        {
+            continue;
+        }
+        let fits: NodeSet = eligible
+            .iter()
+            .filter(|&n| p.room(d, &p.free[n], &p.bound[n], 0) > 0)
+            .collect();
+        hosts = hosts.union(&fits);
+        tasks = tasks.saturating_add(p.demands[d].replicas);
+        demands.push(d);
+    }
+    // One demand alone is the per-demand slot count's business.
+    (demands.len() > 1 && tasks > hosts.len() as u64).then(|| Conflict::BigTasks {
+        nodes: m.clone(),
+        demands,
+        dim,
+        tasks,
+        hosts: hosts.len() as u64,
+    })
 }
 
 /// A superset of an already violated set says nothing new about the same rule.

@@ -19,6 +19,7 @@ use super::decide::{finish, scenario_cluster, Decision, Method};
 use super::necessary;
 use super::plan::{global_targets, validate, Plan, Task};
 use super::problem::{NodeSet, Problem};
+use super::repair;
 use super::smt::{self, SmtResult};
 use super::tests::{node, svc};
 use super::tolerance::Tolerance;
@@ -340,6 +341,94 @@ proptest! {
         prop_assert_eq!(full.status, want, "{:?}", full.diagnostics);
         if let Some(plan) = &full.plan {
             prop_assert_eq!(validate(&stack, &cluster, plan), Ok(()));
+        }
+    }
+}
+
+/// A tight instance: a hidden witness puts each task on a node, and each node's capacity is
+/// its witness usage at `load_percent` (≥ 95 %), rounded up as `gen.py` does; `shrink` then
+/// takes up to 8 % off one node's CPU, which may or may not make the stack infeasible.
+fn tight(
+    nodes: usize,
+    services: &[(u64, u64, Vec<usize>)],
+    load_percent: u64,
+    shrink: (usize, u64),
+) -> (Stack, Cluster) {
+    let mut usage = vec![(0u64, 0u64); nodes];
+    for (cpu, mem, hosts) in services {
+        for &h in hosts {
+            usage[h % nodes].0 += cpu;
+            usage[h % nodes].1 += mem;
+        }
+    }
+    let cluster = Cluster::new(
+        usage
+            .iter()
+            .enumerate()
+            .map(|(i, &(c, m))| {
+                let mut cpu = (c * 100).div_ceil(load_percent).max(100);
+                if i == shrink.0 % nodes {
+                    cpu -= cpu * shrink.1 / 100;
+                }
+                node(
+                    &format!("n{i}"),
+                    cpu,
+                    (m * 100).div_ceil(load_percent).max(64),
+                )
+            })
+            .collect(),
+    );
+    let services = services
+        .iter()
+        .enumerate()
+        .map(|(i, (cpu, mem, hosts))| svc(&format!("s{i}"), hosts.len() as u64, *cpu, *mem))
+        .collect();
+    (
+        Stack {
+            services,
+            ..Stack::default()
+        },
+        cluster,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Tight packings at 95–100 % load with anti-correlated CPU and memory sizes, where the
+    /// constructive pass often fails: local search, the pigeonhole count and the whole check
+    /// must agree with brute force, and every plan must validate.
+    #[test]
+    fn tight_packings_match_brute_force(
+        nodes in 1usize..=5,
+        services in prop::collection::vec(
+            (
+                prop::sample::select(vec![150u64, 250, 300, 450, 550, 700]),
+                prop::sample::select(vec![100u64, 200, 350, 500, 650]),
+                prop::collection::vec(0usize..5, 1..=3),
+            ),
+            1..=3,
+        ),
+        load_percent in prop::sample::select(vec![95u64, 97, 99, 100]),
+        shrink in (0usize..5, prop::sample::select(vec![0u64, 0, 1, 3, 8])),
+    ) {
+        let (stack, cluster) = tight(nodes, &services, load_percent, shrink);
+        let expected = brute_force(&stack, &cluster);
+        let opts = PlacementOptions { suggest: false, ..PlacementOptions::default() };
+        let full = check_placement(&stack, &cluster, &opts);
+        let want = if expected { Status::Holds } else { Status::Violated };
+        prop_assert_eq!(full.status, want, "{:?}", full.diagnostics);
+        if let Some(plan) = &full.plan {
+            prop_assert_eq!(validate(&stack, &cluster, plan), Ok(()));
+        }
+        let p = Problem::build(&stack, &cluster);
+        let none = NodeSet::default();
+        if let Some(counts) = repair::repair(&p, &none, 20_000) {
+            let d = finish(&p, &stack, &cluster, &none, &counts, Method::LocalSearch, u64::MAX);
+            prop_assert!(matches!(d, Decision::Feasible(..)));
+        }
+        if !necessary::refute(&p, &none).is_empty() {
+            prop_assert!(!expected, "a necessary condition refuted a feasible instance");
         }
     }
 }

@@ -92,6 +92,24 @@ fn a_simple_stack_gets_a_validated_plan_from_the_constructive_path() {
 }
 
 #[test]
+fn tasks_above_half_a_node_need_a_node_each_across_services() {
+    // 2 × 0.6 + 2 × 0.55 CPU = 2.3 of 3.0 CPU fits in total and per service, but no two of
+    // these tasks share a 1-CPU node.
+    let st = stack(vec![svc("a", 2, 600, 0), svc("b", 2, 550, 0)]);
+    let cl = Cluster::new(vec![
+        node("n1", 1000, 1024),
+        node("n2", 1000, 1024),
+        node("n3", 1000, 1024),
+    ]);
+    let p = run(&st, &cl);
+    assert_eq!(p.status, Status::Violated);
+    assert_eq!(p.method, Some(Method::NecessaryCondition));
+    let d = &p.diagnostics[0];
+    assert_eq!(d.code.id, "SP1015");
+    insta::assert_snapshot!(d.message, @"a (2 × 0.6 CPU) and b (2 × 0.55 CPU) need 4 nodes of their own on the nodes available to them (n1, n2, n3), which have 3: each task reserves more than half of a node's CPU");
+}
+
+#[test]
 fn competing_services_are_explained_with_their_figures() {
     let st = stack(vec![
         constrain(svc("web", 3, 500, 0), "node.role == worker"),
