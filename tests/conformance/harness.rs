@@ -77,6 +77,15 @@ pub fn broken_group() -> Group {
     }
 }
 
+/// A case's verdict once its clean-up has run: a failed clean-up fails a case that agreed.
+pub fn after_cleanup(result: Verdict, cleanup: Result<(), String>) -> Verdict {
+    match (result, cleanup) {
+        (Ok(v), Ok(())) => Ok(v),
+        (Err(e), _) => Err(e),
+        (Ok(_), Err(e)) => Err(format!("cleanup failed: {e}")),
+    }
+}
+
 /// The repository root (cases read `models/` and `../shared/corpus` in place).
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

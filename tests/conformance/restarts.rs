@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use swarmproof::rollout::restart::{check_slot, Attempt, End};
 
 use crate::engine::{self, stack_text};
-use crate::harness::{Case, Ctx, Group, Verdict};
+use crate::harness::{self, Case, Ctx, Group, Verdict};
 
 /// Engine latency allowed on every comparison of times (status reports reach the manager,
 /// the orchestrator reacts).
@@ -101,11 +101,7 @@ fn scenario(ctx: &Ctx, s: &Scenario, index: usize) -> Verdict {
     let stack = format!("rs{index:02}");
     let result = run(ctx, s, &stack);
     let cleanup = ctx.cluster().remove_stack(&stack);
-    match (result, cleanup) {
-        (Ok(v), Ok(())) => Ok(v),
-        (Err(e), _) => Err(e),
-        (Ok(_), Err(e)) => Err(format!("cleanup failed: {e}")),
-    }
+    harness::after_cleanup(result, cleanup)
 }
 
 fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use swarmproof::scheduler::{explore, membership, ExploreOptions, Membership, Outcome};
 
 use crate::cluster::{wait_until, Cluster, IMAGE};
-use crate::harness::{Case, Ctx, Group, Verdict};
+use crate::harness::{self, Case, Ctx, Group, Verdict};
 
 /// What is done to the cluster before the deploy, and undone after.
 #[derive(Clone, Copy)]
@@ -179,11 +179,7 @@ fn scenario(ctx: &Ctx, s: &Scenario, index: usize) -> Verdict {
     prepare(cluster, s.prep)?;
     let result = deploy_and_compare(ctx, s, &stack);
     let cleanup = undo(cluster, s.prep).and(cluster.remove_stack(&stack));
-    match (result, cleanup) {
-        (Ok(v), Ok(())) => Ok(v),
-        (Err(e), _) => Err(e),
-        (Ok(_), Err(e)) => Err(format!("cleanup failed: {e}")),
-    }
+    harness::after_cleanup(result, cleanup)
 }
 
 fn deploy_and_compare(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {

@@ -11,7 +11,7 @@ use swarmproof::rollout::{RolloutInput, RolloutModel};
 
 use crate::cluster::{wait_until, Cluster};
 use crate::engine::{self, stack_text};
-use crate::harness::{Case, Ctx, Group, Verdict};
+use crate::harness::{self, Case, Ctx, Group, Verdict};
 
 /// Model states the validator may visit between two observations.
 const MAX_STATES: usize = 2_000_000;
@@ -176,11 +176,7 @@ fn scenario(ctx: &Ctx, s: &Scenario, index: usize) -> Verdict {
     let stack = format!("up{index:02}");
     let result = run(ctx, s, &stack);
     let cleanup = ctx.cluster().remove_stack(&stack);
-    match (result, cleanup) {
-        (Ok(v), Ok(())) => Ok(v),
-        (Err(e), _) => Err(e),
-        (Ok(_), Err(e)) => Err(format!("cleanup failed: {e}")),
-    }
+    harness::after_cleanup(result, cleanup)
 }
 
 fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
