@@ -20,7 +20,7 @@ fn span() -> Span {
     Span::new(FileId(0), 0, 1)
 }
 
-fn written<T>(v: T) -> Spanned<T> {
+pub(super) fn written<T>(v: T) -> Spanned<T> {
     Spanned::new(v, span())
 }
 
@@ -37,7 +37,7 @@ fn cluster(nodes: usize, cpus: u64) -> Cluster {
     )
 }
 
-fn service(replicas: u64) -> Service {
+pub(super) fn service(replicas: u64) -> Service {
     let mut s = Service::new("web");
     s.mode = written(Mode::Replicated { replicas });
     s
@@ -59,7 +59,7 @@ fn host_port(s: &mut Service) {
 }
 
 /// One task per node, slot i on node i (mod nodes).
-fn input<'a>(s: &'a Service, c: &'a Cluster) -> RolloutInput<'a> {
+pub(super) fn input<'a>(s: &'a Service, c: &'a Cluster) -> RolloutInput<'a> {
     let replicas = s.mode.replicated_tasks().unwrap_or(0) as usize;
     RolloutInput {
         service: s,

@@ -77,6 +77,25 @@ pub fn broken_group() -> Group {
     }
 }
 
+/// A group that needs the cluster, one case per scenario; `run` gets the scenario's index, which
+/// names its stack.
+pub fn cluster_group<S: Sync>(
+    name: &'static str,
+    scenarios: &'static [S],
+    case_name: fn(&S) -> &'static str,
+    run: fn(&Ctx, &S, usize) -> Verdict,
+) -> Group {
+    Group {
+        name,
+        needs_cluster: true,
+        cases: scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Case::new(case_name(s), move |ctx| run(ctx, s, i)))
+            .collect(),
+    }
+}
+
 /// A case's verdict once its clean-up has run: a failed clean-up fails a case that agreed.
 pub fn after_cleanup(result: Verdict, cleanup: Result<(), String>) -> Verdict {
     match (result, cleanup) {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use swarmproof::rollout::restart::{check_slot, Attempt, End};
 
 use crate::engine::{self, stack_text};
-use crate::harness::{self, Case, Ctx, Group, Verdict};
+use crate::harness::{self, Ctx, Group, Verdict};
 
 /// Engine latency allowed on every comparison of times (status reports reach the manager,
 /// the orchestrator reacts).
@@ -86,15 +86,7 @@ const SCENARIOS: &[Scenario] = &[
 ];
 
 pub fn group() -> Group {
-    Group {
-        name: "restarts",
-        needs_cluster: true,
-        cases: SCENARIOS
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Case::new(s.name, move |ctx| scenario(ctx, &SCENARIOS[i], i)))
-            .collect(),
-    }
+    harness::cluster_group("restarts", SCENARIOS, |s| s.name, scenario)
 }
 
 fn scenario(ctx: &Ctx, s: &Scenario, index: usize) -> Verdict {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use swarmproof::scheduler::{explore, membership, ExploreOptions, Membership, Outcome};
 
 use crate::cluster::{wait_until, Cluster, IMAGE};
-use crate::harness::{self, Case, Ctx, Group, Verdict};
+use crate::harness::{self, Ctx, Group, Verdict};
 
 /// What is done to the cluster before the deploy, and undone after.
 #[derive(Clone, Copy)]
@@ -150,15 +150,7 @@ const SCENARIOS: &[Scenario] = &[
 ];
 
 pub fn group() -> Group {
-    Group {
-        name: "scheduler",
-        needs_cluster: true,
-        cases: SCENARIOS
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Case::new(s.name, move |ctx| scenario(ctx, &SCENARIOS[i], i)))
-            .collect(),
-    }
+    harness::cluster_group("scheduler", SCENARIOS, |s| s.name, scenario)
 }
 
 fn stack_text(s: &Scenario) -> String {

@@ -11,7 +11,7 @@ use swarmproof::rollout::{RolloutInput, RolloutModel};
 
 use crate::cluster::{wait_until, Cluster};
 use crate::engine::{self, stack_text};
-use crate::harness::{self, Case, Ctx, Group, Verdict};
+use crate::harness::{self, Ctx, Group, Verdict};
 
 /// Model states the validator may visit between two observations.
 const MAX_STATES: usize = 2_000_000;
@@ -161,15 +161,7 @@ const SCENARIOS: &[Scenario] = &[
 ];
 
 pub fn group() -> Group {
-    Group {
-        name: "updates",
-        needs_cluster: true,
-        cases: SCENARIOS
-            .iter()
-            .enumerate()
-            .map(|(i, s)| Case::new(s.name, move |ctx| scenario(ctx, &SCENARIOS[i], i)))
-            .collect(),
-    }
+    harness::cluster_group("updates", SCENARIOS, |s| s.name, scenario)
 }
 
 fn scenario(ctx: &Ctx, s: &Scenario, index: usize) -> Verdict {

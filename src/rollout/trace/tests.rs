@@ -2,14 +2,9 @@
 //! services and on traces recorded from Engine 20.10.24.
 
 use super::*;
-use crate::diagnostics::{FileId, Span};
 use crate::model::units::NANO_CPUS_PER_CPU;
-use crate::model::{Cluster, FailureAction, Mode, Node, Service, Spanned, UpdateOrder};
-use crate::rollout::RolloutInput;
-
-fn written<T>(v: T) -> Spanned<T> {
-    Spanned::new(v, Span::new(FileId(0), 0, 1))
-}
+use crate::model::{Cluster, FailureAction, Node, Service, UpdateOrder};
+use crate::rollout::tests::written;
 
 fn cluster() -> Cluster {
     Cluster::new(
@@ -26,25 +21,14 @@ fn cluster() -> Cluster {
 }
 
 fn service(replicas: u64, parallelism: u64, action: FailureAction) -> Service {
-    let mut s = Service::new("web");
-    s.mode = written(Mode::Replicated { replicas });
+    let mut s = crate::rollout::tests::service(replicas);
     s.update_config.parallelism = written(parallelism);
     s.update_config.failure_action = written(action);
     s
 }
 
 fn model(s: &Service, c: &Cluster, k: u8) -> RolloutModel {
-    let replicas = s.mode.replicated_tasks().unwrap_or(0) as usize;
-    let input = RolloutInput {
-        service: s,
-        cluster: c,
-        old_nodes: (0..replicas).map(|i| i % c.nodes.len()).collect(),
-        other_usage: Vec::new(),
-        volume_drivers: Vec::new(),
-        previous_rollback: None,
-        default_max_update_duration: None,
-    };
-    RolloutModel::new(&input, k).expect("modelled")
+    RolloutModel::new(&crate::rollout::tests::input(s, c), k).expect("modelled")
 }
 
 fn obs(status: UpdateState, slots: &[&[(Version, TaskClass)]], stopping: u32) -> TraceStep {
