@@ -306,9 +306,11 @@ fn simulate_explore_shows_the_order_that_leaves_tasks_pending() {
         .unwrap();
     assert_eq!(lost.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&lost.stdout).unwrap();
-    assert_eq!(json["status"], "violated");
-    assert_eq!(json["exhaustive"], true);
-    assert_eq!(json["complete_runs"], 0);
+    assert_eq!(json["command"], "simulate");
+    let exploration = &json["payload"];
+    assert_eq!(exploration["status"], "violated");
+    assert_eq!(exploration["exhaustive"], true);
+    assert_eq!(exploration["complete_runs"], 0);
     let with_strategy = swarmproof()
         .args([
             "simulate",

@@ -2,7 +2,7 @@
 //! report. The only module that touches files, the environment and the terminal.
 
 pub mod input;
-mod output;
+pub mod output;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,6 +14,8 @@ use crate::diagnostics::{codes, render, Severity};
 use crate::report::Report;
 
 pub use input::{read_inputs, InputArgs, Inputs};
+use output::Output;
+pub use output::{Format, OutputFlags};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -84,14 +86,6 @@ impl InputFlags {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    Sarif,
-    Junit,
-}
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Deny {
     Warnings,
 }
@@ -158,8 +152,8 @@ pub struct CheckArgs {
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputFlags,
     /// Treat warnings as errors for the exit status.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
@@ -169,20 +163,14 @@ pub struct CheckArgs {
     pub strict: bool,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum PlanFormat {
-    Text,
-    Json,
-}
-
 #[derive(Args, Debug)]
 pub struct PlanArgs {
     #[command(flatten)]
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: PlanFormat,
+    #[command(flatten)]
+    pub output: OutputFlags,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -220,8 +208,8 @@ pub struct SimulateArgs {
     /// (Swarm's scheduler only; the budget of `check`).
     #[arg(long, conflicts_with = "strategy")]
     pub explore: bool,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: PlanFormat,
+    #[command(flatten)]
+    pub output: OutputFlags,
 }
 
 /// Bounds of the update model checker.
@@ -265,8 +253,8 @@ pub struct UpdateArgs {
     /// Only this service.
     #[arg(long)]
     pub service: Option<String>,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: PlanFormat,
+    #[command(flatten)]
+    pub output: OutputFlags,
     /// Also print each counterexample as a Mermaid sequence diagram.
     #[arg(long)]
     pub mermaid: bool,
@@ -285,8 +273,8 @@ pub struct QuorumArgs {
     /// What if NODE were removed from the swarm.
     #[arg(long)]
     pub remove: Vec<String>,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: PlanFormat,
+    #[command(flatten)]
+    pub output: OutputFlags,
 }
 
 /// The Raft model and its bounds.
@@ -342,8 +330,8 @@ pub struct RaftArgs {
     /// Stop after this many seconds (the verdict is then `unknown`).
     #[arg(long)]
     pub timeout: Option<u64>,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: PlanFormat,
+    #[command(flatten)]
+    pub output: OutputFlags,
     /// Also print each counterexample as a Mermaid sequence diagram.
     #[arg(long)]
     pub mermaid: bool,
@@ -411,6 +399,7 @@ pub struct GraphArgs {
 
 /// Runs the CLI on the process arguments; returns the exit status (0 clean, 1 findings, 2 could not run).
 pub fn main() -> ExitCode {
+    output::start_clock();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -449,13 +438,9 @@ fn checked(
     input: &InputFlags,
     placement: &PlacementFlags,
     rollout: Option<crate::rollout::Options>,
-) -> Result<(crate::check::Checked, Inputs), ExitCode> {
-    let fail = |message: String| {
-        let _ = writeln!(std::io::stderr(), "{message}");
-        ExitCode::from(2)
-    };
+) -> Result<(crate::check::Checked, Inputs), String> {
     let inputs = read_inputs(&input.to_args())
-        .map_err(|e| fail(format!("error[{}]: {}", e.0.code.id, e.0.message)))?;
+        .map_err(|e| format!("error[{}]: {}", e.0.code.id, e.0.message))?;
     let mut options = placement.options();
     options.scheduler = rollout.is_some();
     options.rollout = rollout;
@@ -487,13 +472,11 @@ fn checked(
     }
     if let Some(path) = &placement.dump_smt2 {
         let Some(cluster) = &checked.loaded.cluster else {
-            return Err(fail(
-                "error: --dump-smt2 needs an inventory (--nodes FILE)".to_string(),
-            ));
+            return Err("error: --dump-smt2 needs an inventory (--nodes FILE)".to_string());
         };
         let text = crate::placement::dump_smt2(&checked.loaded.stack, cluster);
         std::fs::write(path, text)
-            .map_err(|e| fail(format!("error: cannot write {}: {e}", path.display())))?;
+            .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
     }
     Ok((checked, inputs))
 }
@@ -508,14 +491,16 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         }),
     ) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(e) => return args.output.fail(e),
     };
-    let text = output::render(
-        args.format,
-        &checked.report,
-        &inputs.sources,
-        args.deny.is_some(),
-    );
+    let text = args.output.render(&Output {
+        command: "check",
+        report: &checked.report,
+        sources: &inputs.sources,
+        human: output::human(&checked.report, &inputs.sources),
+        payload: None,
+        deny_warnings: args.deny.is_some(),
+    });
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
@@ -525,23 +510,26 @@ fn run_check(args: &CheckArgs) -> ExitCode {
 
 /// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
 fn run_plan(args: &PlanArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement, None) {
+    let (checked, inputs) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(e) => return args.output.fail(e),
     };
     let o = &checked.orchestration;
-    let text = match args.format {
-        PlanFormat::Text => {
-            let table = match (&checked.placement, &checked.loaded.cluster) {
-                (Some(p), Some(cluster)) => p.plan.as_ref().map(|plan| {
-                    crate::placement::render_plan(&checked.loaded.stack, cluster, plan)
-                }),
-                _ => None,
-            };
-            crate::graph::render_plan(o, table.as_deref())
-        }
-        PlanFormat::Json => serde_json::to_string_pretty(o).unwrap_or_default() + "\n",
+    let table = match (&checked.placement, &checked.loaded.cluster) {
+        (Some(p), Some(cluster)) => p
+            .plan
+            .as_ref()
+            .map(|plan| crate::placement::render_plan(&checked.loaded.stack, cluster, plan)),
+        _ => None,
     };
+    let text = args.output.render(&Output {
+        command: "plan",
+        report: &checked.report,
+        sources: &inputs.sources,
+        human: crate::graph::render_plan(o, table.as_deref()),
+        payload: serde_json::to_value(o).ok(),
+        deny_warnings: false,
+    });
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
@@ -551,16 +539,14 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
     use crate::scheduler::{self, Disruption, Order, SimOptions, Strategy};
-    let (checked, _) = match checked(&args.input, &args.placement, None) {
+    let (checked, inputs) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(e) => return args.output.fail(e),
     };
     let Some(cluster) = checked.loaded.cluster.as_ref() else {
-        let _ = writeln!(
-            std::io::stderr(),
-            "error: simulate needs an inventory (--nodes FILE, or nodes.yml beside the stack)"
+        return args.output.fail(
+            "error: simulate needs an inventory (--nodes FILE, or nodes.yml beside the stack)",
         );
-        return ExitCode::from(2);
     };
     let stack = &checked.loaded.stack;
     let strategy = match args.strategy {
@@ -614,19 +600,18 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
             }
         })
     });
-    let (complete, text, json) = match result {
+    let (complete, human, json) = match result {
         Ok(r) => r,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return args.output.fail(format!("error: {e}")),
     };
-    let text = match args.format {
-        PlanFormat::Text => text,
-        PlanFormat::Json => json
-            .map(|j| serde_json::to_string_pretty(&j).unwrap_or_default() + "\n")
-            .unwrap_or_default(),
-    };
+    let text = args.output.render(&Output {
+        command: "simulate",
+        report: &checked.report,
+        sources: &inputs.sources,
+        human,
+        payload: json.ok(),
+        deny_warnings: false,
+    });
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
@@ -657,27 +642,22 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     use std::io::IsTerminal;
     let (mut checked, inputs) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(e) => return args.output.fail(e),
     };
     let inputs_or_err = rollout_inputs(&checked);
     let rollout_inputs = match inputs_or_err {
         Ok(i) => i,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return args.output.fail(format!("error: {e}")),
     };
     let selected: Vec<_> = rollout_inputs
         .iter()
         .filter(|i| args.service.as_deref().is_none_or(|s| s == i.service.name))
         .collect();
     if selected.is_empty() {
-        let _ = writeln!(
-            std::io::stderr(),
+        return args.output.fail(format!(
             "error: no service named {:?}",
             args.service.as_deref().unwrap_or("")
-        );
-        return ExitCode::from(2);
+        ));
     }
     let terminal = std::io::stderr().is_terminal();
     let options = args.rollout.options();
@@ -709,39 +689,35 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     report
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
-    let text = match args.format {
-        PlanFormat::Json => serde_json::to_string_pretty(&results).unwrap_or_default() + "\n",
-        PlanFormat::Text => {
-            let mut out = String::new();
-            for r in &results {
-                out.push_str(&crate::rollout::render_result(r));
-                out.push('\n');
-                if args.mermaid {
-                    for c in r
-                        .properties
-                        .iter()
-                        .filter_map(|p| p.counterexample.as_ref())
-                    {
-                        out.push_str(&crate::rollout::render_mermaid(c));
-                        out.push('\n');
-                    }
+    let human = {
+        let mut out = String::new();
+        for r in &results {
+            out.push_str(&crate::rollout::render_result(r));
+            out.push('\n');
+            if args.mermaid {
+                for c in r
+                    .properties
+                    .iter()
+                    .filter_map(|p| p.counterexample.as_ref())
+                {
+                    out.push_str(&crate::rollout::render_mermaid(c));
+                    out.push('\n');
                 }
             }
-            out.push('\n');
-            // The table above already shows every timeline.
-            let mut findings_only = report.clone();
-            for d in &mut findings_only.findings {
-                d.notes
-                    .retain(|n| !n.starts_with(crate::rollout::TIMELINE_NOTE));
-            }
-            out.push_str(&render::render_human(
-                &findings_only,
-                &inputs.sources,
-                std::io::stdout().is_terminal(),
-            ));
-            out
         }
+        out.push('\n');
+        // The table above already shows every timeline.
+        out.push_str(&output::human(&without_timelines(&report), &inputs.sources));
+        out
     };
+    let text = args.output.render(&Output {
+        command: "update",
+        report: &report,
+        sources: &inputs.sources,
+        human,
+        payload: serde_json::to_value(&results).ok(),
+        deny_warnings: false,
+    });
     checked.report = report;
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
@@ -750,15 +726,25 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     ExitCode::from(exit_status(&checked.report, false))
 }
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "error: {message}");
+/// The report without its findings' timelines, for a text that already shows them.
+fn without_timelines(report: &Report) -> Report {
+    let mut report = report.clone();
+    for d in &mut report.findings {
+        d.timeline = None;
+    }
+    report
+}
+
+/// The tool cannot run: `line` (which says `error…`) on stderr, exit status 2.
+fn fail(line: impl std::fmt::Display) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "{line}");
     ExitCode::from(2)
 }
 
 fn run_quorum(args: &QuorumArgs) -> ExitCode {
     let (sources, id) = match input::read_inventory(&args.nodes) {
         Ok(i) => i,
-        Err(e) => return fail(&e.0.message),
+        Err(e) => return args.output.fail(format!("error: {}", e.0.message)),
     };
     let (cluster, mut diags) = crate::loading::inventory::load_inventory(&sources, id);
     let changes: Vec<crate::raft::WhatIf> = args
@@ -785,15 +771,14 @@ fn run_quorum(args: &QuorumArgs) -> ExitCode {
     report
         .verdicts
         .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
-    let text = match args.format {
-        PlanFormat::Json => render::render_json(&report, &sources),
-        PlanFormat::Text => {
-            use std::io::IsTerminal;
-            crate::raft::render_quorum(&analysis)
-                + "\n"
-                + &render::render_human(&report, &sources, std::io::stdout().is_terminal())
-        }
-    };
+    let text = args.output.render(&Output {
+        command: "quorum",
+        report: &report,
+        sources: &sources,
+        human: crate::raft::render_quorum(&analysis) + "\n" + &output::human(&report, &sources),
+        payload: None,
+        deny_warnings: false,
+    });
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
@@ -805,7 +790,7 @@ fn run_quorum(args: &QuorumArgs) -> ExitCode {
 fn run_raft(args: &RaftArgs) -> ExitCode {
     let model = match args.model.model() {
         Ok(m) => m,
-        Err(e) => return fail(e),
+        Err(e) => return args.output.fail(format!("error: {e}")),
     };
     let options = crate::raft::CheckOptions {
         threads: args.threads.max(1),
@@ -819,24 +804,34 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
         ..Report::default()
     };
     report.verdicts.insert("raft".to_string(), verdict.clone());
-    let text = match args.format {
-        PlanFormat::Json => serde_json::to_string_pretty(&verdict).unwrap_or_default() + "\n",
-        PlanFormat::Text => {
-            let mut out = crate::raft::render_check(&result);
-            if args.mermaid {
-                for trace in result
-                    .properties
-                    .iter()
-                    .filter_map(|p| p.counterexample.as_ref())
-                {
-                    out.push_str(&crate::raft::render_mermaid(&result.model, trace));
-                    out.push('\n');
-                }
+    let human = {
+        let mut out = crate::raft::render_check(&result);
+        if args.mermaid {
+            for trace in result
+                .properties
+                .iter()
+                .filter_map(|p| p.counterexample.as_ref())
+            {
+                out.push_str(&crate::raft::render_mermaid(&result.model, trace));
+                out.push('\n');
             }
-            out + "\n"
-                + &render::render_human(&report, &crate::diagnostics::SourceMap::new(), false)
         }
+        // The table above already shows every counterexample.
+        out + "\n"
+            + &render::render_human(
+                &without_timelines(&report),
+                &crate::diagnostics::SourceMap::new(),
+                false,
+            )
     };
+    let text = args.output.render(&Output {
+        command: "raft",
+        report: &report,
+        sources: &crate::diagnostics::SourceMap::new(),
+        human,
+        payload: None,
+        deny_warnings: false,
+    });
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
@@ -849,7 +844,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
         ExploreCommand::Raft { model, listen } => {
             let model = match model.model() {
                 Ok(m) => m,
-                Err(e) => return fail(e),
+                Err(e) => return fail(format!("error: {e}")),
             };
             let _ = writeln!(
                 std::io::stderr(),
@@ -857,7 +852,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
             );
             match crate::raft::serve_explorer(model, *listen) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(e),
+                Err(e) => fail(format!("error: {e}")),
             }
         }
         ExploreCommand::Update {
@@ -869,7 +864,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
         } => {
             let (checked, _) = match checked(input, placement, None) {
                 Ok(c) => c,
-                Err(code) => return code,
+                Err(e) => return fail(e),
             };
             let found = rollout_inputs(&checked).and_then(|inputs| {
                 inputs
@@ -904,7 +899,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
 fn run_graph(args: &GraphArgs) -> ExitCode {
     let (checked, _) = match checked(&args.input, &args.placement, None) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(e) => return fail(e),
     };
     let stack = &checked.loaded.stack;
     let deps = &checked.graph.dependencies;
@@ -964,7 +959,7 @@ fn run_config(args: &ConfigArgs) -> ExitCode {
     input_args.skip_interpolation = args.skip_interpolation;
     let inputs = match read_inputs(&input_args) {
         Ok(i) => i,
-        Err(e) => return fail(format!("[{}]: {}", e.0.code.id, e.0.message)),
+        Err(e) => return fail(format!("error: [{}]: {}", e.0.code.id, e.0.message)),
     };
     let (config, mut diags) = config_view(&inputs);
     diags.splice(0..0, inputs.diagnostics.iter().cloned());

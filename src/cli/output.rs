@@ -1,18 +1,130 @@
-//! Rendering a report in the requested format.
+//! Writing a command's result in the format asked for: one `--format` vocabulary for every
+//! command that reports findings and verdicts, the JSON envelope, SARIF paths relative to the
+//! source root, the JUnit run's time and host; and, when a command cannot run, the SARIF log
+//! that says so (an upload step still finds a valid log).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::diagnostics::render;
+use clap::{Args, ValueEnum};
+
+use crate::diagnostics::render::{self, Envelope, JunitRun, SarifContext};
 use crate::diagnostics::SourceMap;
 use crate::report::Report;
 
-use super::Format;
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: source snippets, tables, timelines.
+    #[value(alias = "text")]
+    Human,
+    /// One object: the envelope of `docs/json-output.md`.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+}
 
-pub fn render(format: Format, report: &Report, sources: &SourceMap, deny_warnings: bool) -> String {
-    match format {
-        Format::Human => render::render_human(report, sources, std::io::stdout().is_terminal()),
-        Format::Json => render::render_json(report, sources),
-        Format::Sarif => render::render_sarif(report, sources),
-        Format::Junit => render::render_junit(report, sources, deny_warnings),
+/// The output flags every reporting command shares.
+#[derive(Args, Debug, Clone)]
+pub struct OutputFlags {
+    /// Output format (`text` is accepted for `human`).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// The folder SARIF paths are relative to (`%SRCROOT%`); default: the current directory.
+    /// Files outside it keep absolute `file://` URIs.
+    #[arg(long, value_name = "DIR")]
+    pub srcroot: Option<PathBuf>,
+}
+
+/// What a command has to show, in every format.
+pub struct Output<'a> {
+    pub command: &'static str,
+    pub report: &'a Report,
+    pub sources: &'a SourceMap,
+    /// The command's own text for the human format.
+    pub human: String,
+    /// The command's own data for the JSON envelope, beyond its verdicts.
+    pub payload: Option<serde_json::Value>,
+    pub deny_warnings: bool,
+}
+
+impl OutputFlags {
+    pub fn render(&self, out: &Output<'_>) -> String {
+        match self.format {
+            Format::Human => out.human.clone(),
+            Format::Json => render::render_json(
+                out.report,
+                out.sources,
+                Envelope {
+                    command: out.command,
+                    payload: out.payload.as_ref(),
+                },
+            ),
+            Format::Sarif => render::render_sarif(out.report, out.sources, &self.sarif_context()),
+            Format::Junit => {
+                render::render_junit(out.report, out.sources, out.deny_warnings, &junit_run())
+            }
+        }
+    }
+
+    /// The command could not run: the error on stderr and, in SARIF, a log whose invocation
+    /// failed with it on stdout; exit status 2.
+    pub fn fail(&self, line: impl std::fmt::Display) -> ExitCode {
+        let line = line.to_string();
+        let _ = writeln!(std::io::stderr(), "{line}");
+        if self.format == Format::Sarif {
+            let _ =
+                super::write_stdout(&render::render_sarif_failure(&line, &self.sarif_context()));
+        }
+        ExitCode::from(2)
+    }
+
+    fn sarif_context(&self) -> SarifContext {
+        let cwd = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|_| "/".into());
+        let srcroot = match &self.srcroot {
+            Some(dir) if dir.is_absolute() => dir.display().to_string(),
+            Some(dir) => format!("{cwd}/{}", dir.display()),
+            None => cwd.clone(),
+        };
+        SarifContext { cwd, srcroot }
+    }
+}
+
+/// The human text of a report, coloured on a terminal.
+pub fn human(report: &Report, sources: &SourceMap) -> String {
+    render::render_human(report, sources, std::io::stdout().is_terminal())
+}
+
+static STARTED: OnceLock<(Instant, SystemTime)> = OnceLock::new();
+
+/// Notes when the run started, for the JUnit report's timestamp and time.
+pub fn start_clock() {
+    STARTED.get_or_init(|| (Instant::now(), SystemTime::now()));
+}
+
+/// The run's start (`SOURCE_DATE_EPOCH` when set, for reproducible reports), host and duration.
+fn junit_run() -> JunitRun {
+    let (instant, wall) = *STARTED.get_or_init(|| (Instant::now(), SystemTime::now()));
+    let started = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or_else(|| wall.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+    let hostname = ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into());
+    JunitRun {
+        started,
+        hostname,
+        seconds: instant.elapsed().as_secs_f64(),
     }
 }

@@ -50,6 +50,28 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// The sequence of events that leads to the finding (a replayed counterexample), kept as
+    /// steps so that SARIF can show it as a code flow; the text formats print it as a note.
+    pub timeline: Option<Timeline>,
+}
+
+/// A replayed counterexample: its steps in order, and the text the human formats print for it
+/// (which may summarise a long run where the steps keep every event).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeline {
+    /// What the steps are, e.g. "shortest timeline (replayed on the model)".
+    pub title: String,
+    /// The timeline as people read it, one step a line.
+    pub text: String,
+    pub steps: Vec<TimelineStep>,
+}
+
+/// One event of a timeline: who acts (an updater, a node, a manager; none for the outcome)
+/// and what happens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineStep {
+    pub actor: Option<String>,
+    pub text: String,
 }
 
 impl Diagnostic {
@@ -62,6 +84,7 @@ impl Diagnostic {
             labels: Vec::new(),
             notes: Vec::new(),
             help: None,
+            timeline: None,
         }
     }
 
@@ -107,6 +130,11 @@ impl Diagnostic {
 
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_timeline(mut self, timeline: Timeline) -> Self {
+        self.timeline = Some(timeline);
         self
     }
 

@@ -246,13 +246,10 @@ fn record_violation(
     shortest: bool,
 ) {
     let why = properties::explain(model, trace.last_state(), trace.property);
-    diags.push(violation(
-        model,
-        trace.property,
-        &why,
-        trace.steps.len(),
-        shortest,
-    ));
+    diags.push(
+        violation(model, trace.property, &why, trace.steps.len(), shortest)
+            .with_timeline(super::render::timeline(model, &trace)),
+    );
     verdict.status = Status::Violated;
     verdict.shortest = shortest;
     verdict.explanation = Some(why);

@@ -8,6 +8,7 @@ use super::message::Kind;
 use super::model::{Action, RaftModel, RaftState, Role};
 use super::properties;
 use super::trace::Trace;
+use crate::diagnostics::{Timeline, TimelineStep};
 
 fn id(i: u8) -> String {
     format!("m{}", i + 1)
@@ -93,6 +94,38 @@ pub fn render_timeline(model: &RaftModel, trace: &Trace) -> String {
     let why = properties::explain(model, trace.last_state(), trace.property);
     let _ = writeln!(out, "  => {} violated: {why}", trace.property);
     out
+}
+
+/// `trace` as a diagnostic's timeline: one step per action, by the server that acts, then the
+/// property it breaks.
+pub fn timeline(model: &RaftModel, trace: &Trace) -> Timeline {
+    let mut steps: Vec<TimelineStep> = trace
+        .steps
+        .iter()
+        .map(|step| {
+            let who = actor(&step.action);
+            TimelineStep {
+                actor: Some(id(who)),
+                text: format!(
+                    "{} ({})",
+                    describe_action(&step.action),
+                    server_after(&step.state, who)
+                ),
+            }
+        })
+        .collect();
+    let why = properties::explain(model, trace.last_state(), trace.property);
+    steps.push(TimelineStep {
+        actor: None,
+        text: format!("{} violated: {why}", trace.property),
+    });
+    let text = render_timeline(model, trace);
+    let (title, text) = text.split_once('\n').unwrap_or((&text, ""));
+    Timeline {
+        title: title.to_string(),
+        text: text.trim_end().to_string(),
+        steps,
+    }
 }
 
 /// `trace` as a Mermaid sequence diagram: deliveries are arrows, local events are notes.

@@ -15,16 +15,32 @@ use super::properties::PropertyId;
 use super::report::{RolloutResult, RolloutVerdict};
 use super::timeline::{render_text, Counterexample};
 use super::timing;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Severity, Timeline, TimelineStep};
 use crate::model::{FailureAction, Service, Stack, UpdateOrder};
 use crate::report::Status;
 
-/// How the note holding a finding's timeline starts; `swarmproof update`, which prints each
-/// timeline in its table, drops these notes from its findings rather than print them twice.
-pub const TIMELINE_NOTE: &str = "shortest timeline (replayed on the model):";
+/// The title of a finding's timeline.
+const TIMELINE_TITLE: &str = "shortest timeline (replayed on the model):";
 
+/// Every event of the counterexample as a step, then its outcome (the text may summarise).
 fn with_timeline(d: Diagnostic, c: &Counterexample) -> Diagnostic {
-    d.with_note(format!("{TIMELINE_NOTE}\n{}", render_text(c).trim_end()))
+    let mut steps: Vec<TimelineStep> = c
+        .steps
+        .iter()
+        .map(|s| TimelineStep {
+            actor: Some(s.from.clone()),
+            text: format!("t{}: {}", s.t, s.text),
+        })
+        .collect();
+    steps.push(TimelineStep {
+        actor: None,
+        text: format!("t{}: {}", c.steps.len() + 1, c.outcome),
+    });
+    d.with_timeline(Timeline {
+        title: TIMELINE_TITLE.into(),
+        text: render_text(c).trim_end().to_string(),
+        steps,
+    })
 }
 
 /// Smallest failure count that Swarm acts on: f ÷ slots > ratio, in float32 as Swarm computes.

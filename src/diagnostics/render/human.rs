@@ -74,6 +74,9 @@ fn to_codespan(finding: &Diagnostic, sources: &SourceMap) -> CsDiagnostic<FileId
         notes.push(format!("service: {service}"));
     }
     notes.extend(finding.notes.iter().map(|n| format!("note: {n}")));
+    if let Some(t) = &finding.timeline {
+        notes.push(format!("note: {}\n{}", t.title, t.text));
+    }
     if let Some(help) = &finding.help {
         notes.push(format!("help: {help}"));
     }

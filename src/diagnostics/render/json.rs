@@ -12,12 +12,38 @@ use crate::report::{Report, Verdict};
 /// The `version` field; bumped only if a field ever has to change meaning.
 pub const JSON_VERSION: u32 = 1;
 
+/// What every command's JSON carries besides the report: the command's name and its own
+/// data (a plan, a simulation, update results), if it has any beyond its verdicts.
+#[derive(Clone, Copy, Debug)]
+pub struct Envelope<'a> {
+    pub command: &'static str,
+    pub payload: Option<&'a serde_json::Value>,
+}
+
+impl Envelope<'_> {
+    /// The envelope of `check`, whose verdicts are all its data.
+    pub const CHECK: Envelope<'static> = Envelope {
+        command: "check",
+        payload: None,
+    };
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
+    tool: ToolInfo,
+    command: &'static str,
     findings: Vec<Finding<'a>>,
     verdicts: &'a BTreeMap<String, Verdict>,
     summary: Counts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct ToolInfo {
+    name: &'static str,
+    version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -35,6 +61,21 @@ struct Finding<'a> {
     notes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<JsonTimeline<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonTimeline<'a> {
+    title: &'a str,
+    steps: Vec<JsonStep<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actor: Option<&'a str>,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -47,21 +88,28 @@ struct JsonLabel<'a> {
 
 /// The report as a JSON value (for callers that embed or inspect it; its objects' keys are
 /// sorted, where `render_json` keeps the documented order).
-pub fn to_json(report: &Report, sources: &SourceMap) -> serde_json::Value {
-    serde_json::to_value(document(report, sources)).unwrap_or_default()
+pub fn to_json(report: &Report, sources: &SourceMap, envelope: Envelope) -> serde_json::Value {
+    serde_json::to_value(document(report, sources, envelope)).unwrap_or_default()
 }
 
 /// The report as pretty-printed JSON, ending with a newline.
-pub fn render_json(report: &Report, sources: &SourceMap) -> String {
+pub fn render_json(report: &Report, sources: &SourceMap, envelope: Envelope) -> String {
     // Serializing plain structs and maps with string keys cannot fail.
-    let mut text = serde_json::to_string_pretty(&document(report, sources)).unwrap_or_default();
+    let mut text =
+        serde_json::to_string_pretty(&document(report, sources, envelope)).unwrap_or_default();
     text.push('\n');
     text
 }
 
-fn document<'a>(report: &'a Report, sources: &SourceMap) -> Document<'a> {
+fn document<'a>(report: &'a Report, sources: &SourceMap, envelope: Envelope<'a>) -> Document<'a> {
     Document {
         version: JSON_VERSION,
+        tool: ToolInfo {
+            name: "swarmproof",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        command: envelope.command,
+        payload: envelope.payload,
         findings: report
             .findings
             .iter()
@@ -93,6 +141,17 @@ fn finding<'a>(d: &'a Diagnostic, sources: &SourceMap) -> Finding<'a> {
             .collect(),
         notes: &d.notes,
         help: d.help.as_deref(),
+        timeline: d.timeline.as_ref().map(|t| JsonTimeline {
+            title: t.title.trim_end_matches(':'),
+            steps: t
+                .steps
+                .iter()
+                .map(|s| JsonStep {
+                    actor: s.actor.as_deref(),
+                    text: &s.text,
+                })
+                .collect(),
+        }),
     }
 }
 
@@ -104,9 +163,14 @@ mod tests {
     #[test]
     fn renders_one_versioned_object() {
         let (report, sources) = fixture::report();
-        insta::assert_snapshot!(render_json(&report, &sources), @r#"
+        insta::assert_snapshot!(render_json(&report, &sources, Envelope::CHECK), @r#"
             {
               "version": 1,
+              "tool": {
+                "name": "swarmproof",
+                "version": "0.1.0"
+              },
+              "command": "check",
               "findings": [
                 {
                   "code": "SP0190",
@@ -206,7 +270,7 @@ mod tests {
     #[test]
     fn lines_and_columns_are_one_based_and_count_characters() {
         let (report, sources) = fixture::report();
-        let json = to_json(&report, &sources);
+        let json = to_json(&report, &sources, Envelope::CHECK);
         let warning = &json["findings"][1];
         // Line 5 of override.yml; "région" before the span has a two-byte 'é', so the column
         // in characters is one less than the byte offset + 1.
@@ -234,7 +298,7 @@ mod tests {
     #[test]
     fn findings_without_a_place_have_no_location_fields() {
         let (report, sources) = fixture::report();
-        let json = to_json(&report, &sources);
+        let json = to_json(&report, &sources, Envelope::CHECK);
         let info = json["findings"][2].as_object().cloned().unwrap_or_default();
         for key in ["file", "line", "column", "end_line", "end_column", "help"] {
             assert!(!info.contains_key(key), "{key}");

@@ -11,9 +11,9 @@ mod sarif;
 
 pub use explain::{render_code_list, render_explain};
 pub use human::render_human;
-pub use json::{render_json, to_json, JSON_VERSION};
-pub use junit::render_junit;
-pub use sarif::render_sarif;
+pub use json::{render_json, to_json, Envelope, JSON_VERSION};
+pub use junit::{render_junit, JunitRun};
+pub use sarif::{render_sarif, render_sarif_failure, SarifContext};
 
 use serde::Serialize;
 
@@ -54,9 +54,13 @@ struct Counts {
 
 impl Counts {
     fn of(findings: &[Diagnostic]) -> Self {
+        Self::of_severities(&findings.iter().map(|f| f.severity).collect::<Vec<_>>())
+    }
+
+    fn of_severities(severities: &[Severity]) -> Self {
         let mut counts = Counts::default();
-        for f in findings {
-            match f.severity {
+        for s in severities {
+            match s {
                 Severity::Error => counts.errors += 1,
                 Severity::Warning => counts.warnings += 1,
                 Severity::Info => counts.infos += 1,
