@@ -225,6 +225,8 @@ fn sarif_on_a_run_that_cannot_run_is_a_failed_invocation() {
         vec!["check", "no/such/stack.yml", "--format", "sarif"],
         vec!["update", "models/missing-ssd-label", "--format", "sarif"],
         vec!["raft", "--managers", "0", "--format", "sarif"],
+        // Arguments clap refuses.
+        vec!["check", "models/web", "--bogus", "--format=sarif"],
     ] {
         let (status, out) = run(&args);
         assert_eq!(status, 2, "{args:?}");

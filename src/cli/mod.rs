@@ -404,7 +404,19 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            if !e.use_stderr() {
+                return ExitCode::SUCCESS;
+            }
+            // Bad arguments are a run that cannot run: in SARIF too, say so on stdout.
+            return match output::requested_sarif(std::env::args()) {
+                Some(flags) => flags.fail_quietly(
+                    e.to_string()
+                        .lines()
+                        .next()
+                        .unwrap_or("error: invalid arguments"),
+                ),
+                None => ExitCode::from(2),
+            };
         }
     };
     match cli.command {

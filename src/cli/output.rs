@@ -76,9 +76,13 @@ impl OutputFlags {
     pub fn fail(&self, line: impl std::fmt::Display) -> ExitCode {
         let line = line.to_string();
         let _ = writeln!(std::io::stderr(), "{line}");
+        self.fail_quietly(&line)
+    }
+
+    /// Like [`Self::fail`], for an error `line` already printed on stderr.
+    pub fn fail_quietly(&self, line: &str) -> ExitCode {
         if self.format == Format::Sarif {
-            let _ =
-                super::write_stdout(&render::render_sarif_failure(&line, &self.sarif_context()));
+            let _ = super::write_stdout(&render::render_sarif_failure(line, &self.sarif_context()));
         }
         ExitCode::from(2)
     }
@@ -94,6 +98,25 @@ impl OutputFlags {
         };
         SarifContext { cwd, srcroot }
     }
+}
+
+/// The output flags of arguments clap refused, when they ask for SARIF (`--format sarif` or
+/// `--format=sarif`, and `--srcroot` if given), so that the refusal is still a SARIF log.
+pub fn requested_sarif(args: impl Iterator<Item = String>) -> Option<OutputFlags> {
+    let args: Vec<String> = args.collect();
+    let value = |flag: &str| {
+        args.iter()
+            .enumerate()
+            .find_map(|(i, a)| match a.strip_prefix(flag) {
+                Some("") => args.get(i + 1).cloned(),
+                Some(v) => v.strip_prefix('=').map(str::to_string),
+                None => None,
+            })
+    };
+    (value("--format").as_deref() == Some("sarif")).then(|| OutputFlags {
+        format: Format::Sarif,
+        srcroot: value("--srcroot").map(PathBuf::from),
+    })
 }
 
 /// The human text of a report, coloured on a terminal.

@@ -491,7 +491,7 @@ fn location(
             }),
         }),
         logical_locations: (!path.is_empty())
-            .then(|| LogicalLocation {
+            .then_some(LogicalLocation {
                 fully_qualified_name: path,
                 kind: "member",
             })
