@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod deadline;
 pub mod diagnostics;
 pub mod graph;
 pub mod loading;

@@ -107,7 +107,7 @@ pub struct PlacementFlags {
     /// inventory's `domain_label`, else `zone`).
     #[arg(long)]
     pub domain_label: Option<String>,
-    /// Time limit of the SMT solver, in milliseconds; it also scales the local search's work budget (about 10,000 move evaluations per ms). A timeout gives `unknown`.
+    /// Time limit of the whole placement decision in milliseconds (fast paths, local search, SMT solver, failure scenarios, suggestions). Reaching it gives `unknown`, which names the bound.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
     /// Write the SMT-LIB problem of the placement to FILE (for teaching and bug reports).

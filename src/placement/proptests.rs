@@ -283,7 +283,7 @@ proptest! {
             if !necessary::refute(&p, &none).is_empty() {
                 prop_assert!(!expected, "a necessary condition refuted a feasible instance");
             }
-            match smt::solve(&p, std::slice::from_ref(&none), 10_000).pop() {
+            match smt::solve(&p, std::slice::from_ref(&none), crate::deadline::Deadline::after_ms(10_000)).pop() {
                 Some(SmtResult::Sat(counts)) => {
                     prop_assert!(expected);
                     let d = finish(&p, &stack, &cluster, &none, &counts, Method::Smt, u64::MAX);
@@ -423,7 +423,7 @@ proptest! {
         }
         let p = Problem::build(&stack, &cluster);
         let none = NodeSet::default();
-        if let Some(counts) = repair::repair(&p, &none, 20_000) {
+        if let Some(counts) = repair::repair(&p, &none, 20_000, crate::deadline::Deadline::NEVER) {
             let d = finish(&p, &stack, &cluster, &none, &counts, Method::LocalSearch, u64::MAX);
             prop_assert!(matches!(d, Decision::Feasible(..)));
         }

@@ -419,10 +419,45 @@ fn the_solver_refutes_what_counting_cannot_and_names_the_core() {
 }
 
 #[test]
+fn the_time_limit_bounds_the_whole_decision_and_is_named() {
+    // The residue of the packing trap needs the solver; with no time at all the decision
+    // stops before it and says which bound stopped it.
+    let (st, cl) = packing_trap(2);
+    let opts = PlacementOptions {
+        timeout_ms: 0,
+        ..PlacementOptions::default()
+    };
+    let p = check_placement(&st, &cl, &opts);
+    assert_eq!(p.status, Status::Unknown);
+    let d = &p.diagnostics[0];
+    assert_eq!(d.code.id, "SP1008");
+    assert_eq!(
+        d.message,
+        "placement is undecided: the time limit was reached while the SMT encoding was built"
+    );
+    assert!(d
+        .notes
+        .iter()
+        .any(|n| n.contains("limited to 0 ms (--timeout-ms)")));
+    // A caller's own deadline holds too, whatever `timeout_ms` says.
+    let opts = PlacementOptions {
+        deadline: crate::deadline::Deadline::after_ms(0),
+        ..PlacementOptions::default()
+    };
+    assert_eq!(check_placement(&st, &cl, &opts).status, Status::Unknown);
+    // With time, the same stack is refuted.
+    assert_eq!(run(&st, &cl).status, Status::Violated);
+}
+
+#[test]
 fn the_solver_finds_plans_and_proofs_on_its_own() {
     let (st, cl) = packing_trap(3);
     let p = Problem::build(&st, &cl);
-    let res = smt::solve(&p, &[NodeSet::default(), [2].into_iter().collect()], 5_000);
+    let res = smt::solve(
+        &p,
+        &[NodeSet::default(), [2].into_iter().collect()],
+        crate::deadline::Deadline::after_ms(5_000),
+    );
     assert!(matches!(&res[0], SmtResult::Sat(c) if c[0].iter().map(|x| x.1).sum::<u64>() == 2));
     assert!(matches!(&res[1], SmtResult::Unsat(core) if !core.is_empty()));
 }

@@ -186,7 +186,7 @@ pub fn check_tolerance(
             .iter()
             .map(|&i| canonical(p, &scenarios[i].down))
             .collect();
-        let results = smt::solve(p, &canon, opts.timeout_ms);
+        let results = smt::solve(p, &canon, opts.deadline);
         for ((&i, down), r) in residue.iter().zip(&canon).zip(results) {
             decisions[i] = Some(from_smt(p, stack, cluster, down, r, opts));
         }
