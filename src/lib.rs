@@ -4,6 +4,7 @@
 //! (`model`), checks it, and reports findings as data (`diagnostics`). Only `cli` touches files
 //! and the terminal; see `docs/architecture.md` for the map and its invariants.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
 pub mod deadline;

@@ -4,11 +4,13 @@
 
 use serde::Serialize;
 
+use crate::audit::certificate::Certificate;
 use crate::deadline::Deadline;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Cluster, Stack};
 use crate::report::{Status, Verdict};
 
+use super::certify::explain_and_certify;
 use super::codes;
 use super::decide::{decide_fast, finish, Decision, Method};
 use super::explain::{Conflict, Explainer};
@@ -77,6 +79,8 @@ pub struct Placement {
     pub tolerance: Option<ToleranceOutcome>,
     /// One line per suggested change (also in `diagnostics`, as SP1010).
     pub suggestions: Vec<String>,
+    /// The proofs of infeasibility, each confirmed by the independent checker.
+    pub certificates: Vec<Certificate>,
 }
 
 /// The `details` of the `placement` verdict in the JSON report.
@@ -87,6 +91,8 @@ pub struct PlacementDetails {
     pub plan: Option<Vec<NodeRow>>,
     pub tolerance: Option<ToleranceOutcome>,
     pub suggestions: Vec<String>,
+    /// Proofs of infeasibility in the user's terms, each re-checked independently.
+    pub certificates: Vec<Certificate>,
 }
 
 impl Placement {
@@ -97,6 +103,7 @@ impl Placement {
             plan: self.plan.as_ref().map(|p| plan_rows(stack, cluster, p)),
             tolerance: self.tolerance.clone(),
             suggestions: self.suggestions.clone(),
+            certificates: self.certificates.clone(),
         };
         Verdict {
             status: self.status,
@@ -192,6 +199,7 @@ pub fn check_placement(stack: &Stack, cluster: &Cluster, opts: &PlacementOptions
         diagnostics: Vec::new(),
         tolerance: None,
         suggestions: Vec::new(),
+        certificates: Vec::new(),
     };
     match decide(&p, stack, cluster, &none, opts) {
         Decision::Feasible(plan, method) => {
@@ -220,7 +228,16 @@ pub fn check_placement(stack: &Stack, cluster: &Cluster, opts: &PlacementOptions
                 problem: &p,
                 down: &none,
             };
-            diagnostics.extend(conflicts.iter().map(|c| ex.diagnostic(c)));
+            let certified = explain_and_certify(&conflicts, &ex);
+            diagnostics.extend(certified.diagnostics);
+            out.certificates = certified.certificates;
+            if !certified.proven {
+                out.status = Status::Unknown;
+                out.summary =
+                    "unknown: the refutations found failed their independent check (a bug)".into();
+                out.diagnostics = diagnostics;
+                return out;
+            }
             out.summary = format!(
                 "infeasible: no placement of every task exists ({} finding{})",
                 conflicts.len(),

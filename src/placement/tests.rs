@@ -1,5 +1,6 @@
 //! Hand-written stacks, one or more per rule of the placement check.
 
+use crate::audit::certificate::{self, Certificate};
 use crate::diagnostics::Diagnostic;
 use crate::model::{
     units::NANO_CPUS_PER_CPU, Availability, Cluster, Constraint, GenericCapacity, GenericResource,
@@ -32,13 +33,13 @@ pub(crate) fn svc(name: &str, replicas: u64, milli_cpus: u64, mem_mib: u64) -> S
     s
 }
 
-fn constrain(mut s: Service, expr: &str) -> Service {
+pub(crate) fn constrain(mut s: Service, expr: &str) -> Service {
     let c = Constraint::parse(expr).expect("test constraint parses");
     s.placement.constraints.push(Spanned::default_value(c));
     s
 }
 
-fn host_port(mut s: Service, port: u32) -> Service {
+pub(crate) fn host_port(mut s: Service, port: u32) -> Service {
     s.ports.push(Port {
         target: port,
         published: Some(port),
@@ -49,12 +50,12 @@ fn host_port(mut s: Service, port: u32) -> Service {
     s
 }
 
-fn global(mut s: Service) -> Service {
+pub(crate) fn global(mut s: Service) -> Service {
     s.mode = Spanned::default_value(Mode::Global);
     s
 }
 
-fn stack(services: Vec<Service>) -> Stack {
+pub(crate) fn stack(services: Vec<Service>) -> Stack {
     Stack {
         name: "t".into(),
         services,
@@ -569,6 +570,7 @@ fn the_verdict_carries_the_plan_as_json() {
     assert_eq!(v.status, Status::Holds);
     insta::assert_json_snapshot!(v.details, @r#"
     {
+      "certificates": [],
       "method": "constructive",
       "plan": [
         {
@@ -588,6 +590,39 @@ fn the_verdict_carries_the_plan_as_json() {
       "tolerance": null
     }
     "#);
+}
+
+#[test]
+fn refutations_carry_certificates_the_independent_checker_confirmed() {
+    // web: 3 × 0.6 CPU on two 1-CPU nodes: 1.8 CPU against 2.0, but one task per node.
+    let st = stack(vec![svc("web", 3, 600, 0)]);
+    let cl = Cluster::new(vec![node("w1", 1000, 0), node("w2", 1000, 0)]);
+    let p = run(&st, &cl);
+    assert_eq!(p.status, Status::Violated);
+    assert!(p.diagnostics[0]
+        .notes
+        .iter()
+        .any(|n| n.starts_with("re-checked by an independent checker")));
+    let v = p.verdict(&st, &cl);
+    insta::assert_json_snapshot!(v.details["certificates"], @r#"
+    [
+      {
+        "kind": "too-few-slots",
+        "replicas": 3,
+        "service": "web",
+        "slots": 2
+      }
+    ]
+    "#);
+    // A certificate with a figure changed is refused, with the figures the checker found.
+    let mut forged = p.certificates[0].clone();
+    if let Certificate::TooFewSlots { slots, .. } = &mut forged {
+        *slots = 1;
+    }
+    assert_eq!(
+        certificate::check(&st, &cl, &forged),
+        Err("web: 3 tasks, 2 slots (claimed 3 and 1)".into())
+    );
 }
 
 #[test]
