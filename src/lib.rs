@@ -15,3 +15,5 @@ pub mod raft;
 pub mod report;
 pub mod rollout;
 pub mod scheduler;
+pub mod suppress;
+pub mod text;

@@ -71,6 +71,8 @@ pub struct StackRequirements {
     pub host_networks: Vec<Spanned<String>>,
     /// A default for every service's `max_update_duration`.
     pub max_update_duration: Option<Spanned<Duration>>,
+    /// Codes whose findings are suppressed in the whole stack (`ignore: [SP3002]`).
+    pub ignore: Vec<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -66,19 +66,8 @@ impl Counts {
     }
 }
 
-/// The check a code belongs to, from its number range (see `diagnostics::codes`); the JUnit
-/// renderer files findings under it.
-fn check_of(code_id: &str) -> &'static str {
-    match code_id.as_bytes().get(2) {
-        Some(b'0') => "load",
-        Some(b'1') => "placement",
-        Some(b'2') => "scheduler",
-        Some(b'3') => "rollout",
-        Some(b'4') => "quorum",
-        Some(b'5') => "graph",
-        _ => "other",
-    }
-}
+// The JUnit renderer files findings under the check a code belongs to.
+use super::codes::check_of;
 
 #[cfg(test)]
 mod fixture;
