@@ -2,8 +2,8 @@
 //! known word to a misspelt one.
 
 /// `1 task`, `2 tasks`: the count and the word, plural by adding `s` unless `n` is 1.
-pub fn count(n: usize, word: &str) -> String {
-    if n == 1 {
+pub fn count<N: std::fmt::Display + PartialEq + From<u8>>(n: N, word: &str) -> String {
+    if n == N::from(1) {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
@@ -36,8 +36,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

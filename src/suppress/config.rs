@@ -45,8 +45,11 @@ pub struct Config {
 
 /// Parses the configuration file. A file that is not YAML is an error (the run cannot be
 /// configured as asked); entries it cannot read are warnings, skipped.
-pub fn parse(file: FileId, source: &SourceFile) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
-    let tree = yaml::parse(file, source).map_err(|e| e.diagnostic())?;
+pub fn parse(
+    file: FileId,
+    source: &SourceFile,
+) -> Result<(Config, Vec<Diagnostic>), Box<Diagnostic>> {
+    let tree = yaml::parse(file, source).map_err(|e| Box::new(e.diagnostic()))?;
     let mut p = Parser {
         file,
         text: &source.text,

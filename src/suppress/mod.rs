@@ -95,9 +95,8 @@ pub(crate) fn parse_codes(
             continue;
         }
         let span = Span::new(file, start, start + token.len());
-        match code_named(token, Some(span)) {
-            Ok(code) => found.push((code, span)),
-            Err(d) => bad.push(d),
+        if let Some(code) = code_named(token, Some(span), &mut bad) {
+            found.push((code, span));
         }
     }
     if found.is_empty() && bad.is_empty() {
@@ -114,15 +113,19 @@ pub(crate) fn parse_codes(
 }
 
 /// A code by id or name, or the diagnostic saying it is unknown.
-fn code_named(token: &str, span: Option<Span>) -> Result<&'static Code, Diagnostic> {
-    all_codes::find(token).ok_or_else(|| {
-        Diagnostic::warning(
-            &codes::INVALID_SUPPRESSION,
-            format!("unknown code {token} in a suppression"),
-        )
-        .with_primary(span, "no such code")
-        .with_help("`swarmproof explain` lists the codes")
-    })
+fn code_named(token: &str, span: Option<Span>, bad: &mut Vec<Diagnostic>) -> Option<&'static Code> {
+    let found = all_codes::find(token);
+    if found.is_none() {
+        bad.push(
+            Diagnostic::warning(
+                &codes::INVALID_SUPPRESSION,
+                format!("unknown code {token} in a suppression"),
+            )
+            .with_primary(span, "no such code")
+            .with_help("`swarmproof explain` lists the codes"),
+        );
+    }
+    found
 }
 
 /// The suppressions of the stack's `x-swarmproof: {ignore: [...]}`, at the top level and in
@@ -144,15 +147,14 @@ pub fn from_stack(stack: &Stack) -> (Vec<Suppression>, Vec<Diagnostic>) {
     }));
     for (scope, via, ignore) in scopes {
         for entry in ignore {
-            match code_named(&entry.value, entry.span) {
-                Ok(code) => out.push(Suppression {
+            if let Some(code) = code_named(&entry.value, entry.span, &mut bad) {
+                out.push(Suppression {
                     code,
                     scope: scope.clone(),
                     reason: None,
                     via: via.clone(),
                     span: entry.span,
-                }),
-                Err(d) => bad.push(d),
+                });
             }
         }
     }
@@ -250,17 +252,6 @@ pub fn apply(mut report: Report, sources: &SourceMap, s: &Suppressions) -> Repor
             None => remaining.push(d),
         }
     }
-    if let Some(baseline) = &s.baseline {
-        let (kept, known) = baseline.split(remaining, sources);
-        remaining = kept;
-        report
-            .suppressed
-            .extend(known.into_iter().map(|finding| Suppressed {
-                finding,
-                by: "baseline".to_string(),
-                reason: None,
-            }));
-    }
     report.findings = remaining;
     let concluded = |code: &Code| {
         report
@@ -276,6 +267,18 @@ pub fn apply(mut report: Report, sources: &SourceMap, s: &Suppressions) -> Repor
         .map(|(x, _)| unused_report(x))
         .collect();
     report.findings.extend(unused);
+    // The baseline takes what the other suppressions leave, unused ones included.
+    if let Some(baseline) = &s.baseline {
+        let (kept, known) = baseline.split(std::mem::take(&mut report.findings), sources);
+        report.findings = kept;
+        report
+            .suppressed
+            .extend(known.into_iter().map(|finding| Suppressed {
+                finding,
+                by: "baseline".to_string(),
+                reason: None,
+            }));
+    }
     let erring: BTreeSet<&str> = report
         .findings
         .iter()
