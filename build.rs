@@ -12,7 +12,19 @@ fn git(args: &[&str]) -> Option<String> {
 
 fn main() {
     let version = env!("CARGO_PKG_VERSION");
-    let full = match git(&["rev-parse", "--short", "HEAD"]) {
+    // Only the checkout of these sources: a tarball unpacked inside another repository must
+    // not take that repository's commit.
+    let here = std::env::var("CARGO_MANIFEST_DIR").ok();
+    let own = git(&["rev-parse", "--show-toplevel"])
+        .zip(here)
+        .and_then(|(top, here)| {
+            Some(std::fs::canonicalize(top).ok()? == std::fs::canonicalize(here).ok()?)
+        })
+        .unwrap_or(false);
+    let commit = own
+        .then(|| git(&["rev-parse", "--short", "HEAD"]))
+        .flatten();
+    let full = match commit {
         Some(commit) => format!("{version} ({commit})"),
         None => version.to_string(),
     };

@@ -14,7 +14,9 @@ pub enum ColorChoice {
     /// Colour when writing to a terminal and `NO_COLOR` is unset or empty.
     #[default]
     Auto,
+    /// Colour, even into a file or a pipe.
     Always,
+    /// No colour.
     Never,
 }
 

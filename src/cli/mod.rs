@@ -733,6 +733,7 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     report
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
+    report.sort_findings(&inputs.sources);
     let text = match args.format {
         PlanFormat::Json => serde_json::to_string_pretty(&results).unwrap_or_default() + "\n",
         PlanFormat::Text => {
@@ -809,6 +810,7 @@ fn run_quorum(args: &QuorumArgs) -> ExitCode {
     report
         .verdicts
         .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
+    report.sort_findings(&sources);
     let text = match args.format {
         PlanFormat::Json => render::render_json(&report, &sources),
         PlanFormat::Text => {
