@@ -17,3 +17,5 @@ pub mod raft;
 pub mod report;
 pub mod rollout;
 pub mod scheduler;
+pub mod suppress;
+pub mod text;
