@@ -265,6 +265,10 @@ fn check_rollouts(
     let Some(options) = options else {
         return Vec::new();
     };
+    let options = &crate::rollout::Options {
+        strict: options.strict || loaded.stack.requirements.strict,
+        ..*options
+    };
     // The update model starts from a placement, so it needs an inventory and a plan; what the
     // update configs decide alone (the defaults, delay against monitor, monitor against the
     // healthcheck) does not, and is checked either way.

@@ -1,8 +1,10 @@
 //! The command line: parses arguments, reads input files, runs the checks and writes the
 //! report. The only module that touches files, the environment and the terminal.
 
+mod conventions;
 pub mod input;
 pub mod output;
+mod suppressions;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,12 +22,14 @@ pub use output::{Format, OutputFlags};
 #[derive(Parser, Debug)]
 #[command(
     name = "swarmproof",
-    version,
+    version = env!("SWARMPROOF_VERSION"),
     about = "Formal verification of Docker Swarm deployments before they happen"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub conventions: conventions::Conventions,
 }
 
 #[derive(Subcommand, Debug)]
@@ -51,6 +55,10 @@ pub enum Command {
     Config(ConfigArgs),
     /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
     Explain { code: Option<String> },
+    /// Print a shell completion script (bash, elvish, fish, powershell, zsh).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Where the stack and the inventory come from.
@@ -101,7 +109,7 @@ pub struct PlacementFlags {
     /// inventory's `domain_label`, else `zone`).
     #[arg(long)]
     pub domain_label: Option<String>,
-    /// Time limit of the SMT solver, in milliseconds; it also scales the local search's work budget (about 10,000 move evaluations per ms). A timeout gives `unknown`.
+    /// Time limit of the whole placement decision in milliseconds (fast paths, local search, SMT solver, failure scenarios, suggestions). Reaching it gives `unknown`, which names the bound.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
     /// Write the SMT-LIB problem of the placement to FILE (for teaching and bug reports).
@@ -161,6 +169,8 @@ pub struct CheckArgs {
     /// outage is an error) and make every rollout warning an error.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub suppress: suppressions::SuppressFlags,
 }
 
 #[derive(Args, Debug)]
@@ -419,6 +429,10 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    conventions::init(
+        cli.conventions.clone(),
+        matches!(cli.command, Command::Check(_)),
+    );
     match cli.command {
         Command::Check(args) => run_check(&args),
         Command::Plan(args) => run_plan(&args),
@@ -430,17 +444,13 @@ pub fn main() -> ExitCode {
         Command::Raft(args) => run_raft(&args),
         Command::Explore(cmd) => run_explore(&cmd),
         Command::Explain { code } => run_explain(code.as_deref()),
+        Command::Completions { shell } => conventions::completions(shell),
+        Command::Man => conventions::man(),
     }
 }
 
 fn write_stdout(text: &str) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        // A closed pipe (`| head`) is not a failure of the check.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(_) => ExitCode::from(2),
-    }
+    conventions::write_output(text)
 }
 
 /// Reads the inputs and runs the checks: load, placement and graph always, the scheduler
@@ -494,30 +504,48 @@ fn checked(
 }
 
 fn run_check(args: &CheckArgs) -> ExitCode {
-    let (checked, inputs) = match checked(
-        &args.input,
+    let setup = match suppressions::Setup::new(&args.suppress, &args.input) {
+        Ok(s) => s,
+        Err(e) => return args.output.fail(e),
+    };
+    let (checked, mut inputs) = match checked(
+        &setup.input,
         &args.placement,
         Some(crate::rollout::Options {
-            strict: args.strict,
+            strict: args.strict || setup.defaults.strict,
             ..Default::default()
         }),
     ) {
         Ok(c) => c,
         Err(e) => return args.output.fail(e),
     };
+    let report = match setup.apply(
+        &args.suppress,
+        checked.report,
+        &checked.loaded.stack,
+        &mut inputs,
+    ) {
+        Ok(r) => r,
+        Err(e) => return args.output.fail(e),
+    };
+    let deny = args.deny.is_some() || setup.defaults.deny_warnings;
+    let show_suppressed = args.suppress.show_suppressed || setup.defaults.show_suppressed;
     let text = args.output.render(&Output {
         command: "check",
-        report: &checked.report,
+        report: &report,
         sources: &inputs.sources,
-        human: output::human(&checked.report, &inputs.sources),
+        human: output::check_human(&report, &inputs.sources, show_suppressed),
         payload: None,
-        deny_warnings: args.deny.is_some(),
+        deny_warnings: deny,
     });
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(exit_status(&checked.report, args.deny.is_some()))
+    if args.suppress.write_baseline.is_some() {
+        return ExitCode::SUCCESS;
+    }
+    ExitCode::from(exit_status(&report, deny))
 }
 
 /// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
@@ -672,7 +700,8 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
         ));
     }
     let terminal = std::io::stderr().is_terminal();
-    let options = args.rollout.options();
+    let mut options = args.rollout.options();
+    options.strict |= checked.loaded.stack.requirements.strict;
     let mut report = Report::default();
     let mut results = Vec::new();
     for input in selected {
@@ -701,6 +730,7 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     report
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
+    report.sort_findings(&inputs.sources);
     let human = {
         let mut out = String::new();
         for r in &results {
@@ -783,6 +813,7 @@ fn run_quorum(args: &QuorumArgs) -> ExitCode {
     report
         .verdicts
         .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
+    report.sort_findings(&sources);
     let text = args.output.render(&Output {
         command: "quorum",
         report: &report,
@@ -966,7 +997,6 @@ fn config_view(
 
 /// `config`: 0 and the config on stdout, or 1 and the errors docker would stop at on stderr.
 fn run_config(args: &ConfigArgs) -> ExitCode {
-    use std::io::IsTerminal;
     let mut input_args = args.input.to_args();
     input_args.skip_interpolation = args.skip_interpolation;
     let inputs = match read_inputs(&input_args) {
@@ -980,7 +1010,7 @@ fn run_config(args: &ConfigArgs) -> ExitCode {
             findings: diags,
             ..Report::default()
         };
-        let text = render::render_human(&report, &inputs.sources, std::io::stderr().is_terminal());
+        let text = render::render_human(&report, &inputs.sources, conventions::color_stderr());
         let _ = write!(std::io::stderr(), "{text}");
     }
     let Some(config) = config else {

@@ -3,7 +3,7 @@
 //! source root, the JUnit run's time and host; and, when a command cannot run, the SARIF log
 //! that says so (an upload step still finds a valid log).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -119,9 +119,44 @@ pub fn requested_sarif(args: impl Iterator<Item = String>) -> Option<OutputFlags
     })
 }
 
-/// The human text of a report, coloured on a terminal.
+/// The human text of a report, coloured as `--color` and `NO_COLOR` say.
 pub fn human(report: &Report, sources: &SourceMap) -> String {
-    render::render_human(report, sources, std::io::stdout().is_terminal())
+    render::render_human(report, sources, super::conventions::color_stdout())
+}
+
+/// `check`'s human text: `-q` keeps only the error findings, and `show_suppressed` lists the
+/// suppressed findings after the report, each with what suppressed it.
+pub fn check_human(report: &Report, sources: &SourceMap, show_suppressed: bool) -> String {
+    let color = super::conventions::color_stdout();
+    if super::conventions::errors_only() {
+        let errors: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .cloned()
+            .collect();
+        return render::render_findings(&errors, sources, color);
+    }
+    if !show_suppressed || report.suppressed.is_empty() {
+        return render::render_human(report, sources, color);
+    }
+    let listed: Vec<_> = report
+        .suppressed
+        .iter()
+        .map(|s| {
+            let why = s
+                .reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            s.finding
+                .clone()
+                .with_note(format!("suppressed by {}{why}", s.by))
+        })
+        .collect();
+    render::render_human(report, sources, color)
+        + "\nsuppressed findings:\n\n"
+        + &render::render_findings(&listed, sources, color)
 }
 
 static STARTED: OnceLock<(Instant, SystemTime)> = OnceLock::new();

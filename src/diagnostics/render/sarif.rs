@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{explain::render_explain, locate, Location};
 use crate::diagnostics::{codes, Code, Diagnostic, Severity, SourceMap, Span, Timeline};
 use crate::report::{Report, Verdict};
+use crate::suppress::fingerprint::Fingerprinter;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The base id of paths under the source root; GitHub code scanning resolves it to the checkout.
@@ -199,11 +200,12 @@ pub fn render_sarif(report: &Report, sources: &SourceMap, cx: &SarifContext) -> 
     let rules = rule_codes(&report.findings);
     let fallback = sources.files().next().map(|(_, f)| f.name.clone());
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut prints = Fingerprinter::default();
     let results = report
         .findings
         .iter()
         .map(|f| {
-            let mut r = result(f, &rules, sources, cx, fallback.as_deref());
+            let mut r = result(f, &rules, sources, cx, fallback.as_deref(), &mut prints);
             // Identical findings (same code, place and message) are told apart by their rank.
             if let Some(print) = r.partial_fingerprints.get_mut(FINGERPRINT) {
                 let n = seen.entry(print.clone()).or_insert(0);
@@ -348,6 +350,7 @@ fn result(
     sources: &SourceMap,
     cx: &SarifContext,
     fallback: Option<&str>,
+    prints: &mut Fingerprinter,
 ) -> SarifResult {
     let mut message = d.message.clone();
     if let Some(service) = &d.service {
@@ -362,7 +365,7 @@ fn result(
     // SARIF requires the related locations to be distinct.
     let mut related: Vec<SarifLocation> = Vec::new();
     for label in d.labels.iter().filter(|l| Some(l.span) != d.primary_span()) {
-        if let Some(loc) = location(sources, cx, label.span, Some(&label.message)) {
+        if let Some(loc) = location(sources, cx, label.span, Some(&label.message), prints) {
             if !related.contains(&loc) {
                 related.push(loc);
             }
@@ -370,7 +373,13 @@ fn result(
     }
     let primary_message = d.labels.iter().find(|l| Some(l.span) == d.primary_span());
     let primary = match d.primary_span() {
-        Some(s) => location(sources, cx, s, primary_message.map(|l| l.message.as_str())),
+        Some(s) => location(
+            sources,
+            cx,
+            s,
+            primary_message.map(|l| l.message.as_str()),
+            prints,
+        ),
         None => fallback.map(|name| SarifLocation {
             physical_location: Some(PhysicalLocation {
                 artifact_location: artifact(name, cx),
@@ -380,24 +389,8 @@ fn result(
             message: None,
         }),
     };
-    let mut logical = primary
-        .as_ref()
-        .and_then(|l| l.logical_locations.first())
-        .map(|l| l.fully_qualified_name.clone())
-        .unwrap_or_default();
-    if logical.is_empty() {
-        logical = d
-            .service
-            .as_ref()
-            .map(|s| format!("services.{s}"))
-            .unwrap_or_default();
-    }
-    let uri = primary
-        .as_ref()
-        .and_then(|l| l.physical_location.as_ref())
-        .map(|p| p.artifact_location.uri.as_str())
-        .unwrap_or("");
-    let print = fingerprint(&[d.code.id, uri, &logical, &d.message]);
+    // The baseline's fingerprint (code, file, service, YAML key path, message): no line number.
+    let print = prints.fingerprint(d, sources);
     SarifResult {
         rule_id: d.code.id,
         rule_index: rules.iter().position(|c| c.id == d.code.id).unwrap_or(0),
@@ -443,23 +436,12 @@ fn code_flow(t: &Timeline, at: Option<&SarifLocation>) -> CodeFlow {
     }
 }
 
-/// FNV-1a (64 bits) of the parts, each ended by a NUL: stable across Rust releases and
-/// platforms, unlike `std`'s hasher. Line numbers are not hashed, so a finding keeps its
-/// fingerprint when lines are added elsewhere in the file.
-fn fingerprint(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in parts.iter().flat_map(|p| p.bytes().chain([0])) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
 fn location(
     sources: &SourceMap,
     cx: &SarifContext,
     span: Span,
     message: Option<&str>,
+    prints: &mut Fingerprinter,
 ) -> Option<SarifLocation> {
     let Location {
         file,
@@ -479,7 +461,7 @@ fn location(
             .count();
         end_column = column + word.max(1);
     }
-    let path = key_path(text, span.start);
+    let path = prints.key_path(span, sources);
     Some(SarifLocation {
         physical_location: Some(PhysicalLocation {
             artifact_location: artifact(&file, cx),
@@ -501,54 +483,6 @@ fn location(
             text: m.to_string(),
         }),
     })
-}
-
-/// The block-style keys that enclose `offset` in a YAML text, outermost first and joined by
-/// dots (`services.web.deploy.resources`): each line above with less indentation than the one
-/// below it that starts with `key:` adds its key. A heuristic, used only to name a finding's
-/// place independently of line numbers; flow-style nesting stops at the line's key.
-fn key_path(text: &str, offset: usize) -> String {
-    let head = text.get(..offset.min(text.len())).unwrap_or("");
-    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let mut keys = Vec::new();
-    let mut indent = usize::MAX;
-    let lines = text[..line_end].lines().rev();
-    for line in lines {
-        let (depth, key) = yaml_key(line);
-        if depth < indent {
-            if let Some(key) = key {
-                keys.push(key);
-                indent = depth;
-            } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
-                // A list item or a value line at a shallower depth still bounds the search.
-                indent = indent.min(depth);
-            }
-        }
-        if indent == 0 {
-            break;
-        }
-    }
-    keys.reverse();
-    keys.join(".")
-}
-
-/// The indentation of a line (a `- ` list marker counts as indentation) and the key it opens,
-/// if it starts with `key:`.
-fn yaml_key(line: &str) -> (usize, Option<&str>) {
-    let mut rest = line.trim_start_matches(' ');
-    while let Some(r) = rest.strip_prefix("- ") {
-        rest = r.trim_start_matches(' ');
-    }
-    let depth = line.len() - rest.len();
-    let key = rest
-        .split_once(':')
-        .filter(|(_, after)| after.is_empty() || after.starts_with([' ', '\t']))
-        .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
-        .filter(|k| !k.is_empty() && !k.starts_with(['#', '{', '[']));
-    (depth, key)
 }
 
 /// A file name as SARIF wants it: relative to `%SRCROOT%` when it lies under the source root,
@@ -723,7 +657,7 @@ mod tests {
                   "text": "invalid cpu value 0.0001: Must be at least 0.001 (service `web`)\nhelp: reserve at least 0.001 CPU, or none"
                 },
                 "partialFingerprints": {
-                  "swarmproof/v1": "f728e107158b93f4:1"
+                  "swarmproof/v1": "c921f5c34d2c456e:1"
                 },
                 "ruleId": "SP0190"
               },
@@ -733,7 +667,7 @@ mod tests {
                   {
                     "logicalLocations": [
                       {
-                        "fullyQualifiedName": "services.web.deploy.placement.constraints",
+                        "fullyQualifiedName": "services.web.deploy.placement.constraints.[]",
                         "kind": "member"
                       }
                     ],
@@ -758,7 +692,7 @@ mod tests {
                   "text": "constraint `node.role = manager` has a single `=` (service `web`)\nnote: swarmkit accepts only `==` and `!=`"
                 },
                 "partialFingerprints": {
-                  "swarmproof/v1": "7e098aeb0ca46392:1"
+                  "swarmproof/v1": "4c9dbf3951b72ddc:1"
                 },
                 "relatedLocations": [
                   {
@@ -803,7 +737,7 @@ mod tests {
                   "text": "`depends_on` is ignored by docker stack deploy (service `db`)"
                 },
                 "partialFingerprints": {
-                  "swarmproof/v1": "fd45c198588b0c8b:1"
+                  "swarmproof/v1": "c27a9d26f9e43a43:1"
                 },
                 "ruleId": "SP5090"
               }
@@ -889,20 +823,6 @@ mod tests {
         let (mut changed, sources) = fixture::report();
         changed.findings[0].message.push_str(" (again)");
         assert_ne!(fingerprints(&changed, &sources)[0], before[0]);
-    }
-
-    #[test]
-    fn key_paths_name_the_place_without_line_numbers() {
-        let text = fixture::STACK;
-        let at = text.find("'0.0001'").unwrap_or_default();
-        assert_eq!(
-            key_path(text, at),
-            "services.web.deploy.resources.reservations.cpus"
-        );
-        let ports = "services:\n  web:\n    ports:\n      - target: 80\n        published: 8080\n";
-        let at = ports.find("8080").unwrap_or_default();
-        assert_eq!(key_path(ports, at), "services.web.ports.published");
-        assert_eq!(key_path("a: 1\n", 0), "a");
     }
 
     #[test]
