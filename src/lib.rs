@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod graph;
+pub mod lab;
 pub mod loading;
 pub mod model;
 pub mod placement;

@@ -2,6 +2,7 @@
 //! report. The only module that touches files, the environment and the terminal.
 
 pub mod input;
+mod lab;
 mod output;
 
 use std::io::Write;
@@ -49,6 +50,9 @@ pub enum Command {
     Config(ConfigArgs),
     /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
     Explain { code: Option<String> },
+    /// The course of labs (docs/labs/): list them, grade a student's folder or a class.
+    #[command(subcommand)]
+    Lab(lab::LabCommand),
 }
 
 /// Where the stack and the inventory come from.
@@ -426,6 +430,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => run_simulate(&args),
         Command::Update(args) => run_update(&args),
         Command::Quorum(args) => run_quorum(&args),
+        Command::Lab(cmd) => lab::run(&cmd),
         Command::Raft(args) => run_raft(&args),
         Command::Explore(cmd) => run_explore(&cmd),
         Command::Explain { code } => run_explain(code.as_deref()),

@@ -10,7 +10,7 @@ mod junit;
 mod sarif;
 
 pub use explain::{render_code_list, render_explain};
-pub use human::render_human;
+pub use human::{render_finding, render_human};
 pub use json::{render_json, to_json, JSON_VERSION};
 pub use junit::render_junit;
 pub use sarif::render_sarif;
@@ -68,7 +68,7 @@ impl Counts {
 
 /// The check a code belongs to, from its number range (see `diagnostics::codes`); the JUnit
 /// renderer files findings under it.
-fn check_of(code_id: &str) -> &'static str {
+pub fn check_of(code_id: &str) -> &'static str {
     match code_id.as_bytes().get(2) {
         Some(b'0') => "load",
         Some(b'1') => "placement",
