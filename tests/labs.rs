@@ -177,6 +177,13 @@ fn wrong_answers_and_missing_files_fail_without_giving_the_answer_away() {
     let (code, out) = lab_check("constraints", dir.path().to_str().unwrap());
     assert_eq!(code, 1);
     assert!(out.contains("missing or unreadable: stack.yml"), "{out}");
+    // A stack that does not load: every question fails (an empty stack places trivially,
+    // which must not pass), with the load error as the evidence.
+    std::fs::write(dir.path().join("stack.yml"), "services: [unclosed\n").unwrap();
+    let (code, out) = lab_check("constraints", dir.path().to_str().unwrap());
+    assert_eq!(code, 1);
+    assert_eq!(failed(&out).len(), 4, "{out}");
+    assert!(block(&out, "places").contains("error[SP00"), "{out}");
     // An unknown lab is a usage error.
     let out = swarmproof()
         .args(["lab", "check", "nope"])

@@ -25,6 +25,48 @@ const fn holds(check: &'static str) -> Check {
     }
 }
 
+/// A question: id, text, check, and the command that shows its evidence.
+const fn q(id: &'static str, text: &'static str, check: Check, see: &'static str) -> Question {
+    Question {
+        id,
+        text,
+        check,
+        see,
+    }
+}
+
+const KEEP_REPLICAS: Question = q(
+    "replicas",
+    "every service keeps its replicas",
+    Check::Keeps(Keep::Replicas),
+    "the starting stack.yml",
+);
+
+const KEEP_RESERVATIONS: Question = q(
+    "reservations",
+    "every service keeps its reservations",
+    Check::Keeps(Keep::Reservations),
+    "the starting stack.yml",
+);
+
+const PLAIN: Setup = Setup {
+    tolerate_zone: false,
+    scheduler: false,
+    rollout: false,
+};
+const SCHEDULER: Setup = Setup {
+    scheduler: true,
+    ..PLAIN
+};
+const TOLERATE_ZONE: Setup = Setup {
+    tolerate_zone: true,
+    ..PLAIN
+};
+const ROLLOUT: Setup = Setup {
+    rollout: true,
+    ..PLAIN
+};
+
 static LABS: [Lab; 9] = [
     Lab {
         id: "constraints",
@@ -35,45 +77,41 @@ static LABS: [Lab; 9] = [
             starter!("01-constraints", "stack.yml", EDITED),
             starter!("01-constraints", "nodes.yml", GIVEN),
         ],
-        setup: Setup {
-            tolerate_zone: false,
-            scheduler: false,
-            rollout: false,
-        },
+        setup: PLAIN,
         questions: &[
-            Question {
-                id: "places",
-                text: "every task of the stack has a node",
-                check: holds("placement"),
-                see: "swarmproof check .",
-            },
-            Question {
-                id: "db-on-ssd",
-                text: "db runs only on the node with the SSD",
-                check: Check::OnlyOn {
+            q(
+                "places",
+                "every task of the stack has a node",
+                holds("placement"),
+                "swarmproof check .",
+            ),
+            q(
+                "db-on-ssd",
+                "db runs only on the node with the SSD",
+                Check::OnlyOn {
                     service: "db",
                     nodes: &["worker-1"],
                 },
-                see: "swarmproof explain SP0203",
-            },
-            Question {
-                id: "web-on-workers",
-                text: "web runs on workers only",
-                check: Check::OnlyOn {
+                "swarmproof explain SP0203",
+            ),
+            q(
+                "web-on-workers",
+                "web runs on workers only",
+                Check::OnlyOn {
                     service: "web",
                     nodes: &["worker-1", "worker-2", "worker-3", "worker-4"],
                 },
-                see: "swarmproof explain SP0206",
-            },
-            Question {
-                id: "batch-in-zone-b",
-                text: "batch runs in zone b only, also on nodes no one has labelled yet",
-                check: Check::OnlyOn {
+                "swarmproof explain SP0206",
+            ),
+            q(
+                "batch-in-zone-b",
+                "batch runs in zone b only, also on nodes no one has labelled yet",
+                Check::OnlyOn {
                     service: "batch",
                     nodes: &["worker-2", "worker-3"],
                 },
-                see: "the handout, section \"!= and missing labels\"",
-            },
+                "the handout, section \"!= and missing labels\"",
+            ),
         ],
     },
     Lab {
@@ -86,37 +124,33 @@ static LABS: [Lab; 9] = [
             starter!("02-bin-packing", "nodes.yml", EDITED),
             starter!("02-bin-packing", "answers.yml", EDITED),
         ],
-        setup: Setup {
-            tolerate_zone: false,
-            scheduler: false,
-            rollout: false,
-        },
+        setup: PLAIN,
         questions: &[
-            Question {
-                id: "places",
-                text: "the stack fits your cluster",
-                check: holds("placement"),
-                see: "swarmproof plan .",
-            },
-            Question {
-                id: "smallest",
-                text: "your cluster is a smallest one of 4-CPU, 8G machines",
-                check: Check::ClusterWithin {
+            q(
+                "places",
+                "the stack fits your cluster",
+                holds("placement"),
+                "swarmproof plan .",
+            ),
+            q(
+                "smallest",
+                "your cluster is a smallest one of 4-CPU, 8G machines",
+                Check::ClusterWithin {
                     nodes: 3,
                     cpus: 4,
                     memory_gib: 8,
                 },
-                see: "swarmproof check . (and the sums in the handout)",
-            },
-            Question {
-                id: "z3-starter",
-                text: "z3's answer (sat or unsat) on the starting cluster's SMT-LIB problem",
-                check: Check::Answer {
+                "swarmproof check . (and the sums in the handout)",
+            ),
+            q(
+                "z3-starter",
+                "z3's answer (sat or unsat) on the starting cluster's SMT-LIB problem",
+                Check::Answer {
                     key: "z3_on_starter",
                     fact: Fact::StarterPlacement,
                 },
-                see: "swarmproof check starter --dump-smt2 starter.smt2 && z3 starter.smt2",
-            },
+                "swarmproof check . --dump-smt2 starter.smt2 on the starting cluster, then z3 starter.smt2",
+            ),
         ],
     },
     Lab {
@@ -128,36 +162,22 @@ static LABS: [Lab; 9] = [
             starter!("03-greedy", "stack.yml", EDITED),
             starter!("03-greedy", "nodes.yml", GIVEN),
         ],
-        setup: Setup {
-            tolerate_zone: false,
-            scheduler: true,
-            rollout: false,
-        },
+        setup: SCHEDULER,
         questions: &[
-            Question {
-                id: "exact-places",
-                text: "a placement of every task exists",
-                check: holds("placement"),
-                see: "swarmproof plan .",
-            },
-            Question {
-                id: "swarm-places",
-                text: "Swarm's own scheduler places every task, in every order it may use",
-                check: holds("scheduler"),
-                see: "swarmproof simulate . --explore",
-            },
-            Question {
-                id: "replicas",
-                text: "every service keeps its replicas",
-                check: Check::Keeps(Keep::Replicas),
-                see: "the starting stack.yml",
-            },
-            Question {
-                id: "reservations",
-                text: "every service keeps its reservations",
-                check: Check::Keeps(Keep::Reservations),
-                see: "the starting stack.yml",
-            },
+            q(
+                "exact-places",
+                "a placement of every task exists",
+                holds("placement"),
+                "swarmproof plan .",
+            ),
+            q(
+                "swarm-places",
+                "Swarm's own scheduler places every task, in every order it may use",
+                holds("scheduler"),
+                "swarmproof simulate . --explore",
+            ),
+            KEEP_REPLICAS,
+            KEEP_RESERVATIONS,
         ],
     },
     Lab {
@@ -169,36 +189,22 @@ static LABS: [Lab; 9] = [
             starter!("04-failure-domains", "stack.yml", EDITED),
             starter!("04-failure-domains", "nodes.yml", GIVEN),
         ],
-        setup: Setup {
-            tolerate_zone: true,
-            scheduler: false,
-            rollout: false,
-        },
+        setup: TOLERATE_ZONE,
         questions: &[
-            Question {
-                id: "survives-zone",
-                text: "every task still has a node after losing any one zone",
-                check: holds("placement"),
-                see: "swarmproof check . --tolerate zone",
-            },
-            Question {
-                id: "quorum",
-                text: "the managers keep a quorum after losing any one zone",
-                check: holds("quorum"),
-                see: "swarmproof quorum nodes.yml",
-            },
-            Question {
-                id: "replicas",
-                text: "every service keeps its replicas",
-                check: Check::Keeps(Keep::Replicas),
-                see: "the starting stack.yml",
-            },
-            Question {
-                id: "reservations",
-                text: "every service keeps its reservations",
-                check: Check::Keeps(Keep::Reservations),
-                see: "the starting stack.yml",
-            },
+            q(
+                "survives-zone",
+                "every task still has a node after losing any one zone",
+                holds("placement"),
+                "swarmproof check . --tolerate zone",
+            ),
+            q(
+                "quorum",
+                "the managers keep a quorum after losing any one zone",
+                holds("quorum"),
+                "swarmproof quorum nodes.yml",
+            ),
+            KEEP_REPLICAS,
+            KEEP_RESERVATIONS,
         ],
     },
     Lab {
@@ -210,51 +216,42 @@ static LABS: [Lab; 9] = [
             starter!("05-rolling-updates", "stack.yml", EDITED),
             starter!("05-rolling-updates", "nodes.yml", GIVEN),
         ],
-        setup: Setup {
-            tolerate_zone: false,
-            scheduler: false,
-            rollout: true,
-        },
+        setup: ROLLOUT,
         questions: &[
-            Question {
-                id: "availability",
-                text: "at least 3 tasks of api run throughout its update",
-                check: Check::UpdateProperty {
+            q(
+                "availability",
+                "at least 3 tasks of api run throughout its update",
+                Check::UpdateProperty {
                     service: "api",
                     property: "availability",
                 },
-                see: "swarmproof update . --service api",
-            },
-            Question {
-                id: "no-pause",
-                text: "a failing update does not stop and wait for a person",
-                check: Check::NoFinding("SP3007"),
-                see: "swarmproof explain SP3007",
-            },
-            Question {
-                id: "failure-handled",
-                text: "a failing update never ends as if it had succeeded",
-                check: Check::NoFinding("SP3006"),
-                see: "swarmproof explain SP3006",
-            },
-            Question {
-                id: "update-safe",
-                text: "no update hangs, lacks room or breaks a requirement",
-                check: holds("rollout"),
-                see: "swarmproof update .",
-            },
-            Question {
-                id: "replicas",
-                text: "every service keeps its replicas",
-                check: Check::Keeps(Keep::Replicas),
-                see: "the starting stack.yml",
-            },
-            Question {
-                id: "requirements",
-                text: "the availability floor (min_available) is kept",
-                check: Check::Keeps(Keep::Requirements),
-                see: "the starting stack.yml",
-            },
+                "swarmproof update . --service api",
+            ),
+            q(
+                "no-pause",
+                "a failing update does not stop and wait for a person",
+                Check::NoFinding("SP3007"),
+                "swarmproof explain SP3007",
+            ),
+            q(
+                "failure-handled",
+                "a failing update never ends as if it had succeeded",
+                Check::NoFinding("SP3006"),
+                "swarmproof explain SP3006",
+            ),
+            q(
+                "update-safe",
+                "no update hangs, lacks room or breaks a requirement",
+                holds("rollout"),
+                "swarmproof update .",
+            ),
+            KEEP_REPLICAS,
+            q(
+                "requirements",
+                "the availability floor (min_available) is kept",
+                Check::Keeps(Keep::Requirements),
+                "the starting stack.yml",
+            ),
         ],
     },
     Lab {
@@ -266,42 +263,38 @@ static LABS: [Lab; 9] = [
             starter!("06-timing", "stack.yml", EDITED),
             starter!("06-timing", "nodes.yml", GIVEN),
         ],
-        setup: Setup {
-            tolerate_zone: false,
-            scheduler: false,
-            rollout: true,
-        },
+        setup: ROLLOUT,
         questions: &[
-            Question {
-                id: "delay-vs-monitor",
-                text: "no task can fail after the monitor window and before the next batch",
-                check: Check::NoFinding("SP3010"),
-                see: "swarmproof explain SP3010",
-            },
-            Question {
-                id: "monitor-vs-healthcheck",
-                text: "the monitor window lasts until the healthcheck can declare a task unhealthy",
-                check: Check::NoFinding("SP3011"),
-                see: "swarmproof explain SP3011",
-            },
-            Question {
-                id: "duration",
-                text: "the update cannot take longer than max_update_duration",
-                check: Check::NoFinding("SP3012"),
-                see: "swarmproof explain SP3012",
-            },
-            Question {
-                id: "healthchecks",
-                text: "every healthcheck is kept",
-                check: Check::Keeps(Keep::Healthchecks),
-                see: "the starting stack.yml",
-            },
-            Question {
-                id: "requirements",
-                text: "max_update_duration is kept",
-                check: Check::Keeps(Keep::Requirements),
-                see: "the starting stack.yml",
-            },
+            q(
+                "delay-vs-monitor",
+                "no task can fail after the monitor window and before the next batch",
+                Check::NoFinding("SP3010"),
+                "swarmproof explain SP3010",
+            ),
+            q(
+                "monitor-vs-healthcheck",
+                "the monitor window lasts until the healthcheck can declare a task unhealthy",
+                Check::NoFinding("SP3011"),
+                "swarmproof explain SP3011",
+            ),
+            q(
+                "duration",
+                "the update cannot take longer than max_update_duration",
+                Check::NoFinding("SP3012"),
+                "swarmproof explain SP3012",
+            ),
+            q(
+                "healthchecks",
+                "every healthcheck is kept",
+                Check::Keeps(Keep::Healthchecks),
+                "the starting stack.yml",
+            ),
+            q(
+                "requirements",
+                "max_update_duration is kept",
+                Check::Keeps(Keep::Requirements),
+                "the starting stack.yml",
+            ),
         ],
     },
     Lab {
@@ -310,52 +303,48 @@ static LABS: [Lab; 9] = [
         dir: "07-raft",
         title: "Raft: why each rule is there",
         files: &[starter!("07-raft", "answers.yml", EDITED)],
-        setup: Setup {
-            tolerate_zone: false,
-            scheduler: false,
-            rollout: false,
-        },
+        setup: PLAIN,
         questions: &[
-            Question {
-                id: "no-persistence-breaks",
-                text: "the property no-persistence breaks",
-                check: Check::Answer {
+            q(
+                "no-persistence-breaks",
+                "the property no-persistence breaks",
+                Check::Answer {
                     key: "no_persistence_breaks",
                     fact: Fact::RaftBroken(Variant::NoPersistence),
                 },
-                see: "swarmproof raft --variant no-persistence",
-            },
-            Question {
-                id: "no-persistence-steps",
-                text: "the steps of its shortest counterexample",
-                check: Check::Answer {
+                "swarmproof raft --variant no-persistence",
+            ),
+            q(
+                "no-persistence-steps",
+                "the steps of its shortest counterexample",
+                Check::Answer {
                     key: "no_persistence_steps",
                     fact: Fact::RaftSteps(Variant::NoPersistence),
                 },
-                see: "swarmproof raft --variant no-persistence",
-            },
-            Question {
-                id: "no-log-check-breaks",
-                text: "the property no-log-check breaks",
-                check: Check::Answer {
+                "swarmproof raft --variant no-persistence",
+            ),
+            q(
+                "no-log-check-breaks",
+                "the property no-log-check breaks",
+                Check::Answer {
                     key: "no_log_check_breaks",
                     fact: Fact::RaftBroken(Variant::NoLogCheck),
                 },
-                see: "swarmproof raft --variant no-log-check",
-            },
-            Question {
-                id: "no-log-check-steps",
-                text: "the steps of its shortest counterexample",
-                check: Check::Answer {
+                "swarmproof raft --variant no-log-check",
+            ),
+            q(
+                "no-log-check-steps",
+                "the steps of its shortest counterexample",
+                Check::Answer {
                     key: "no_log_check_steps",
                     fact: Fact::RaftSteps(Variant::NoLogCheck),
                 },
-                see: "swarmproof raft --variant no-log-check",
-            },
-            Question {
-                id: "states-t1-l0",
-                text: "states of the correct model: 3 managers, term 1, log 0, no crash",
-                check: Check::Answer {
+                "swarmproof raft --variant no-log-check",
+            ),
+            q(
+                "states-t1-l0",
+                "states of the correct model: 3 managers, term 1, log 0, no crash",
+                Check::Answer {
                     key: "states_term1_log0",
                     fact: Fact::RaftStates {
                         term: 1,
@@ -363,12 +352,12 @@ static LABS: [Lab; 9] = [
                         crashes: 0,
                     },
                 },
-                see: "swarmproof raft --max-term 1 --max-log 0 --max-crashes 0",
-            },
-            Question {
-                id: "states-t1-l1",
-                text: "states with log 1",
-                check: Check::Answer {
+                "swarmproof raft --max-term 1 --max-log 0 --max-crashes 0",
+            ),
+            q(
+                "states-t1-l1",
+                "states with log 1",
+                Check::Answer {
                     key: "states_term1_log1",
                     fact: Fact::RaftStates {
                         term: 1,
@@ -376,12 +365,12 @@ static LABS: [Lab; 9] = [
                         crashes: 0,
                     },
                 },
-                see: "swarmproof raft --max-term 1 --max-log 1 --max-crashes 0",
-            },
-            Question {
-                id: "states-t1-l1-c1",
-                text: "states with log 1 and one crash",
-                check: Check::Answer {
+                "swarmproof raft --max-term 1 --max-log 1 --max-crashes 0",
+            ),
+            q(
+                "states-t1-l1-c1",
+                "states with log 1 and one crash",
+                Check::Answer {
                     key: "states_term1_log1_crash1",
                     fact: Fact::RaftStates {
                         term: 1,
@@ -389,8 +378,8 @@ static LABS: [Lab; 9] = [
                         crashes: 1,
                     },
                 },
-                see: "swarmproof raft --max-term 1 --max-log 1 --max-crashes 1",
-            },
+                "swarmproof raft --max-term 1 --max-log 1 --max-crashes 1",
+            ),
         ],
     },
     Lab {
@@ -402,48 +391,44 @@ static LABS: [Lab; 9] = [
             starter!("08-quorum", "nodes.yml", EDITED),
             starter!("08-quorum", "answers.yml", EDITED),
         ],
-        setup: Setup {
-            tolerate_zone: false,
-            scheduler: false,
-            rollout: false,
-        },
+        setup: PLAIN,
         questions: &[
-            Question {
-                id: "tolerance-now",
-                text: "manager failures the starting layout tolerates",
-                check: Check::Answer {
+            q(
+                "tolerance-now",
+                "manager failures the starting layout tolerates",
+                Check::Answer {
                     key: "starter_tolerates",
                     fact: Fact::StarterTolerance,
                 },
-                see: "swarmproof quorum starter/nodes.yml",
-            },
-            Question {
-                id: "demote-what-if",
-                text: "whether Swarm accepts demoting manager-a2 in the starting layout",
-                check: Check::Answer {
+                "swarmproof quorum nodes.yml, on the starting layout",
+            ),
+            q(
+                "demote-what-if",
+                "whether Swarm accepts demoting manager-a2 in the starting layout",
+                Check::Answer {
                     key: "demote_manager_a2",
                     fact: Fact::Demote("manager-a2"),
                 },
-                see: "swarmproof quorum starter/nodes.yml --demote manager-a2",
-            },
-            Question {
-                id: "survives-zone",
-                text: "your layout keeps a quorum after losing any one zone",
-                check: Check::QuorumSurvivesZone,
-                see: "swarmproof quorum nodes.yml",
-            },
-            Question {
-                id: "odd",
-                text: "your layout has no manager that adds no fault tolerance",
-                check: Check::NoFinding("SP4004"),
-                see: "swarmproof explain SP4004",
-            },
-            Question {
-                id: "same-nodes",
-                text: "only roles changed: the same machines, zones and sizes",
-                check: Check::Keeps(Keep::NodesButRoles),
-                see: "the starting nodes.yml",
-            },
+                "swarmproof quorum nodes.yml --demote manager-a2, on the starting layout",
+            ),
+            q(
+                "survives-zone",
+                "your layout keeps a quorum after losing any one zone",
+                Check::QuorumSurvivesZone,
+                "swarmproof quorum nodes.yml",
+            ),
+            q(
+                "odd",
+                "your layout has no manager that adds no fault tolerance",
+                Check::NoFinding("SP4004"),
+                "swarmproof explain SP4004",
+            ),
+            q(
+                "same-nodes",
+                "only roles changed: the same machines, zones and sizes",
+                Check::Keeps(Keep::NodesButRoles),
+                "the starting nodes.yml",
+            ),
         ],
     },
     Lab {
@@ -455,36 +440,27 @@ static LABS: [Lab; 9] = [
             starter!("09-theorem", "stack.yml", EDITED),
             starter!("09-theorem", "nodes.yml", GIVEN),
         ],
-        setup: Setup {
-            tolerate_zone: false,
-            scheduler: false,
-            rollout: false,
-        },
+        setup: PLAIN,
         questions: &[
-            Question {
-                id: "theorem",
-                text: "every premise of the orchestration theorem holds",
-                check: holds("graph"),
-                see: "swarmproof plan .",
-            },
-            Question {
-                id: "no-cycle",
-                text: "the dependencies form no cycle",
-                check: Check::NoFinding("SP5001"),
-                see: "swarmproof explain SP5001",
-            },
-            Question {
-                id: "shared-network",
-                text: "every service shares a network with each service it depends on",
-                check: Check::NoFinding("SP5010"),
-                see: "swarmproof explain SP5010",
-            },
-            Question {
-                id: "replicas",
-                text: "every service keeps its replicas",
-                check: Check::Keeps(Keep::Replicas),
-                see: "the starting stack.yml",
-            },
+            q(
+                "theorem",
+                "every premise of the orchestration theorem holds",
+                holds("graph"),
+                "swarmproof plan .",
+            ),
+            q(
+                "no-cycle",
+                "the dependencies form no cycle",
+                Check::NoFinding("SP5001"),
+                "swarmproof explain SP5001",
+            ),
+            q(
+                "shared-network",
+                "every service shares a network with each service it depends on",
+                Check::NoFinding("SP5010"),
+                "swarmproof explain SP5010",
+            ),
+            KEEP_REPLICAS,
         ],
     },
 ];

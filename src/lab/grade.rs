@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::facts::{Facts, Reference};
 use super::{Check, Keep, Lab};
 use crate::check::Checked;
@@ -19,7 +17,7 @@ const NODES: &str = "nodes.yml";
 const ANSWERS: &str = "answers.yml";
 
 /// The verdict on one question.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct QuestionResult {
     pub id: &'static str,
     pub text: &'static str,
@@ -32,7 +30,7 @@ pub struct QuestionResult {
 }
 
 /// A graded submission.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct LabResult {
     pub lab: &'static str,
     pub questions: Vec<QuestionResult>,
@@ -131,6 +129,28 @@ impl Model {
         }
     }
 
+    /// Why no question can be judged: a file missing, or files docker would refuse (a
+    /// stack that does not load has no services to judge, and must not pass for empty).
+    fn unusable(&self) -> Option<(String, String)> {
+        if !self.missing.is_empty() {
+            let summary = format!("missing or unreadable: {}", self.missing.join(", "));
+            return Some((summary, String::new()));
+        }
+        let checked = self.checked.as_ref()?;
+        let load = checked.report.verdicts.get("load")?;
+        (load.status == Status::Violated).then(|| {
+            let errors: Vec<_> = self
+                .findings()
+                .iter()
+                .filter(|d| {
+                    d.severity == crate::diagnostics::Severity::Error
+                        && render::check_of(d.code.id) == "load"
+                })
+                .collect();
+            (format!("load: {}", load.summary), self.render(&errors))
+        })
+    }
+
     fn findings(&self) -> &[Diagnostic] {
         self.checked
             .as_ref()
@@ -188,14 +208,9 @@ pub fn grade(
         .questions
         .iter()
         .map(|q| {
-            let (passed, summary, evidence) = if model.missing.is_empty() {
-                judge(&q.check, &model, reference, facts)
-            } else {
-                (
-                    false,
-                    format!("missing or unreadable: {}", model.missing.join(", ")),
-                    String::new(),
-                )
+            let (passed, summary, evidence) = match model.unusable() {
+                None => judge(&q.check, &model, reference, facts),
+                Some((summary, evidence)) => (false, summary, evidence),
             };
             QuestionResult {
                 id: q.id,
