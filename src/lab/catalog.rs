@@ -110,7 +110,7 @@ static LABS: [Lab; 9] = [
                     service: "batch",
                     nodes: &["worker-2", "worker-3"],
                 },
-                "the handout, section \"!= and missing labels\"",
+                "the handout's background, rule 2",
             ),
         ],
     },

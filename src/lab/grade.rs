@@ -311,7 +311,7 @@ fn only_on(model: &Model, name: &str, allowed: &[&str]) -> Judgement {
         .filter(|n| !allowed.contains(n))
         .collect();
     let constraints: Vec<String> = service.constraints().map(ToString::to_string).collect();
-    let evidence = format!(
+    let mut evidence = format!(
         "constraints of {name}: {}\n",
         if constraints.is_empty() {
             "none".to_string()
@@ -319,6 +319,12 @@ fn only_on(model: &Model, name: &str, allowed: &[&str]) -> Judgement {
             constraints.join(", ")
         }
     );
+    let about_constraints: Vec<_> = model
+        .findings()
+        .iter()
+        .filter(|d| d.code.id.starts_with("SP02") && d.service.as_deref() == Some(name))
+        .collect();
+    evidence.push_str(&model.render(&about_constraints));
     let summary = if accepted.is_empty() {
         format!("the constraints of {name} accept no node")
     } else if stray.is_empty() {
