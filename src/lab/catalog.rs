@@ -220,7 +220,7 @@ static LABS: [Lab; 9] = [
         questions: &[
             q(
                 "availability",
-                "at least 3 tasks of api run throughout its update",
+                "at least 3 tasks of api run throughout its update and rollback (2 after a failure)",
                 Check::UpdateProperty {
                     service: "api",
                     property: "availability",
