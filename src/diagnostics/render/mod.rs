@@ -10,7 +10,7 @@ mod junit;
 mod sarif;
 
 pub use explain::{render_code_list, render_explain};
-pub use human::{render_findings, render_human};
+pub use human::{render_finding, render_findings, render_human};
 pub use json::{render_json, to_json, JSON_VERSION};
 pub use junit::render_junit;
 pub use sarif::render_sarif;
