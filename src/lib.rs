@@ -10,6 +10,7 @@ pub mod cli;
 pub mod deadline;
 pub mod diagnostics;
 pub mod graph;
+pub mod lab;
 pub mod loading;
 pub mod model;
 pub mod placement;

@@ -3,6 +3,7 @@
 
 mod conventions;
 pub mod input;
+mod lab;
 pub mod output;
 mod suppressions;
 
@@ -59,6 +60,9 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
+    /// The course of labs (docs/labs/): list them, grade a student's folder or a class.
+    #[command(subcommand)]
+    Lab(lab::LabCommand),
 }
 
 /// Where the stack and the inventory come from.
@@ -441,6 +445,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => run_simulate(&args),
         Command::Update(args) => run_update(&args),
         Command::Quorum(args) => run_quorum(&args),
+        Command::Lab(cmd) => lab::run(&cmd),
         Command::Raft(args) => run_raft(&args),
         Command::Explore(cmd) => run_explore(&cmd),
         Command::Explain { code } => run_explain(code.as_deref()),

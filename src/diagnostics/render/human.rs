@@ -47,7 +47,7 @@ pub fn render_findings(findings: &[Diagnostic], sources: &SourceMap, color: bool
 }
 
 /// One finding as `render_human` prints it, without colour.
-pub(super) fn render_finding(finding: &Diagnostic, sources: &SourceMap) -> String {
+pub fn render_finding(finding: &Diagnostic, sources: &SourceMap) -> String {
     let mut out = Buffer::no_color();
     emit(&mut out, finding, sources);
     String::from_utf8_lossy(out.as_slice()).into_owned()

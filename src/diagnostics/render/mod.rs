@@ -10,7 +10,7 @@ mod junit;
 mod sarif;
 
 pub use explain::{render_code_list, render_explain};
-pub use human::{render_findings, render_human};
+pub use human::{render_finding, render_findings, render_human};
 pub use json::{render_json, to_json, Envelope, JSON_VERSION};
 pub use junit::{render_junit, JunitRun};
 pub use sarif::{render_sarif, render_sarif_failure, SarifContext};
