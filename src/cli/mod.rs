@@ -148,8 +148,56 @@ impl PlacementFlags {
             },
             scheduler: true,
             rollout: Some(Default::default()),
+            bounds: Default::default(),
         }
     }
+}
+
+/// Bounds of a whole run.
+#[derive(Args, Debug, Clone, Default)]
+pub struct BoundFlags {
+    /// Stop the whole run after SECONDS: a search the deadline cuts short reports `unknown`,
+    /// and a run still busy 10 % past it stops with exit status 2.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Memory budget of each search (e.g. 512M, 2G): a search that reaches it stops and
+    /// reports `unknown`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
+    pub max_memory: Option<u64>,
+}
+
+fn parse_memory(s: &str) -> Result<u64, String> {
+    crate::loading::values::parse_size(s).map_err(|e| e.to_string())
+}
+
+impl BoundFlags {
+    /// Starts the clock: the deadline of the searches, and the watchdog 10 % past it.
+    fn start(&self) -> crate::check::RunBounds {
+        crate::check::RunBounds {
+            deadline: self.timeout.map(|secs| {
+                watchdog(secs);
+                std::time::Instant::now() + std::time::Duration::from_secs(secs)
+            }),
+            max_memory_bytes: self
+                .max_memory
+                .map(|b| usize::try_from(b).unwrap_or(usize::MAX)),
+        }
+    }
+}
+
+/// Ends the process with exit status 2 when the run is still busy 10 % past `--timeout`: a
+/// computation that does not poll the deadline (one SMT call, a scheduler run) cannot keep it
+/// waiting longer, and nothing unverified is printed.
+fn watchdog(secs: u64) {
+    let limit = std::time::Duration::from_secs(secs);
+    std::thread::spawn(move || {
+        std::thread::sleep(limit + limit / 10);
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: stopped at --timeout {secs} (10 % past it, the checks had not finished): nothing was verified"
+        );
+        std::process::exit(2);
+    });
 }
 
 #[derive(Args, Debug)]
@@ -158,6 +206,8 @@ pub struct CheckArgs {
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
     /// Treat warnings as errors for the exit status.
@@ -181,6 +231,8 @@ pub struct PlanArgs {
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     #[arg(long, value_enum, default_value = "text")]
     pub format: PlanFormat,
 }
@@ -201,6 +253,8 @@ pub struct SimulateArgs {
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     #[arg(long, value_enum, default_value = "spread")]
     pub strategy: StrategyArg,
     /// Seed for the choices Go's map order leaves open (ties between nodes, service order).
@@ -233,9 +287,6 @@ pub struct RolloutFlags {
     /// Stop after this many states (the verdict is then `incomplete`).
     #[arg(long, default_value_t = 5_000_000)]
     pub max_states: usize,
-    /// Stop after this many seconds (the verdict is then `incomplete`).
-    #[arg(long, default_value_t = 60)]
-    pub timeout: u64,
     /// Require every service's availability (a single replica's stop-first outage is an
     /// error) and make every rollout warning an error.
     #[arg(long)]
@@ -247,7 +298,6 @@ impl RolloutFlags {
         crate::rollout::Options {
             max_failures: self.failures,
             max_states: self.max_states,
-            timeout: std::time::Duration::from_secs(self.timeout),
             strict: self.strict,
             ..Default::default()
         }
@@ -262,6 +312,8 @@ pub struct UpdateArgs {
     pub placement: PlacementFlags,
     #[command(flatten)]
     pub rollout: RolloutFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     /// Only this service.
     #[arg(long)]
     pub service: Option<String>,
@@ -405,6 +457,8 @@ pub struct GraphArgs {
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     #[arg(long, value_enum, default_value = "dot")]
     pub format: GraphFormat,
 }
@@ -432,9 +486,27 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The most findings a report prints (`Report::bounded`): a broken generated input can have
+/// hundreds of thousands.
+const MAX_FINDINGS: usize = 1_000;
+
+/// The most text a command prints. Findings are bounded in number, but each human-readable one
+/// quotes its source line, which can be megabytes long.
+const MAX_OUTPUT_BYTES: usize = 64 << 20;
+
 fn write_stdout(text: &str) -> ExitCode {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    let mut end = text.len().min(MAX_OUTPUT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut =
+        (end < text.len()).then(|| format!("\n[output cut at {} MiB]\n", MAX_OUTPUT_BYTES >> 20));
+    let written = out
+        .write_all(&text.as_bytes()[..end])
+        .and_then(|_| out.write_all(cut.unwrap_or_default().as_bytes()))
+        .and_then(|_| out.flush());
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not a failure of the check.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -449,6 +521,7 @@ fn checked(
     input: &InputFlags,
     placement: &PlacementFlags,
     rollout: Option<crate::rollout::Options>,
+    bounds: crate::check::RunBounds,
 ) -> Result<(crate::check::Checked, Inputs), ExitCode> {
     let fail = |message: String| {
         let _ = writeln!(std::io::stderr(), "{message}");
@@ -459,6 +532,7 @@ fn checked(
     let mut options = placement.options();
     options.scheduler = rollout.is_some();
     options.rollout = rollout;
+    options.bounds = bounds;
     let mut checked = crate::check::run(
         &inputs.sources,
         &inputs.stack_files,
@@ -506,13 +580,15 @@ fn run_check(args: &CheckArgs) -> ExitCode {
             strict: args.strict,
             ..Default::default()
         }),
+        args.bounds.start(),
     ) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    let status = exit_status(&checked.report, args.deny.is_some());
     let text = output::render(
         args.format,
-        &checked.report,
+        &checked.report.bounded(MAX_FINDINGS),
         &inputs.sources,
         args.deny.is_some(),
     );
@@ -520,12 +596,12 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     if written != ExitCode::SUCCESS {
         return written;
     }
-    ExitCode::from(exit_status(&checked.report, args.deny.is_some()))
+    ExitCode::from(status)
 }
 
 /// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
 fn run_plan(args: &PlanArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement, None) {
+    let (checked, _) = match checked(&args.input, &args.placement, None, args.bounds.start()) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -551,7 +627,8 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
     use crate::scheduler::{self, Disruption, Order, SimOptions, Strategy};
-    let (checked, _) = match checked(&args.input, &args.placement, None) {
+    let bounds = args.bounds.start();
+    let (checked, _) = match checked(&args.input, &args.placement, None, bounds) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -587,7 +664,12 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
         // The cluster the result is shown on: after the loss, if there is one.
         let shown = after.as_ref().map_or(cluster, |(c, _)| c);
         if args.explore {
-            let budget = scheduler::ExploreOptions::scaled(stack, cluster);
+            let scaled = scheduler::ExploreOptions::scaled(stack, cluster);
+            let budget = scheduler::ExploreOptions {
+                max_memo_bytes: bounds.cap_bytes(scaled.max_memo_bytes),
+                deadline: bounds.deadline,
+                ..scaled
+            };
             let e = match &disruption {
                 None => scheduler::explore(stack, cluster, &budget)?,
                 Some(d) => scheduler::explore_disruption(stack, cluster, &before, d, &budget)?,
@@ -655,7 +737,8 @@ fn rollout_inputs<'a>(
 
 fn run_update(args: &UpdateArgs) -> ExitCode {
     use std::io::IsTerminal;
-    let (mut checked, inputs) = match checked(&args.input, &args.placement, None) {
+    let bounds = args.bounds.start();
+    let (mut checked, inputs) = match checked(&args.input, &args.placement, None, bounds) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -685,6 +768,8 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     let mut results = Vec::new();
     for input in selected {
         let name = input.service.name.clone();
+        // Each service gets its own limits, cut to what is left of the run's.
+        let options = crate::check::bounded_rollout(&options, &bounds);
         let (result, diags) =
             crate::rollout::check_update_with_progress(input, &options, &mut |p| {
                 if terminal {
@@ -807,6 +892,10 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
+    // The breadth-first searches for a variant's counterexample count states, not time.
+    if let Some(secs) = args.timeout {
+        watchdog(secs);
+    }
     let options = crate::raft::CheckOptions {
         threads: args.threads.max(1),
         timeout: args.timeout.map(std::time::Duration::from_secs),
@@ -867,7 +956,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
             failures,
             listen,
         } => {
-            let (checked, _) = match checked(input, placement, None) {
+            let (checked, _) = match checked(input, placement, None, Default::default()) {
                 Ok(c) => c,
                 Err(code) => return code,
             };
@@ -902,7 +991,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
 }
 
 fn run_graph(args: &GraphArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement, None) {
+    let (checked, _) = match checked(&args.input, &args.placement, None, args.bounds.start()) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -916,10 +1005,11 @@ fn run_graph(args: &GraphArgs) -> ExitCode {
 
 /// Reads a file a stack names (`env_file`), with Go's wording of a missing file.
 fn read_named_file(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+    let bytes = input::read_bounded(std::path::Path::new(path)).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("open {path}: no such file or directory"),
         _ => format!("open {path}: {e}"),
-    })
+    })?;
+    String::from_utf8(bytes).map_err(|_| format!("read {path}: it is not UTF-8 text"))
 }
 
 /// The stack as `docker stack config` prints it, with docker/cli's working directory: the
@@ -972,7 +1062,8 @@ fn run_config(args: &ConfigArgs) -> ExitCode {
         let report = Report {
             findings: diags,
             ..Report::default()
-        };
+        }
+        .bounded(MAX_FINDINGS);
         let text = render::render_human(&report, &inputs.sources, std::io::stderr().is_terminal());
         let _ = write!(std::io::stderr(), "{text}");
     }

@@ -296,7 +296,7 @@ pub fn verdict(results: &[RolloutResult]) -> Verdict {
         count(RolloutVerdict::Unsafe),
         count(RolloutVerdict::Incomplete),
         count(RolloutVerdict::NotModelled)
-    );
+    ) + &cutoffs(results);
     let details = serde_json::Value::Array(
         results
             .iter()
@@ -311,6 +311,29 @@ pub fn verdict(results: &[RolloutResult]) -> Verdict {
 }
 
 /// The text `swarmproof update` prints for one service.
+/// Which bounds cut searches short, for the verdict's summary: "" when none did.
+fn cutoffs(results: &[RolloutResult]) -> String {
+    let mut hit: Vec<&str> = Vec::new();
+    for c in results.iter().filter_map(|r| r.search.as_ref()?.cutoff) {
+        let bound = cutoff_text(c);
+        if !hit.contains(&bound) {
+            hit.push(bound);
+        }
+    }
+    match hit.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", hit.join(", ")),
+    }
+}
+
+fn cutoff_text(c: Cutoff) -> &'static str {
+    match c {
+        Cutoff::MaxStates => "stopped at --max-states",
+        Cutoff::Memory => "stopped at the memory bound (--max-memory)",
+        Cutoff::Timeout => "stopped at --timeout",
+    }
+}
+
 pub fn render_result(r: &RolloutResult) -> String {
     let mut out = format!("{}: {}", r.service, r.verdict.as_str());
     if let Some(s) = &r.search {
@@ -320,12 +343,9 @@ pub fn render_result(r: &RolloutResult) -> String {
             s.depth,
             s.elapsed_ms,
             s.max_failures,
-            match s.cutoff {
-                Some(Cutoff::MaxStates) => ", stopped at --max-states",
-                Some(Cutoff::Memory) => ", stopped at the memory bound",
-                Some(Cutoff::Timeout) => ", stopped at --timeout",
-                None => "",
-            }
+            s.cutoff
+                .map(|c| format!(", {}", cutoff_text(c)))
+                .unwrap_or_default()
         ));
     }
     out.push('\n');
