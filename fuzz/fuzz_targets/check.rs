@@ -146,6 +146,7 @@ fn small_bounds(tolerate_one: bool) -> CheckOptions {
             timeout: Duration::from_secs(2),
             strict: false,
         }),
+        bounds: Default::default(),
     }
 }
 
