@@ -375,3 +375,25 @@ fn max_memory_cuts_the_update_search_and_says_so() {
         ],
     );
 }
+
+#[test]
+fn timeout_bounds_the_run_and_must_be_positive() {
+    let models = concat!(env!("CARGO_MANIFEST_DIR"), "/models/web");
+    let o = run(
+        "--timeout 0",
+        Path::new("/"),
+        &["check", models, "--timeout", "0"],
+    );
+    assert_answer(&o, 2, &["--timeout <SECONDS>", "0 is not in 1.."]);
+    // Far from the deadline every check finishes as without one.
+    let o = run(
+        "--timeout 600",
+        Path::new("/"),
+        &["check", models, "--timeout", "600"],
+    );
+    assert_answer(
+        &o,
+        0,
+        &["placement: holds", "rollout: holds", "scheduler: holds"],
+    );
+}

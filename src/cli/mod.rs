@@ -158,7 +158,7 @@ impl PlacementFlags {
 pub struct BoundFlags {
     /// Stop the whole run after SECONDS: a search the deadline cuts short reports `unknown`,
     /// and a run still busy 10 % past it stops with exit status 2.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
     /// Memory budget of each search (e.g. 512M, 2G): a search that reaches it stops and
     /// reports `unknown`.
