@@ -1,5 +1,5 @@
-//! Every crash the fuzz targets (fuzz/, docs/reliability.md) found, as an ordinary test: the
-//! input that crashed, and what swarmproof must answer instead.
+//! Every crash the fuzz targets (fuzz/, docs/reliability.md) found, and every break of their
+//! invariants, as an ordinary test: the input, and what swarmproof must answer instead.
 
 mod common;
 
@@ -22,4 +22,32 @@ fn a_non_ascii_operator_in_a_braced_variable_is_an_invalid_template() {
         common::summary(&l),
         ["SP0006 3:12 Invalid template: \"nginx:${TAG\u{E9}}\""]
     );
+}
+
+/// The `check` target's invariant "no verdict holds after a bound cut its search", found while
+/// writing it: a single replica's stop-first outage (a caveat) found before `--max-states`
+/// stopped the search made the update `caveats`, which holds, though the states not visited
+/// could hold an error.
+#[test]
+fn an_update_cut_by_a_bound_is_incomplete_even_with_caveats_found() {
+    let models = concat!(env!("CARGO_MANIFEST_DIR"), "/models/ha-web");
+    let out = assert_cmd::Command::cargo_bin("swarmproof")
+        .unwrap()
+        .args(["update", models, "--service", "db", "--max-states", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("db: incomplete (2 states"), "{text}");
+    assert!(text.contains("warning[SP3020]"), "{text}");
+    assert!(text.contains("rollout: unknown"), "{text}");
+    assert!(!text.contains("rollout: holds"), "{text}");
+    // With the search complete, the same caveat holds.
+    let out = assert_cmd::Command::cargo_bin("swarmproof")
+        .unwrap()
+        .args(["update", models, "--service", "db"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("db: caveats"), "{text}");
+    assert!(text.contains("rollout: holds"), "{text}");
 }

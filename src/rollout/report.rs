@@ -58,7 +58,7 @@ pub enum RolloutVerdict {
     /// reports as warnings or information: Swarm's defaults when no availability is required,
     /// failures counted late. Not violated; the findings say what can still go wrong.
     Caveats,
-    /// A bound stopped the search and nothing was violated so far.
+    /// A bound stopped the search and no error-level property was violated so far.
     Incomplete,
     /// The service's update is not modelled (a job, …).
     NotModelled,
@@ -254,16 +254,25 @@ pub fn check_update_with_progress(
         timing: Some(timing),
         not_modelled: None,
     };
-    let diagnostics = super::findings::diagnostics(input, &model, &result, opts.strict);
+    let mut diagnostics = super::findings::diagnostics(input, &model, &result, opts.strict);
     // One rule decides `unsafe`: an error among the service's findings. A violation reported
-    // as a warning or a note leaves the verdict at `caveats`.
+    // as a warning or a note leaves the verdict at `caveats`, which holds, so only after a
+    // complete search: one a bound cut may hide an error, and stays `incomplete` (SP3020).
     if verdict == RolloutVerdict::Unsafe
         && !diagnostics
             .iter()
             .any(|d| d.severity == crate::diagnostics::Severity::Error)
     {
-        result.verdict = RolloutVerdict::Caveats;
-        result.status = RolloutVerdict::Caveats.status();
+        let settled = if complete {
+            RolloutVerdict::Caveats
+        } else {
+            RolloutVerdict::Incomplete
+        };
+        result.verdict = settled;
+        result.status = settled.status();
+        if !complete {
+            diagnostics = super::findings::diagnostics(input, &model, &result, opts.strict);
+        }
     }
     (result, diagnostics)
 }
