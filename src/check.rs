@@ -1,10 +1,11 @@
 //! `swarmproof check`: load the stack and inventory, run every check that applies, and gather
 //! the findings and verdicts into one `Report`. Pure: the CLI reads the files beforehand.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 
+use crate::deadline::Deadline;
 use crate::diagnostics::{FileId, Severity, SourceMap};
 use crate::loading::against_inventory::check_against_inventory;
 use crate::loading::inventory::load_inventory;
@@ -107,35 +108,19 @@ pub struct CheckOptions {
 /// at the byte budget, and then reports `unknown` (never `holds`), naming the bound.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RunBounds {
-    pub deadline: Option<Instant>,
+    pub deadline: Deadline,
     pub max_memory_bytes: Option<usize>,
 }
 
 impl RunBounds {
-    /// Time left before the deadline; `None` without one.
-    pub fn remaining(&self) -> Option<Duration> {
-        self.deadline
-            .map(|d| d.saturating_duration_since(Instant::now()))
-    }
-
-    pub fn expired(&self) -> bool {
-        self.remaining().is_some_and(|r| r.is_zero())
-    }
-
     /// A search's own time limit, cut to the time left.
     pub fn cap_time(&self, own: Duration) -> Duration {
-        self.remaining().map_or(own, |r| r.min(own))
+        own.min(Duration::from_millis(self.deadline.remaining_ms()))
     }
 
     /// A search's own byte budget, cut to `--max-memory`.
     pub fn cap_bytes(&self, own: usize) -> usize {
         self.max_memory_bytes.map_or(own, |m| m.min(own))
-    }
-
-    /// A time limit in milliseconds (the SMT solver's unit), cut to the time left.
-    fn cap_ms(&self, own_ms: u64) -> u64 {
-        let capped = self.cap_time(Duration::from_millis(own_ms)).as_millis();
-        u64::try_from(capped).unwrap_or(own_ms).max(1)
     }
 }
 
@@ -163,8 +148,7 @@ pub fn run(
     let loaded = load(sources, stack_files, nodes, options, &mut report);
     let placement = loaded.cluster.as_ref().map(|cluster| {
         let mut options = check.placement.clone();
-        options.timeout_ms = check.bounds.cap_ms(options.timeout_ms);
-        options.suggest_timeout_ms = check.bounds.cap_ms(options.suggest_timeout_ms);
+        options.deadline = check.bounds.deadline;
         if let Some(crate::placement::Tolerance::Domain(label)) = &mut options.tolerate {
             if label.is_empty() {
                 label.clone_from(&cluster.domain_label);
@@ -204,7 +188,8 @@ pub fn run(
         .or_else(|| {
             check
                 .bounds
-                .expired()
+                .deadline
+                .passed()
                 .then(|| "stopped at --timeout before the exploration began".to_string())
         })
         .filter(|_| check.scheduler && loaded.cluster.is_some());
@@ -233,7 +218,7 @@ pub fn run(
                 Ok(c) => {
                     report.findings.extend(c.diagnostics.iter().cloned());
                     let mut verdict = c.verdict();
-                    if verdict.status == Status::Unknown && check.bounds.expired() {
+                    if verdict.status == Status::Unknown && check.bounds.deadline.passed() {
                         verdict.summary.push_str(", stopped at --timeout");
                     }
                     report.verdicts.insert("scheduler".to_string(), verdict);
@@ -335,6 +320,10 @@ fn check_rollouts(
 ) -> Vec<crate::rollout::RolloutResult> {
     let Some(options) = options else {
         return Vec::new();
+    };
+    let options = &crate::rollout::Options {
+        strict: options.strict || loaded.stack.requirements.strict,
+        ..*options
     };
     // The update model starts from a placement, so it needs an inventory and a plan; what the
     // update configs decide alone (the defaults, delay against monitor, monitor against the

@@ -4,8 +4,10 @@
 //! (`model`), checks it, and reports findings as data (`diagnostics`). Only `cli` touches files
 //! and the terminal; see `docs/architecture.md` for the map and its invariants.
 
+pub mod audit;
 pub mod check;
 pub mod cli;
+pub mod deadline;
 pub mod diagnostics;
 pub mod graph;
 pub mod loading;
@@ -15,3 +17,5 @@ pub mod raft;
 pub mod report;
 pub mod rollout;
 pub mod scheduler;
+pub mod suppress;
+pub mod text;

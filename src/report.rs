@@ -1,7 +1,7 @@
 //! The result of one run of checks: findings plus one verdict per check that ran. This is the
 //! document `--format json` prints (`docs/json-output.md`); checks only ever add to it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -40,11 +40,27 @@ pub struct Verdict {
     pub details: serde_json::Value,
 }
 
+/// A finding the user suppressed, with what suppressed it and the reason given.
+#[derive(Clone, Debug)]
+pub struct Suppressed {
+    pub finding: Diagnostic,
+    /// "comment at stack.yml:12", "x-swarmproof of service web", "configuration at
+    /// .swarmproof.yml:3", "baseline".
+    pub by: String,
+    pub reason: Option<String>,
+}
+
 /// Findings and verdicts of a run, keyed by check name (`load`, `placement`, `rollout`, …).
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub findings: Vec<Diagnostic>,
     pub verdicts: BTreeMap<String, Verdict>,
+    /// Findings the user suppressed (`suppress::apply`); counted, listed on request, and
+    /// never failing the run.
+    pub suppressed: Vec<Suppressed>,
+    /// Checks whose verdict is `violated` but whose every error finding the user suppressed
+    /// or downgraded: the verdict stays as it is, it no longer fails the run.
+    pub accepted: BTreeSet<String>,
 }
 
 impl Report {
@@ -52,12 +68,30 @@ impl Report {
     /// every subcommand and format: a finding is an error (or a warning, under `--deny
     /// warnings`), or a verdict is `violated`. `unknown` and `skipped` never fail a run, and
     /// never pass for `holds` either. The checks keep a `violated` verdict for what their
-    /// error findings report, so the two agree (docs/user-guide.md, "Exit status").
+    /// error findings report, so the two agree (docs/user-guide.md, "Exit status"); a violated
+    /// check whose errors the user all suppressed is `accepted` and fails nothing.
     pub fn fails(&self, deny_warnings: bool) -> bool {
         use crate::diagnostics::Severity;
         self.findings.iter().any(|d| {
             d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
-        }) || self.verdicts.values().any(|v| v.status == Status::Violated)
+        }) || self
+            .verdicts
+            .iter()
+            .any(|(name, v)| v.status == Status::Violated && !self.accepted.contains(name))
+    }
+
+    /// Findings in file order: by file name, then line and column of the primary span;
+    /// findings placed nowhere last, in the order the checks reported them.
+    pub fn sort_findings(&mut self, sources: &crate::diagnostics::SourceMap) {
+        self.findings.sort_by_cached_key(|d| {
+            d.primary_span().map_or((true, String::new(), 0, 0), |s| {
+                let name = sources
+                    .get(s.file)
+                    .map(|f| f.name.clone())
+                    .unwrap_or_default();
+                (false, name, s.start, s.end)
+            })
+        });
     }
 
     /// The report with at most `max` findings, errors first, then warnings, then notes, each

@@ -1,5 +1,7 @@
 //! The command line end to end: exit statuses, inputs that must never panic or hang, explain.
 
+mod common;
+
 use std::io::Write;
 
 use assert_cmd::Command;
@@ -21,18 +23,7 @@ fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf
 /// Runs `check` on one stack text; returns (exit status, stdout, stderr).
 fn check_text(text: &[u8], extra: &[&str]) -> (i32, String, String) {
     let (_dir, path) = temp_file("stack.yml", text);
-    let out = swarmproof()
-        .arg("check")
-        .arg(&path)
-        .args(extra)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::outcome(swarmproof().arg("check").arg(&path).args(extra))
 }
 
 #[test]
@@ -289,7 +280,7 @@ fn simulate_explore_shows_the_order_that_leaves_tasks_pending() {
         .unwrap();
     assert_eq!(every.status.code(), Some(1));
     let text = String::from_utf8_lossy(&every.stdout);
-    assert!(text.starts_with("explored 3 order(s) (1 merged into an order reaching the same state), exhaustive; 1 placed every task\nan order that leaves tasks Pending (replayable):\nstrategy spread (choices [0,0]), services scheduled in order: web, db\n"), "{text}");
+    assert!(text.starts_with("explored 3 orders (1 merged into an order reaching the same state), exhaustive; 1 placed every task\nan order that leaves tasks Pending (replayable):\nstrategy spread (choices [0,0]), services scheduled in order: web, db\n"), "{text}");
     assert!(text.contains("Pending db.1: no suitable node"), "{text}");
     // After losing the ssd worker, db has no node in any order.
     let lost = swarmproof()

@@ -137,6 +137,7 @@ fn small_bounds(tolerate_one: bool) -> CheckOptions {
             suggest: true,
             suggest_timeout_ms: 100,
             max_plan_tasks: 200,
+            ..Default::default()
         },
         scheduler: true,
         rollout: Some(swarmproof::rollout::Options {

@@ -37,7 +37,13 @@ fn z3_alone(spec: InstanceSpec) {
     let (stack, cluster) = generate(spec);
     let start = Instant::now();
     let p = Problem::build(&stack, &cluster);
-    let answer = match smt::solve(&p, &[NodeSet::default()], 10_000).pop() {
+    let answer = match smt::solve(
+        &p,
+        &[NodeSet::default()],
+        swarmproof::deadline::Deadline::after_ms(10_000),
+    )
+    .pop()
+    {
         Some(SmtResult::Sat(_)) => "sat",
         Some(SmtResult::Unsat(_)) => "unsat",
         _ => "unknown",

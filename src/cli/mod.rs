@@ -1,8 +1,10 @@
 //! The command line: parses arguments, reads input files, runs the checks and writes the
 //! report. The only module that touches files, the environment and the terminal.
 
+mod conventions;
 pub mod input;
 mod output;
+mod suppressions;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,12 +20,14 @@ pub use input::{read_inputs, InputArgs, Inputs};
 #[derive(Parser, Debug)]
 #[command(
     name = "swarmproof",
-    version,
+    version = env!("SWARMPROOF_VERSION"),
     about = "Formal verification of Docker Swarm deployments before they happen"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub conventions: conventions::Conventions,
 }
 
 #[derive(Subcommand, Debug)]
@@ -49,6 +53,10 @@ pub enum Command {
     Config(ConfigArgs),
     /// Explain a diagnostic code (e.g. SP0106 or depends-on-ignored); without CODE, list them all.
     Explain { code: Option<String> },
+    /// Print a shell completion script (bash, elvish, fish, powershell, zsh).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Where the stack and the inventory come from.
@@ -107,7 +115,7 @@ pub struct PlacementFlags {
     /// inventory's `domain_label`, else `zone`).
     #[arg(long)]
     pub domain_label: Option<String>,
-    /// Time limit of the SMT solver, in milliseconds; it also scales the local search's work budget (about 10,000 move evaluations per ms). A timeout gives `unknown`.
+    /// Time limit of the whole placement decision in milliseconds (fast paths, local search, SMT solver, failure scenarios, suggestions). Reaching it gives `unknown`, which names the bound.
     #[arg(long, default_value_t = 10_000)]
     pub timeout_ms: u64,
     /// Write the SMT-LIB problem of the placement to FILE (for teaching and bug reports).
@@ -174,10 +182,12 @@ impl BoundFlags {
     /// Starts the clock: the deadline of the searches, and the watchdog 10 % past it.
     fn start(&self) -> crate::check::RunBounds {
         crate::check::RunBounds {
-            deadline: self.timeout.map(|secs| {
-                watchdog(secs);
-                std::time::Instant::now() + std::time::Duration::from_secs(secs)
-            }),
+            deadline: self
+                .timeout
+                .map_or(crate::deadline::Deadline::NEVER, |secs| {
+                    watchdog(secs);
+                    crate::deadline::Deadline::after_ms(secs.saturating_mul(1000))
+                }),
             max_memory_bytes: self
                 .max_memory
                 .map(|b| usize::try_from(b).unwrap_or(usize::MAX)),
@@ -217,6 +227,8 @@ pub struct CheckArgs {
     /// outage is an error) and make every rollout warning an error.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub suppress: suppressions::SuppressFlags,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -472,6 +484,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    conventions::init(
+        cli.conventions.clone(),
+        matches!(cli.command, Command::Check(_)),
+    );
     match cli.command {
         Command::Check(args) => run_check(&args),
         Command::Plan(args) => run_plan(&args),
@@ -483,6 +499,8 @@ pub fn main() -> ExitCode {
         Command::Raft(args) => run_raft(&args),
         Command::Explore(cmd) => run_explore(&cmd),
         Command::Explain { code } => run_explain(code.as_deref()),
+        Command::Completions { shell } => conventions::completions(shell),
+        Command::Man => conventions::man(),
     }
 }
 
@@ -495,23 +513,24 @@ const MAX_FINDINGS: usize = 1_000;
 const MAX_OUTPUT_BYTES: usize = 64 << 20;
 
 fn write_stdout(text: &str) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    let mut end = text.len().min(MAX_OUTPUT_BYTES);
+    conventions::write_output(&cut_output(text))
+}
+
+/// `text` cut at [`MAX_OUTPUT_BYTES`] (on a character boundary), with a line saying so.
+fn cut_output(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= MAX_OUTPUT_BYTES {
+        return text.into();
+    }
+    let mut end = MAX_OUTPUT_BYTES;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let cut =
-        (end < text.len()).then(|| format!("\n[output cut at {} MiB]\n", MAX_OUTPUT_BYTES >> 20));
-    let written = out
-        .write_all(&text.as_bytes()[..end])
-        .and_then(|_| out.write_all(cut.unwrap_or_default().as_bytes()))
-        .and_then(|_| out.flush());
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        // A closed pipe (`| head`) is not a failure of the check.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(_) => ExitCode::from(2),
-    }
+    format!(
+        "{}\n[output cut at {} MiB]\n",
+        &text[..end],
+        MAX_OUTPUT_BYTES >> 20
+    )
+    .into()
 }
 
 /// Reads the inputs and runs the checks: load, placement and graph always, the scheduler
@@ -573,11 +592,15 @@ fn checked(
 }
 
 fn run_check(args: &CheckArgs) -> ExitCode {
-    let (checked, inputs) = match checked(
-        &args.input,
+    let setup = match suppressions::Setup::new(&args.suppress, &args.input) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (checked, mut inputs) = match checked(
+        &setup.input,
         &args.placement,
         Some(crate::rollout::Options {
-            strict: args.strict,
+            strict: args.strict || setup.defaults.strict,
             ..Default::default()
         }),
         args.bounds.start(),
@@ -585,16 +608,27 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let status = exit_status(&checked.report, args.deny.is_some());
-    let text = output::render(
-        args.format,
-        &checked.report.bounded(MAX_FINDINGS),
-        &inputs.sources,
-        args.deny.is_some(),
-    );
+    let report = match setup.apply(
+        &args.suppress,
+        checked.report,
+        &checked.loaded.stack,
+        &mut inputs,
+    ) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let deny = args.deny.is_some() || setup.defaults.deny_warnings;
+    let show_suppressed = args.suppress.show_suppressed || setup.defaults.show_suppressed;
+    // The status counts every finding; at most MAX_FINDINGS are printed.
+    let status = exit_status(&report, deny);
+    let report = report.bounded(MAX_FINDINGS);
+    let text = output::render(args.format, &report, &inputs.sources, deny, show_suppressed);
     let written = write_stdout(&text);
     if written != ExitCode::SUCCESS {
         return written;
+    }
+    if args.suppress.write_baseline.is_some() {
+        return ExitCode::SUCCESS;
     }
     ExitCode::from(status)
 }
@@ -763,7 +797,8 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let terminal = std::io::stderr().is_terminal();
-    let options = args.rollout.options();
+    let mut options = args.rollout.options();
+    options.strict |= checked.loaded.stack.requirements.strict;
     let mut report = Report::default();
     let mut results = Vec::new();
     for input in selected {
@@ -794,6 +829,7 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     report
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
+    report.sort_findings(&inputs.sources);
     let text = match args.format {
         PlanFormat::Json => serde_json::to_string_pretty(&results).unwrap_or_default() + "\n",
         PlanFormat::Text => {
@@ -822,7 +858,7 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
             out.push_str(&render::render_human(
                 &findings_only,
                 &inputs.sources,
-                std::io::stdout().is_terminal(),
+                conventions::color_stdout(),
             ));
             out
         }
@@ -870,13 +906,13 @@ fn run_quorum(args: &QuorumArgs) -> ExitCode {
     report
         .verdicts
         .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
+    report.sort_findings(&sources);
     let text = match args.format {
         PlanFormat::Json => render::render_json(&report, &sources),
         PlanFormat::Text => {
-            use std::io::IsTerminal;
             crate::raft::render_quorum(&analysis)
                 + "\n"
-                + &render::render_human(&report, &sources, std::io::stdout().is_terminal())
+                + &render::render_human(&report, &sources, conventions::color_stdout())
         }
     };
     let written = write_stdout(&text);
@@ -1049,7 +1085,6 @@ fn config_view(
 
 /// `config`: 0 and the config on stdout, or 1 and the errors docker would stop at on stderr.
 fn run_config(args: &ConfigArgs) -> ExitCode {
-    use std::io::IsTerminal;
     let mut input_args = args.input.to_args();
     input_args.skip_interpolation = args.skip_interpolation;
     let inputs = match read_inputs(&input_args) {
@@ -1064,7 +1099,7 @@ fn run_config(args: &ConfigArgs) -> ExitCode {
             ..Report::default()
         }
         .bounded(MAX_FINDINGS);
-        let text = render::render_human(&report, &inputs.sources, std::io::stderr().is_terminal());
+        let text = render::render_human(&report, &inputs.sources, conventions::color_stderr());
         let _ = write!(std::io::stderr(), "{text}");
     }
     let Some(config) = config else {

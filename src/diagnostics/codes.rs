@@ -49,6 +49,7 @@ pub fn all() -> Vec<&'static Code> {
         crate::rollout::codes::ALL,
         crate::raft::codes::ALL,
         crate::graph::codes::ALL,
+        crate::suppress::codes::ALL,
     ]
     .into_iter()
     .flatten()
@@ -56,6 +57,20 @@ pub fn all() -> Vec<&'static Code> {
     .collect();
     codes.sort_by_key(|c| c.id);
     codes
+}
+
+/// The check a code belongs to, from its number range: the name of the verdict its findings
+/// explain (`load`, `placement`, `scheduler`, `rollout`, `quorum`, `graph`).
+pub fn check_of(code_id: &str) -> &'static str {
+    match code_id.as_bytes().get(2) {
+        Some(b'0') => "load",
+        Some(b'1') => "placement",
+        Some(b'2') => "scheduler",
+        Some(b'3') => "rollout",
+        Some(b'4') => "quorum",
+        Some(b'5') => "graph",
+        _ => "other",
+    }
 }
 
 /// Looks a code up by id (`SP0101`, any case) or by name (`depends-on-ignored`).

@@ -246,7 +246,8 @@ pub fn address_exhaustion(stack: &Stack, cluster: Option<&Cluster>) -> Vec<Diagn
             .with_help("give the network a larger subnet (ipam.config: [{subnet: 10.10.0.0/20}]), split the services over several networks, or use endpoint_mode dnsrr where no VIP is needed");
         if unknown_globals > 0 {
             d = d.with_note(format!(
-                "{unknown_globals} global service(s) not counted: pass the inventory to count their tasks"
+                "{} not counted: pass the inventory to count their tasks",
+                crate::text::count(unknown_globals, "global service")
             ));
         }
         out.push(d);

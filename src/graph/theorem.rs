@@ -221,17 +221,26 @@ impl Premise {
     /// One line: what the evidence says.
     pub fn explain(&self) -> String {
         match &self.evidence {
-            Evidence::Layers { layers } => format!("start order in {} layer(s)", layers.len()),
+            Evidence::Layers { layers } => format!(
+                "start order in {}",
+                crate::text::count(layers.len(), "layer")
+            ),
             Evidence::Cycles { cycles } => {
                 let paths: Vec<String> = cycles.iter().map(Cycle::path).collect();
                 format!("cycle {}", paths.join("; "))
             }
             Evidence::ValidatedPlan { tasks } => {
-                format!("placement of {tasks} task(s) checked by the plan validator")
+                format!(
+                    "placement of {} checked by the plan validator",
+                    crate::text::count(*tasks, "task")
+                )
             }
             Evidence::Placement { reason } => reason.clone(),
             Evidence::AllReachable { edges } => {
-                format!("each of the {edges} edge(s) of D joins services that can reach each other")
+                format!(
+                    "each of the {} of D joins services that can reach each other",
+                    crate::text::count(*edges, "edge")
+                )
             }
             Evidence::Unreachable { links } => {
                 let pairs: Vec<String> = links
@@ -258,9 +267,9 @@ impl Orchestration {
     pub fn summary(&self) -> String {
         match self.status {
             Status::Holds => format!(
-                "a valid orchestration exists: {} start layer(s), {} task(s) placed",
-                self.order.as_ref().map_or(0, Vec::len),
-                self.placement.as_ref().map_or(0, Vec::len)
+                "a valid orchestration exists: {}, {} placed",
+                crate::text::count(self.order.as_ref().map_or(0, Vec::len), "start layer"),
+                crate::text::count(self.placement.as_ref().map_or(0, Vec::len), "task")
             ),
             _ => {
                 let failing: Vec<String> = self
@@ -371,12 +380,12 @@ mod tests {
         );
         assert_eq!(o.placement.as_ref().unwrap().len(), 4);
         insta::assert_snapshot!(render_plan(&o, None), @r"
-        stack `st`: a valid orchestration exists: 3 start layer(s), 4 task(s) placed
+        stack `st`: a valid orchestration exists: 3 start layers, 4 tasks placed
 
         premises:
-          [holds   ] D is acyclic: start order in 3 layer(s)
-          [holds   ] R is satisfiable: placement of 4 task(s) checked by the plan validator
-          [holds   ] N connects every edge of D: each of the 3 edge(s) of D joins services that can reach each other
+          [holds   ] D is acyclic: start order in 3 layers
+          [holds   ] R is satisfiable: placement of 4 tasks checked by the plan validator
+          [holds   ] N connects every edge of D: each of the 3 edges of D joins services that can reach each other
 
         start order (Swarm does not enforce it; see SP0106):
           1. db, cache

@@ -284,6 +284,8 @@ pub const DEFAULT_HEALTH_RETRIES: u64 = 3;
 pub struct ServiceRequirements {
     pub min_available: Option<Spanned<u64>>,
     pub max_update_duration: Option<Spanned<Duration>>,
+    /// Codes whose findings about this service are suppressed (`ignore: [SP3002]`).
+    pub ignore: Vec<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

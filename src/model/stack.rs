@@ -71,6 +71,11 @@ pub struct StackRequirements {
     pub host_networks: Vec<Spanned<String>>,
     /// A default for every service's `max_update_duration`.
     pub max_update_duration: Option<Spanned<Duration>>,
+    /// Codes whose findings are suppressed in the whole stack (`ignore: [SP3002]`).
+    pub ignore: Vec<Spanned<String>>,
+    /// `strict: true`: what `--strict` asks, for this stack: every service's availability
+    /// is required during updates and every rollout warning is an error.
+    pub strict: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -4,10 +4,13 @@
 
 use serde::Serialize;
 
+use crate::audit::certificate::Certificate;
+use crate::deadline::Deadline;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Cluster, Stack};
 use crate::report::{Status, Verdict};
 
+use super::certify::explain_and_certify;
 use super::codes;
 use super::decide::{decide_fast, finish, Decision, Method};
 use super::explain::{Conflict, Explainer};
@@ -17,25 +20,18 @@ use super::render::{plan_rows, NodeRow};
 use super::repair;
 use super::smt::{self, SmtResult};
 
-/// Local-search work (move evaluations) per millisecond of `timeout_ms`: about what one core
-/// evaluates in a millisecond on a loaded machine, so the search stays within the order of the
-/// timeout without reading the clock (analysis does no I/O).
-const REPAIR_WORK_PER_MS: u64 = 10_000;
-
-/// The local search's budget: the smaller of the timeout's share and the square of the
-/// (task, eligible node) pairs (steps grow with the tasks, a step's cost with the pairs). On
-/// small problems, where the search would otherwise spend the whole timeout on an infeasible
-/// residue, the exact solver is quicker to ask.
-fn repair_work(p: &Problem, timeout_ms: u64) -> u64 {
+/// The local search's work bound (move evaluations): the square of the (task, eligible node)
+/// pairs (steps grow with the tasks, a step's cost with the pairs). On small problems, where
+/// the search would otherwise spend its time on an infeasible residue, the exact solver is
+/// quicker to ask.
+fn repair_work(p: &Problem) -> u64 {
     let pairs = p.demands.iter().fold(0u64, |a, d| {
         a.saturating_add(d.replicas.saturating_mul(d.eligible.len() as u64))
     });
-    timeout_ms.saturating_mul(REPAIR_WORK_PER_MS).min(
-        pairs
-            .saturating_mul(pairs)
-            .saturating_mul(4)
-            .saturating_add(100_000),
-    )
+    pairs
+        .saturating_mul(pairs)
+        .saturating_mul(4)
+        .saturating_add(100_000)
 }
 use super::suggest::suggest;
 use super::tolerance::{check_tolerance, Tolerance, ToleranceOutcome};
@@ -43,8 +39,11 @@ use super::tolerance::{check_tolerance, Tolerance, ToleranceOutcome};
 /// Knobs of the placement check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlacementOptions {
-    /// Timeout of each SMT call, in milliseconds.
+    /// Time limit of the whole decision (fast paths, local search, SMT, failure scenarios,
+    /// suggestions), in milliseconds from the start of `check_placement`.
     pub timeout_ms: u64,
+    /// A limit set by the caller (e.g. a whole run's); the earlier of it and `timeout_ms` holds.
+    pub deadline: Deadline,
     /// `--tolerate N` / `--tolerate zone`.
     pub tolerate: Option<Tolerance>,
     /// Look for a smallest change when the stack is infeasible.
@@ -59,6 +58,7 @@ impl Default for PlacementOptions {
     fn default() -> Self {
         PlacementOptions {
             timeout_ms: 10_000,
+            deadline: Deadline::NEVER,
             tolerate: None,
             suggest: true,
             suggest_timeout_ms: 2_000,
@@ -79,6 +79,8 @@ pub struct Placement {
     pub tolerance: Option<ToleranceOutcome>,
     /// One line per suggested change (also in `diagnostics`, as SP1010).
     pub suggestions: Vec<String>,
+    /// The proofs of infeasibility, each confirmed by the independent checker.
+    pub certificates: Vec<Certificate>,
 }
 
 /// The `details` of the `placement` verdict in the JSON report.
@@ -89,6 +91,8 @@ pub struct PlacementDetails {
     pub plan: Option<Vec<NodeRow>>,
     pub tolerance: Option<ToleranceOutcome>,
     pub suggestions: Vec<String>,
+    /// Proofs of infeasibility in the user's terms, each re-checked independently.
+    pub certificates: Vec<Certificate>,
 }
 
 impl Placement {
@@ -99,6 +103,7 @@ impl Placement {
             plan: self.plan.as_ref().map(|p| plan_rows(stack, cluster, p)),
             tolerance: self.tolerance.clone(),
             suggestions: self.suggestions.clone(),
+            certificates: self.certificates.clone(),
         };
         Verdict {
             status: self.status,
@@ -119,8 +124,15 @@ pub(crate) fn decide(
     if let Some(d) = decide_fast(p, stack, cluster, down, opts.max_plan_tasks) {
         return d;
     }
-    let work = repair_work(p, opts.timeout_ms);
-    if let Some(counts) = repair::repair(p, down, work) {
+    // Half of the time left is the local search's and the exact solver has the rest, unless
+    // the residue is too large for the solver.
+    let work = repair_work(p);
+    let share = if smt::within_bound(p) {
+        opts.deadline.within_ms(opts.deadline.remaining_ms() / 2)
+    } else {
+        opts.deadline
+    };
+    if let Some(counts) = repair::repair(p, down, work, share) {
         return finish(
             p,
             stack,
@@ -131,13 +143,16 @@ pub(crate) fn decide(
             opts.max_plan_tasks,
         );
     }
-    let result = smt::solve(p, std::slice::from_ref(down), opts.timeout_ms)
+    let searched = if share.passed() {
+        "the local search stopped at its share of the time limit without a plan".to_string()
+    } else {
+        format!("the local search stopped at its bound of {work} move evaluations without a plan")
+    };
+    let result = smt::solve(p, std::slice::from_ref(down), opts.deadline)
         .pop()
         .unwrap_or_else(|| SmtResult::Unknown("no answer".into()));
     match from_smt(p, stack, cluster, down, result, opts) {
-        Decision::Unknown(diag) => Decision::Unknown(Box::new((*diag).with_note(format!(
-            "the local search stopped at its budget of {work} move evaluations without a plan"
-        )))),
+        Decision::Unknown(diag) => Decision::Unknown(Box::new((*diag).with_note(searched))),
         d => d,
     }
 }
@@ -159,7 +174,7 @@ pub(crate) fn from_smt(
                 format!("placement is undecided: {why}"),
             )
             .with_note(format!(
-                "the fast placement found no plan and every counting argument passed; the SMT solver stopped (timeout {} ms)",
+                "the fast placement found no plan and every counting argument passed; the whole decision is limited to {} ms (--timeout-ms)",
                 opts.timeout_ms
             )),
         )),
@@ -169,6 +184,10 @@ pub(crate) fn from_smt(
 /// The placement check: a validated plan (`holds`), a proof that none exists with its
 /// explanation (`violated`), or `unknown` when a bound was hit.
 pub fn check_placement(stack: &Stack, cluster: &Cluster, opts: &PlacementOptions) -> Placement {
+    let opts = &PlacementOptions {
+        deadline: opts.deadline.within_ms(opts.timeout_ms),
+        ..opts.clone()
+    };
     let p = Problem::build(stack, cluster);
     let mut diagnostics = input_findings(stack, &p);
     let none = NodeSet::default();
@@ -180,6 +199,7 @@ pub fn check_placement(stack: &Stack, cluster: &Cluster, opts: &PlacementOptions
         diagnostics: Vec::new(),
         tolerance: None,
         suggestions: Vec::new(),
+        certificates: Vec::new(),
     };
     match decide(&p, stack, cluster, &none, opts) {
         Decision::Feasible(plan, method) => {
@@ -208,7 +228,16 @@ pub fn check_placement(stack: &Stack, cluster: &Cluster, opts: &PlacementOptions
                 problem: &p,
                 down: &none,
             };
-            diagnostics.extend(conflicts.iter().map(|c| ex.diagnostic(c)));
+            let certified = explain_and_certify(&conflicts, &ex);
+            diagnostics.extend(certified.diagnostics);
+            out.certificates = certified.certificates;
+            if !certified.proven {
+                out.status = Status::Unknown;
+                out.summary =
+                    "unknown: the refutations found failed their independent check (a bug)".into();
+                out.diagnostics = diagnostics;
+                return out;
+            }
             out.summary = format!(
                 "infeasible: no placement of every task exists ({} finding{})",
                 conflicts.len(),

@@ -6,6 +6,7 @@
 //! point, with `tolerance` (node and zone failures), `suggest` (smallest changes) and `render`
 //! (the `swarmproof plan` table and JSON rows). `generate` builds benchmark instances.
 
+pub mod certify;
 pub mod check;
 pub mod codes;
 pub mod constructive;
@@ -30,4 +31,4 @@ pub use tolerance::{Tolerance, ToleranceOutcome};
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

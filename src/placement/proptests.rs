@@ -13,6 +13,9 @@ use crate::model::{
 };
 use crate::report::Status;
 
+use crate::audit::certificate::{self, Certificate};
+
+use super::certify;
 use super::check::{check_placement, PlacementOptions};
 use super::constructive;
 use super::decide::{finish, scenario_cluster, Decision, Method};
@@ -283,7 +286,8 @@ proptest! {
             if !necessary::refute(&p, &none).is_empty() {
                 prop_assert!(!expected, "a necessary condition refuted a feasible instance");
             }
-            match smt::solve(&p, std::slice::from_ref(&none), 10_000).pop() {
+            certificates_pass(&p, &stack, &cluster)?;
+            match smt::solve(&p, std::slice::from_ref(&none), crate::deadline::Deadline::after_ms(10_000)).pop() {
                 Some(SmtResult::Sat(counts)) => {
                     prop_assert!(expected);
                     let d = finish(&p, &stack, &cluster, &none, &counts, Method::Smt, u64::MAX);
@@ -423,12 +427,161 @@ proptest! {
         }
         let p = Problem::build(&stack, &cluster);
         let none = NodeSet::default();
-        if let Some(counts) = repair::repair(&p, &none, 20_000) {
+        if let Some(counts) = repair::repair(&p, &none, 20_000, crate::deadline::Deadline::NEVER) {
             let d = finish(&p, &stack, &cluster, &none, &counts, Method::LocalSearch, u64::MAX);
             prop_assert!(matches!(d, Decision::Feasible(..)));
         }
         if !necessary::refute(&p, &none).is_empty() {
             prop_assert!(!expected, "a necessary condition refuted a feasible instance");
+        }
+        certificates_pass(&p, &stack, &cluster)?;
+    }
+}
+
+/// Every refutation with a certificate form passes the independent checker.
+fn certificates_pass(p: &Problem, stack: &Stack, cluster: &Cluster) -> Result<(), TestCaseError> {
+    for c in necessary::refute(p, &NodeSet::default()) {
+        if let Some(cert) = certify::certificate(&c, p, stack, cluster) {
+            prop_assert_eq!(
+                certificate::check(stack, cluster, &cert),
+                Ok(()),
+                "{:?}",
+                cert
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Certificates of every form over every set of the replicated services, with the figures the
+/// checker's own rules give, so that the checker accepts exactly those whose inequality holds.
+fn candidate_certificates(stack: &Stack, cluster: &Cluster) -> Vec<Certificate> {
+    use crate::audit::rules::{
+        never_runs_on, replicas, reserved, room_on, tasks_fitting_alone, Resource,
+    };
+    let reps: Vec<&Service> = stack
+        .services
+        .iter()
+        .filter(|s| replicas(s).is_some())
+        .collect();
+    let count = |s: &Service| replicas(s).unwrap_or(0);
+    let mut out = Vec::new();
+    for s in &reps {
+        let service = s.name.clone();
+        out.push(Certificate::NoEligibleNode {
+            service: service.clone(),
+        });
+        out.push(Certificate::TaskTooLarge {
+            service: service.clone(),
+        });
+        let slots = cluster
+            .nodes
+            .iter()
+            .map(|n| tasks_fitting_alone(stack, s, n))
+            .fold(0u64, u64::saturating_add);
+        out.push(Certificate::TooFewSlots {
+            service,
+            replicas: count(s),
+            slots,
+        });
+    }
+    for mask in 1usize..(1 << reps.len()) {
+        let set: Vec<&Service> = (0..reps.len())
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| reps[i])
+            .collect();
+        let services: Vec<String> = set.iter().map(|s| s.name.clone()).collect();
+        let m: Vec<usize> = (0..cluster.nodes.len())
+            .filter(|&n| {
+                set.iter()
+                    .any(|s| !never_runs_on(stack, s, &cluster.nodes[n]))
+            })
+            .collect();
+        let nodes: Vec<String> = m
+            .iter()
+            .map(|&n| cluster.nodes[n].hostname.clone())
+            .collect();
+        let tasks: u64 = set.iter().map(|s| count(s)).sum();
+        for resource in [
+            Resource::Cpu,
+            Resource::Memory,
+            Resource::Generic("gpu".into()),
+        ] {
+            let need = set
+                .iter()
+                .map(|s| u128::from(count(s)) * u128::from(reserved(s, &resource)))
+                .sum();
+            let offer = m
+                .iter()
+                .map(|&n| {
+                    u128::from(
+                        room_on(stack, &cluster.nodes[n], std::slice::from_ref(&resource)).free[0]
+                            .1,
+                    )
+                })
+                .sum();
+            out.push(Certificate::Overload {
+                services: services.clone(),
+                nodes: nodes.clone(),
+                resource: resource.clone(),
+                need,
+                offer,
+            });
+            let hosts = m
+                .iter()
+                .filter(|&&n| {
+                    set.iter()
+                        .any(|s| tasks_fitting_alone(stack, s, &cluster.nodes[n]) > 0)
+                })
+                .count() as u64;
+            out.push(Certificate::BigTasks {
+                services: services.clone(),
+                nodes: nodes.clone(),
+                resource,
+                tasks,
+                hosts,
+            });
+        }
+        for (protocol, port) in set.iter().flat_map(|s| s.host_ports()) {
+            let free = m
+                .iter()
+                .filter(|&&n| {
+                    !room_on(stack, &cluster.nodes[n], &[])
+                        .bound
+                        .contains(&(protocol, port))
+                })
+                .count() as u64;
+            out.push(Certificate::PortShortage {
+                services: services.clone(),
+                nodes: nodes.clone(),
+                protocol: protocol.as_str().to_string(),
+                port,
+                tasks: u128::from(tasks),
+                free,
+            });
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The independent checker is sound on its own: whatever certificate it accepts, of any
+    /// form and over any set of services (not only those the placement check produces), the
+    /// instance has no placement by brute force.
+    #[test]
+    fn accepted_certificates_are_sound(
+        nodes in prop::collection::vec(node_spec(), 0..=5),
+        services in prop::collection::vec(service_spec(), 1..=4),
+    ) {
+        let (stack, cluster) = build(&nodes, &services);
+        let accepted: Vec<Certificate> = candidate_certificates(&stack, &cluster)
+            .into_iter()
+            .filter(|c| certificate::check(&stack, &cluster, c).is_ok())
+            .collect();
+        if !accepted.is_empty() {
+            prop_assert!(!brute_force(&stack, &cluster), "accepted on a feasible instance: {:?}", accepted);
         }
     }
 }

@@ -9,6 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::deadline::Deadline;
+
 use super::constructive::Counts;
 use super::problem::{NodeSet, Port, Problem};
 
@@ -134,9 +136,9 @@ impl State<'_> {
     }
 }
 
-/// A candidate placement of every replicated task, or `None` when `work` delta evaluations
-/// found none (which proves nothing).
-pub fn repair(p: &Problem, down: &NodeSet, work: u64) -> Option<Counts> {
+/// A candidate placement of every replicated task, or `None` when `work` delta evaluations, or
+/// the time until `deadline`, found none (which proves nothing).
+pub fn repair(p: &Problem, down: &NodeSet, work: u64, deadline: Deadline) -> Option<Counts> {
     let nodes = p.node_count();
     let dims = p.dims.len();
     let demands = p.demands.len();
@@ -196,7 +198,7 @@ pub fn repair(p: &Problem, down: &NodeSet, work: u64) -> Option<Counts> {
         if bad.is_empty() {
             return Some(counts(&s));
         }
-        if budget == 0 {
+        if budget == 0 || deadline.passed() {
             return None;
         }
         step += 1;

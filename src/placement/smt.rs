@@ -8,12 +8,16 @@
 use z3::ast::{Bool, Int};
 use z3::{with_z3_config, Config, Optimize, Params, SatResult, Solver};
 
+use crate::deadline::Deadline;
+
 use super::constructive::Counts;
 use super::explain::CoreItem;
 use super::problem::{NodeSet, Port, Problem};
 
-/// Encodings larger than this many count variables are not handed to the solver.
-pub const MAX_VARIABLES: usize = 200_000;
+/// Encodings larger than this many count variables are not handed to the solver: building
+/// and tearing down z3's terms costs about 10 µs per variable, and at this size z3 decides no
+/// tight packing within seconds (it is `unknown` at 100 nodes × 3,000 tasks, 90 % full).
+pub const MAX_VARIABLES: usize = 50_000;
 /// Checks spent at most on shrinking an unsat core.
 const MAX_SHRINK_CHECKS: usize = 40;
 
@@ -50,7 +54,19 @@ fn count_variables(p: &Problem) -> usize {
     p.demands.iter().map(|d| d.eligible.len()).sum()
 }
 
-fn encode(p: &Problem, symmetry: bool, flexible_replicas: bool) -> Encoding {
+/// Whether the residue is small enough to hand to the solver.
+pub fn within_bound(p: &Problem) -> bool {
+    count_variables(p) <= MAX_VARIABLES
+}
+
+/// Building the terms is itself costly on large clusters (z3 cannot be interrupted while it
+/// builds them), so the deadline is checked between rows; `None` once it has passed.
+fn encode(
+    p: &Problem,
+    symmetry: bool,
+    flexible_replicas: bool,
+    deadline: Deadline,
+) -> Option<Encoding> {
     let down: Vec<Bool> = (0..p.node_count())
         .map(|n| Bool::new_const(format!("down_{n}")))
         .collect();
@@ -60,18 +76,20 @@ fn encode(p: &Problem, symmetry: bool, flexible_replicas: bool) -> Encoding {
         .iter()
         .enumerate()
         .map(|(d, dm)| {
-            dm.eligible
-                .iter()
-                .map(|n| {
-                    let v = Int::new_const(format!("x_{d}_{n}"));
-                    base.push(v.ge(Int::from_u64(0)));
-                    base.push(v.le(Int::from_u64(dm.replicas)));
-                    base.push(down[n].implies(v.eq(Int::from_u64(0))));
-                    (n, v)
-                })
-                .collect()
+            (!deadline.passed()).then(|| {
+                dm.eligible
+                    .iter()
+                    .map(|n| {
+                        let v = Int::new_const(format!("x_{d}_{n}"));
+                        base.push(v.ge(Int::from_u64(0)));
+                        base.push(v.le(Int::from_u64(dm.replicas)));
+                        base.push(down[n].implies(v.eq(Int::from_u64(0))));
+                        (n, v)
+                    })
+                    .collect()
+            })
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let replicas: Vec<Int> = p
         .demands
         .iter()
@@ -115,6 +133,9 @@ fn encode(p: &Problem, symmetry: bool, flexible_replicas: bool) -> Encoding {
     for port in ports {
         let mut rules = Vec::new();
         for n in 0..p.node_count() {
+            if deadline.passed() {
+                return None;
+            }
             let terms: Vec<Int> = p
                 .demands
                 .iter()
@@ -133,6 +154,9 @@ fn encode(p: &Problem, symmetry: bool, flexible_replicas: bool) -> Encoding {
         for dim in 0..p.dims.len() {
             let mut rules = Vec::new();
             for &n in members {
+                if deadline.passed() {
+                    return None;
+                }
                 let terms: Vec<Int> = p
                     .demands
                     .iter()
@@ -172,13 +196,13 @@ fn encode(p: &Problem, symmetry: bool, flexible_replicas: bool) -> Encoding {
             }
         }
     }
-    Encoding {
+    Some(Encoding {
         x,
         replicas,
         down,
         base,
         groups,
-    }
+    })
 }
 
 fn counts_of(e: &Encoding, model: &z3::Model) -> Option<Counts> {
@@ -192,27 +216,38 @@ fn counts_of(e: &Encoding, model: &z3::Model) -> Option<Counts> {
         .collect()
 }
 
-fn config(timeout_ms: u64) -> Config {
+fn config(deadline: Deadline) -> Config {
     let mut cfg = Config::new();
-    cfg.set_timeout_msec(timeout_ms.max(1));
+    cfg.set_timeout_msec(deadline.remaining_ms().max(1));
     cfg
 }
 
+/// Why the solver was not asked, or stopped: the bound by name.
+const TIME_UP_ENCODING: &str = "the time limit was reached while the SMT encoding was built";
+const TIME_UP_SOLVING: &str = "the SMT solver stopped at the time limit";
+
 /// Decides each scenario (a set of lost nodes, taken from the end of their classes) with one
-/// solver, incrementally.
-pub fn solve(p: &Problem, scenarios: &[NodeSet], timeout_ms: u64) -> Vec<SmtResult> {
-    if count_variables(p) > MAX_VARIABLES {
-        let why = format!(
-            "the residue has {} count variables, above the solver bound of {MAX_VARIABLES}",
-            count_variables(p)
-        );
-        return scenarios
+/// solver, incrementally, until `deadline`.
+pub fn solve(p: &Problem, scenarios: &[NodeSet], deadline: Deadline) -> Vec<SmtResult> {
+    let all_unknown = |why: String| -> Vec<SmtResult> {
+        scenarios
             .iter()
             .map(|_| SmtResult::Unknown(why.clone()))
-            .collect();
+            .collect()
+    };
+    if !within_bound(p) {
+        return all_unknown(format!(
+            "the residue has {} count variables, above the solver bound of {MAX_VARIABLES}",
+            count_variables(p)
+        ));
     }
-    with_z3_config(&config(timeout_ms), || {
-        let e = encode(p, true, false);
+    with_z3_config(&config(deadline), || {
+        // Tearing the terms down costs about as much as building them (z3 frees them one by
+        // one), so building gets at most half of the time left.
+        let building = deadline.within_ms(deadline.remaining_ms() / 2);
+        let Some(e) = encode(p, true, false, building) else {
+            return all_unknown(TIME_UP_ENCODING.into());
+        };
         let solver = Solver::new();
         let mut params = Params::new();
         params.set_bool("unsat_core", true);
@@ -229,6 +264,10 @@ pub fn solve(p: &Problem, scenarios: &[NodeSet], timeout_ms: u64) -> Vec<SmtResu
         scenarios
             .iter()
             .map(|down| {
+                if deadline.passed() {
+                    return SmtResult::Unknown(TIME_UP_SOLVING.into());
+                }
+                set_timeout(&solver, deadline.remaining_ms());
                 let lost: Vec<Bool> = down.iter().map(|n| e.down[n].clone()).collect();
                 let assume: Vec<Bool> = lits.iter().chain(&lost).cloned().collect();
                 match solver.check_assumptions(&assume) {
@@ -237,9 +276,11 @@ pub fn solve(p: &Problem, scenarios: &[NodeSet], timeout_ms: u64) -> Vec<SmtResu
                         None => SmtResult::Unknown("the solver returned no usable model".into()),
                     },
                     SatResult::Unsat => {
-                        let core = shrink(&solver, &lits, &lost, timeout_ms / 4);
-                        set_timeout(&solver, timeout_ms);
+                        let core = shrink(&solver, &lits, &lost, deadline);
                         SmtResult::Unsat(core.into_iter().map(|i| e.groups[i].0.clone()).collect())
+                    }
+                    SatResult::Unknown if deadline.passed() => {
+                        SmtResult::Unknown(TIME_UP_SOLVING.into())
                     }
                     SatResult::Unknown => SmtResult::Unknown(
                         solver
@@ -259,10 +300,10 @@ fn set_timeout(solver: &Solver, ms: u64) {
     solver.set_params(&params);
 }
 
-/// The group indices of an unsat core, made smaller by deletion within `budget_ms` in total (a
-/// trial that times out keeps its group).
-fn shrink(solver: &Solver, lits: &[Bool], lost: &[Bool], budget_ms: u64) -> Vec<usize> {
-    let start = std::time::Instant::now();
+/// The group indices of an unsat core, made smaller by deletion within a quarter of the time
+/// left (a trial that times out keeps its group).
+fn shrink(solver: &Solver, lits: &[Bool], lost: &[Bool], deadline: Deadline) -> Vec<usize> {
+    let deadline = deadline.within_ms(deadline.remaining_ms() / 4);
     let names: Vec<String> = solver
         .get_unsat_core()
         .iter()
@@ -275,12 +316,8 @@ fn shrink(solver: &Solver, lits: &[Bool], lost: &[Bool], budget_ms: u64) -> Vec<
         return core;
     }
     let mut i = 0;
-    while i < core.len() {
-        let spent = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-        if spent >= budget_ms {
-            break;
-        }
-        set_timeout(solver, budget_ms - spent);
+    while i < core.len() && !deadline.passed() {
+        set_timeout(solver, deadline.remaining_ms());
         let trial: Vec<Bool> = core
             .iter()
             .enumerate()
@@ -301,17 +338,19 @@ fn shrink(solver: &Solver, lits: &[Bool], lost: &[Bool], budget_ms: u64) -> Vec<
 /// bug reports.
 pub fn to_smt2(p: &Problem) -> String {
     with_z3_config(&Config::new(), || {
-        let e = encode(p, true, false);
-        let solver = Solver::new();
-        for b in &e.base {
-            solver.assert(b);
-        }
-        for (_, rules) in &e.groups {
-            for r in rules {
-                solver.assert(r);
+        // Without a deadline the encoding is always built.
+        encode(p, true, false, Deadline::NEVER).map_or_else(String::new, |e| {
+            let solver = Solver::new();
+            for b in &e.base {
+                solver.assert(b);
             }
-        }
-        solver.to_smt2()
+            for (_, rules) in &e.groups {
+                for r in rules {
+                    solver.assert(r);
+                }
+            }
+            solver.to_smt2()
+        })
     })
 }
 
@@ -330,12 +369,12 @@ fn optimum(opt: &Optimize) -> Option<(z3::Model, bool)> {
 
 /// With z3's optimiser: the replica counts closest to the requested ones (fewest tasks
 /// removed in total) under which a placement exists.
-pub fn fewest_removed(p: &Problem, timeout_ms: u64) -> Optimum<Vec<u64>> {
-    if count_variables(p) > MAX_VARIABLES {
+pub fn fewest_removed(p: &Problem, deadline: Deadline) -> Optimum<Vec<u64>> {
+    if !within_bound(p) {
         return None;
     }
-    with_z3_config(&config(timeout_ms), || {
-        let e = encode(p, true, true);
+    with_z3_config(&config(deadline), || {
+        let e = encode(p, true, true, deadline)?;
         let opt = Optimize::new();
         for b in e.base.iter().chain(e.groups.iter().flat_map(|(_, r)| r)) {
             opt.assert(b);
@@ -353,13 +392,13 @@ pub fn fewest_removed(p: &Problem, timeout_ms: u64) -> Optimum<Vec<u64>> {
 
 /// With z3's optimiser: the fewest of the `optional` nodes to keep (the others are lost) for a
 /// placement to exist.
-pub fn fewest_added(p: &Problem, optional: &NodeSet, timeout_ms: u64) -> Optimum<NodeSet> {
-    if count_variables(p) > MAX_VARIABLES {
+pub fn fewest_added(p: &Problem, optional: &NodeSet, deadline: Deadline) -> Optimum<NodeSet> {
+    if !within_bound(p) {
         return None;
     }
-    with_z3_config(&config(timeout_ms), || {
+    with_z3_config(&config(deadline), || {
         // No symmetry breaking: which optional nodes stay is the objective itself.
-        let e = encode(p, false, false);
+        let e = encode(p, false, false, deadline)?;
         let opt = Optimize::new();
         for b in e.base.iter().chain(e.groups.iter().flat_map(|(_, r)| r)) {
             opt.assert(b);
@@ -386,7 +425,7 @@ mod tests {
 
     /// What z3 answers for an SMT-LIB text read back in.
     fn answer(text: &str) -> SatResult {
-        with_z3_config(&config(5_000), || {
+        with_z3_config(&config(Deadline::after_ms(5_000)), || {
             let solver = Solver::new();
             solver.from_string(text);
             solver.check()

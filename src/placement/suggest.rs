@@ -92,7 +92,11 @@ fn add_nodes(
     if !small_enough(&bp) {
         return None;
     }
-    let (keep, proved) = smt::fewest_added(&bp, &optional, opts.suggest_timeout_ms)?;
+    let (keep, proved) = smt::fewest_added(
+        &bp,
+        &optional,
+        opts.deadline.within_ms(opts.suggest_timeout_ms),
+    )?;
     if keep.is_empty() {
         return None;
     }
@@ -130,7 +134,7 @@ fn remove_replicas(
     cluster: &Cluster,
     opts: &PlacementOptions,
 ) -> Option<String> {
-    let (best, proved) = smt::fewest_removed(p, opts.suggest_timeout_ms)?;
+    let (best, proved) = smt::fewest_removed(p, opts.deadline.within_ms(opts.suggest_timeout_ms))?;
     let mut changed = stack.clone();
     let mut parts = Vec::new();
     for (dm, &r) in p.demands.iter().zip(&best) {

@@ -1,5 +1,6 @@
 //! Hand-written stacks, one or more per rule of the placement check.
 
+use crate::audit::certificate::{self, Certificate};
 use crate::diagnostics::Diagnostic;
 use crate::model::{
     units::NANO_CPUS_PER_CPU, Availability, Cluster, Constraint, GenericCapacity, GenericResource,
@@ -32,13 +33,13 @@ pub(crate) fn svc(name: &str, replicas: u64, milli_cpus: u64, mem_mib: u64) -> S
     s
 }
 
-fn constrain(mut s: Service, expr: &str) -> Service {
+pub(crate) fn constrain(mut s: Service, expr: &str) -> Service {
     let c = Constraint::parse(expr).expect("test constraint parses");
     s.placement.constraints.push(Spanned::default_value(c));
     s
 }
 
-fn host_port(mut s: Service, port: u32) -> Service {
+pub(crate) fn host_port(mut s: Service, port: u32) -> Service {
     s.ports.push(Port {
         target: port,
         published: Some(port),
@@ -49,12 +50,12 @@ fn host_port(mut s: Service, port: u32) -> Service {
     s
 }
 
-fn global(mut s: Service) -> Service {
+pub(crate) fn global(mut s: Service) -> Service {
     s.mode = Spanned::default_value(Mode::Global);
     s
 }
 
-fn stack(services: Vec<Service>) -> Stack {
+pub(crate) fn stack(services: Vec<Service>) -> Stack {
     Stack {
         name: "t".into(),
         services,
@@ -419,10 +420,45 @@ fn the_solver_refutes_what_counting_cannot_and_names_the_core() {
 }
 
 #[test]
+fn the_time_limit_bounds_the_whole_decision_and_is_named() {
+    // The residue of the packing trap needs the solver; with no time at all the decision
+    // stops before it and says which bound stopped it.
+    let (st, cl) = packing_trap(2);
+    let opts = PlacementOptions {
+        timeout_ms: 0,
+        ..PlacementOptions::default()
+    };
+    let p = check_placement(&st, &cl, &opts);
+    assert_eq!(p.status, Status::Unknown);
+    let d = &p.diagnostics[0];
+    assert_eq!(d.code.id, "SP1008");
+    assert_eq!(
+        d.message,
+        "placement is undecided: the time limit was reached while the SMT encoding was built"
+    );
+    assert!(d
+        .notes
+        .iter()
+        .any(|n| n.contains("limited to 0 ms (--timeout-ms)")));
+    // A caller's own deadline holds too, whatever `timeout_ms` says.
+    let opts = PlacementOptions {
+        deadline: crate::deadline::Deadline::after_ms(0),
+        ..PlacementOptions::default()
+    };
+    assert_eq!(check_placement(&st, &cl, &opts).status, Status::Unknown);
+    // With time, the same stack is refuted.
+    assert_eq!(run(&st, &cl).status, Status::Violated);
+}
+
+#[test]
 fn the_solver_finds_plans_and_proofs_on_its_own() {
     let (st, cl) = packing_trap(3);
     let p = Problem::build(&st, &cl);
-    let res = smt::solve(&p, &[NodeSet::default(), [2].into_iter().collect()], 5_000);
+    let res = smt::solve(
+        &p,
+        &[NodeSet::default(), [2].into_iter().collect()],
+        crate::deadline::Deadline::after_ms(5_000),
+    );
     assert!(matches!(&res[0], SmtResult::Sat(c) if c[0].iter().map(|x| x.1).sum::<u64>() == 2));
     assert!(matches!(&res[1], SmtResult::Unsat(core) if !core.is_empty()));
 }
@@ -534,6 +570,7 @@ fn the_verdict_carries_the_plan_as_json() {
     assert_eq!(v.status, Status::Holds);
     insta::assert_json_snapshot!(v.details, @r#"
     {
+      "certificates": [],
       "method": "constructive",
       "plan": [
         {
@@ -553,6 +590,39 @@ fn the_verdict_carries_the_plan_as_json() {
       "tolerance": null
     }
     "#);
+}
+
+#[test]
+fn refutations_carry_certificates_the_independent_checker_confirmed() {
+    // web: 3 × 0.6 CPU on two 1-CPU nodes: 1.8 CPU against 2.0, but one task per node.
+    let st = stack(vec![svc("web", 3, 600, 0)]);
+    let cl = Cluster::new(vec![node("w1", 1000, 0), node("w2", 1000, 0)]);
+    let p = run(&st, &cl);
+    assert_eq!(p.status, Status::Violated);
+    assert!(p.diagnostics[0]
+        .notes
+        .iter()
+        .any(|n| n.starts_with("re-checked by an independent checker")));
+    let v = p.verdict(&st, &cl);
+    insta::assert_json_snapshot!(v.details["certificates"], @r#"
+    [
+      {
+        "kind": "too-few-slots",
+        "replicas": 3,
+        "service": "web",
+        "slots": 2
+      }
+    ]
+    "#);
+    // A certificate with a figure changed is refused, with the figures the checker found.
+    let mut forged = p.certificates[0].clone();
+    if let Certificate::TooFewSlots { slots, .. } = &mut forged {
+        *slots = 1;
+    }
+    assert_eq!(
+        certificate::check(&st, &cl, &forged),
+        Err("web: 3 tasks, 2 slots (claimed 3 and 1)".into())
+    );
 }
 
 #[test]

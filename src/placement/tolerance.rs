@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::audit::certificate::Certificate;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Cluster, Stack};
 use crate::report::Status;
 
+use super::certify::explain_and_certify;
 use super::check::{from_smt, PlacementOptions};
 use super::codes;
 use super::decide::{decide_fast, Decision};
@@ -42,6 +44,8 @@ pub struct ToleranceOutcome {
     pub broken_by: Option<Vec<String>>,
     /// Scenarios left undecided by a bound.
     pub undecided: usize,
+    /// The breaking scenario's proofs of infeasibility, each re-checked independently.
+    pub certificates: Vec<Certificate>,
 }
 
 /// One scenario: the nodes lost, and a name for people.
@@ -169,6 +173,7 @@ pub fn check_tolerance(
                 scenarios: 0,
                 broken_by: None,
                 undecided: 0,
+                certificates: Vec::new(),
             },
             diags,
         );
@@ -186,7 +191,7 @@ pub fn check_tolerance(
             .iter()
             .map(|&i| canonical(p, &scenarios[i].down))
             .collect();
-        let results = smt::solve(p, &canon, opts.timeout_ms);
+        let results = smt::solve(p, &canon, opts.deadline);
         for ((&i, down), r) in residue.iter().zip(&canon).zip(results) {
             decisions[i] = Some(from_smt(p, stack, cluster, down, r, opts));
         }
@@ -202,6 +207,12 @@ pub fn check_tolerance(
                     problem: p,
                     down: &s.down,
                 };
+                let certified = explain_and_certify(&conflicts, &ex);
+                if !certified.proven {
+                    undecided += 1;
+                    diags.extend(certified.diagnostics);
+                    continue;
+                }
                 diags.push(
                     Diagnostic::error(
                         &codes::FAILURE_NOT_TOLERATED,
@@ -209,7 +220,7 @@ pub fn check_tolerance(
                     )
                     .with_note("the explanations that follow are for this scenario"),
                 );
-                diags.extend(conflicts.iter().map(|c| ex.diagnostic(c)));
+                diags.extend(certified.diagnostics);
                 let broken: Vec<String> = s
                     .down
                     .iter()
@@ -222,6 +233,7 @@ pub fn check_tolerance(
                         scenarios: scenarios.len(),
                         broken_by: Some(broken),
                         undecided,
+                        certificates: certified.certificates,
                     },
                     diags,
                 );
@@ -258,6 +270,7 @@ pub fn check_tolerance(
             scenarios: scenarios.len(),
             broken_by: None,
             undecided,
+            certificates: Vec::new(),
         },
         diags,
     )

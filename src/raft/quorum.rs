@@ -218,8 +218,8 @@ fn topology_findings(
             Diagnostic::warning(
                 &codes::EVEN_MANAGERS,
                 format!(
-                    "{n} managers tolerate {} failure(s), no more than {}",
-                    m.fault_tolerance,
+                    "{n} managers tolerate {}, no more than {}",
+                    crate::text::count(m.fault_tolerance, "failure"),
                     n - 1
                 ),
             )
@@ -588,14 +588,18 @@ fn apply_what_if(
                     )
                     .with_primary(node.span, "demoted here")
                     .with_note(format!(
-                        "{reachable_others} other manager(s) reachable, the {} remaining members need {needed}",
+                        "{} reachable, the {} remaining members need {needed}",
+                        crate::text::count(reachable_others, "other manager"),
                         before.members - 1
                     )),
                 );
                 return Some(outcome(
                     false,
                     before,
-                    format!("Swarm refuses: {reachable_others} other reachable manager(s), {needed} needed"),
+                    format!(
+                        "Swarm refuses: {}, {needed} needed",
+                        crate::text::count(reachable_others, "other reachable manager")
+                    ),
                 ));
             }
             if matches!(change, WhatIf::Remove(_)) {
@@ -605,14 +609,17 @@ fn apply_what_if(
                 return Some(outcome(
                     false,
                     before,
-                    format!("Swarm refuses: {} must be demoted to worker before removal (the demotion would be allowed: {reachable_others} other reachable manager(s) >= {needed}, leaving {demoted} members)", node.hostname),
+                    format!("Swarm refuses: {} must be demoted to worker before removal (the demotion would be allowed: {} >= {needed}, leaving {demoted} members)", node.hostname, crate::text::count(reachable_others, "other reachable manager")),
                 ));
             }
             current.remove(pos);
             let after = membership_of(current);
             let explanation = format!(
-                "allowed: {reachable_others} other reachable manager(s) >= {needed}; now {} members, quorum {}, tolerance {}",
-                after.members, after.quorum, after.fault_tolerance
+                "allowed: {} >= {needed}; now {} members, quorum {}, tolerance {}",
+                crate::text::count(reachable_others, "other reachable manager"),
+                after.members,
+                after.quorum,
+                after.fault_tolerance
             );
             Some(outcome(true, after, explanation))
         }
@@ -653,11 +660,11 @@ pub fn verdict(analysis: &QuorumAnalysis) -> Verdict {
     };
     let summary = if m.has_quorum() {
         format!(
-            "{} of {} managers available, quorum {}, tolerates {} more failure(s)",
+            "{} of {} managers available, quorum {}, tolerates {}",
             m.available,
             m.members,
             m.quorum,
-            m.remaining_tolerance.unwrap_or(0)
+            crate::text::count(m.remaining_tolerance.unwrap_or(0), "more failure")
         )
     } else {
         format!(
@@ -700,7 +707,11 @@ pub fn render_quorum(analysis: &QuorumAnalysis) -> String {
     );
     match m.remaining_tolerance {
         Some(r) => {
-            let _ = writeln!(out, "quorum available now; {r} more failure(s) tolerated");
+            let _ = writeln!(
+                out,
+                "quorum available now; {} tolerated",
+                crate::text::count(r, "more failure")
+            );
         }
         None if m.members > 0 => {
             let _ = writeln!(out, "QUORUM LOST: no leader can be elected");

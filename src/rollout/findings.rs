@@ -180,7 +180,9 @@ fn failure_handling(input: &RolloutInput<'_>, m: &RolloutModel, c: &Counterexamp
     Diagnostic::warning(
         p.code(),
         format!(
-            "{e} failed task(s) of {slots} do not trigger failure_action on {name}: {e}/{slots} is not > max_failure_ratio {ratio}; Swarm needs {} failures",
+            "{} of {slots} {} not trigger failure_action on {name}: {e}/{slots} is not > max_failure_ratio {ratio}; Swarm needs {} failures",
+            crate::text::count(e, "failed task"),
+            if e == 1 { "does" } else { "do" },
             failures_needed(slots, ratio)
         ),
     )
@@ -295,8 +297,11 @@ fn limit_and_search(s: &Service, r: &RolloutResult) -> Vec<Diagnostic> {
                 .with_service(name)
                 .with_primary(limit.and_then(|l| l.span), "limit")
                 .with_note(format!(
-                    "{} round(s) of {} to {} per slot, then a {} final monitor",
-                    t.rounds, t.per_slot_best, t.per_slot_worst, t.final_monitor
+                    "{} of {} to {} per slot, then a {} final monitor",
+                    crate::text::count(t.rounds, "round"),
+                    t.per_slot_best,
+                    t.per_slot_worst,
+                    t.final_monitor
                 )),
             );
         }
@@ -384,8 +389,8 @@ fn default_notes(outage: &[String], paused: &[String]) -> Vec<Diagnostic> {
             Diagnostic::info(
                 &codes::FULL_OUTAGE,
                 format!(
-                    "{} service(s) with one replica stop their only task before its replacement runs, so each update is a short outage (Swarm's default order, stop-first): {}",
-                    outage.len(),
+                    "{} with one replica: each update stops the only task before its replacement runs, a short outage (Swarm's default order, stop-first): {}",
+                    crate::text::count(outage.len(), "service"),
                     outage.join(", ")
                 ),
             )
@@ -398,8 +403,8 @@ fn default_notes(outage: &[String], paused: &[String]) -> Vec<Diagnostic> {
             Diagnostic::info(
                 &codes::PAUSE_NEEDS_PERSON,
                 format!(
-                    "a failed update pauses and waits for a person (failure_action: pause, Swarm's default) for {} service(s): {}",
-                    paused.len(),
+                    "a failed update pauses and waits for a person (failure_action: pause, Swarm's default) for {}: {}",
+                    crate::text::count(paused.len(), "service"),
                     paused.join(", ")
                 ),
             )

@@ -298,8 +298,8 @@ pub fn verdict(results: &[RolloutResult]) -> Verdict {
     };
     let count = |v: RolloutVerdict| results.iter().filter(|r| r.verdict == v).count();
     let summary = format!(
-        "{} service(s): {} safe, {} with caveats, {} unsafe, {} incomplete, {} not modelled",
-        results.len(),
+        "{}: {} safe, {} with caveats, {} unsafe, {} incomplete, {} not modelled",
+        crate::text::count(results.len(), "service"),
         count(RolloutVerdict::Safe),
         count(RolloutVerdict::Caveats),
         count(RolloutVerdict::Unsafe),
@@ -377,8 +377,13 @@ pub fn render_result(r: &RolloutResult) -> String {
     }
     if let Some(t) = &r.timing {
         out.push_str(&format!(
-            "  duration: best {}, worst {} ({} round(s) of {}–{}, then {} monitor)",
-            t.best, t.worst, t.rounds, t.per_slot_best, t.per_slot_worst, t.final_monitor
+            "  duration: best {}, worst {} ({} of {}–{}, then {} monitor)",
+            t.best,
+            t.worst,
+            crate::text::count(t.rounds, "round"),
+            t.per_slot_best,
+            t.per_slot_worst,
+            t.final_monitor
         ));
         if let Some(l) = &t.limit {
             out.push_str(&format!(", limit {l}"));

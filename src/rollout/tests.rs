@@ -272,7 +272,7 @@ fn delay_longer_than_monitor_lets_a_failure_escape() {
       t3: web.1 (new) fails before reaching RUNNING
       t4: delay after web.1 elapsed; the worker is free
       t5: every slot is done and monitored; update COMPLETED
-      t6: update COMPLETED although 1 new task(s) failed where the user expects them to count; Swarm counted 0
+      t6: update COMPLETED although 1 new task failed where the user expects them to count; Swarm counted 0
     ");
 
     let mut fixed = s.clone();
@@ -1016,7 +1016,7 @@ fn outputs_serialize_and_render() {
     assert_eq!(v.status, Status::Holds);
     assert_eq!(
         v.summary,
-        "1 service(s): 0 safe, 1 with caveats, 0 unsafe, 0 incomplete, 0 not modelled"
+        "1 service: 0 safe, 1 with caveats, 0 unsafe, 0 incomplete, 0 not modelled"
     );
     assert_eq!(v.details[0]["service"], "web");
     let cx = property(&r, PropertyId::NoFullOutage)
@@ -1076,7 +1076,7 @@ fn the_update_command_text_lists_properties_timelines_and_duration() {
             t1: creates web.1 (new)
             t2: web.1 (new) Pending: no suitable node (host-mode port already in use on 3 nodes); the update stays UPDATING forever
           failure-handling       holds
-          duration: best 5s, worst 5s (3 round(s) of 0s–0s, then 5s monitor)
+          duration: best 5s, worst 5s (3 rounds of 0s–0s, then 5s monitor)
         ");
     });
 }

@@ -275,8 +275,8 @@ fn outcome(m: &RolloutModel, property: PropertyId, s: &RolloutState) -> String {
             ),
         },
         PropertyId::FailureHandling if s.status() == UpdateState::Completed => format!(
-            "update COMPLETED although {} new task(s) failed where the user expects them to count; Swarm counted {}",
-            s.expected(),
+            "update COMPLETED although {} failed where the user expects them to count; Swarm counted {}",
+            crate::text::count(s.expected(), "new task"),
             s.counted()
         ),
         PropertyId::FailureHandling => {

@@ -36,9 +36,9 @@ impl SchedulerCheck {
                 let n = self.simulation.pending.len();
                 match self.comparison.verdict {
                     ComparisonVerdict::FeasibleButPending => format!(
-                        "feasible, but Swarm's scheduler leaves {n} task(s) Pending in some order"
+                        "feasible, but Swarm's scheduler leaves {} Pending in some order", crate::text::count(n, "task")
                     ),
-                    _ => format!("Swarm's scheduler leaves {n} task(s) Pending in some order"),
+                    _ => format!("Swarm's scheduler leaves {} Pending in some order", crate::text::count(n, "task")),
                 }
             }
             Status::Unknown => format!(

@@ -187,8 +187,8 @@ pub fn compare(
                 Diagnostic::error(
                     &TASKS_PENDING,
                     format!(
-                        "Swarm's scheduler leaves {} task(s) of service {} Pending",
-                        pending.len(),
+                        "Swarm's scheduler leaves {} of service {} Pending",
+                        crate::text::count(pending.len(), "task"),
                         service.name
                     ),
                 )

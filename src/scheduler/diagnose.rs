@@ -37,12 +37,18 @@ pub fn exploration_diagnostics(stack: &Stack, e: &Exploration) -> Vec<Diagnostic
             let d = if e.complete_runs > 0 {
                 Diagnostic::warning(
                     &ORDER_DEPENDENT,
-                    format!("in some orders Swarm leaves {n} task(s) of service {name} Pending"),
+                    format!(
+                        "in some orders Swarm leaves {} of service {name} Pending",
+                        crate::text::count(n, "task")
+                    ),
                 )
             } else {
                 Diagnostic::error(
                     &TASKS_PENDING,
-                    format!("Swarm's scheduler leaves {n} task(s) of service {name} Pending"),
+                    format!(
+                        "Swarm's scheduler leaves {} of service {name} Pending",
+                        crate::text::count(n, "task")
+                    ),
                 )
             };
             Some(
@@ -72,7 +78,11 @@ pub fn disruption_diagnostics(stack: &Stack, d: &DisruptionOutcome) -> Vec<Diagn
         out.push(
             Diagnostic::error(
                 &DISRUPTION_PENDING,
-                format!("after losing {lost}, {n} task(s) of service {name} stay Pending"),
+                format!(
+                    "after losing {lost}, {} of service {name} {} Pending",
+                    crate::text::count(n, "task"),
+                    if n == 1 { "stays" } else { "stay" }
+                ),
             )
             .with_service(name)
             .with_primary(service.span, "Pending after the loss")
@@ -96,8 +106,10 @@ pub fn disruption_diagnostics(stack: &Stack, d: &DisruptionOutcome) -> Vec<Diagn
                 Diagnostic::warning(
                     &NOT_REPLACED,
                     format!(
-                        "after losing {lost}, {n} task(s) of service {} are not replaced",
-                        a.service
+                        "after losing {lost}, {} of service {} {} not replaced",
+                        crate::text::count(n, "task"),
+                        a.service,
+                        if n == 1 { "is" } else { "are" }
                     ),
                 )
                 .with_service(&a.service)

@@ -42,7 +42,7 @@ pub struct ExploreOptions {
     /// explored state: a merged run's continuation is known, but not what it placed before.
     pub outcomes: bool,
     /// The run's `--timeout`: no further order is explored or sampled after it.
-    pub deadline: Option<std::time::Instant>,
+    pub deadline: crate::deadline::Deadline,
 }
 
 impl Default for ExploreOptions {
@@ -56,7 +56,7 @@ impl Default for ExploreOptions {
             service_order: None,
             reduce: true,
             outcomes: false,
-            deadline: None,
+            deadline: crate::deadline::Deadline::NEVER,
         }
     }
 }
@@ -194,7 +194,7 @@ fn explore_from(
     let mut work: u64 = 0;
     let mut prefix: Vec<u32> = Vec::new();
     let mut exhaustive = false;
-    let in_time = || opts.deadline.is_none_or(|d| std::time::Instant::now() < d);
+    let in_time = || !opts.deadline.passed();
     while runs < opts.max_runs
         && work < opts.max_work
         && memo.bytes() < opts.max_memo_bytes

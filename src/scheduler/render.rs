@@ -91,8 +91,8 @@ pub fn render_simulation(cluster: &Cluster, sim: &Simulation) -> String {
 /// What the exploration of orders found.
 pub fn render_exploration(cluster: &Cluster, e: &Exploration) -> String {
     let mut out = format!(
-        "explored {} order(s) ({} merged into an order reaching the same state), {}; {} placed every task\n",
-        e.runs,
+        "explored {} ({} merged into an order reaching the same state), {}; {} placed every task\n",
+        crate::text::count(e.runs, "order"),
         e.merged_runs,
         if e.exhaustive {
             "exhaustive"
@@ -159,8 +159,11 @@ pub fn render_comparison(c: &Comparison) -> String {
     for f in &c.findings {
         let _ = writeln!(
             out,
-            "{} task(s) of {} Pending: {}\n  reason: {}",
-            f.pending, f.service, f.message, f.reason
+            "{} of {} Pending: {}\n  reason: {}",
+            crate::text::count(f.pending, "task"),
+            f.service,
+            f.message,
+            f.reason
         );
         for r in &f.remedies {
             let _ = writeln!(

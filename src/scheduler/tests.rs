@@ -442,13 +442,13 @@ fn exploration_finds_the_bad_order_exhaustively_and_replays_it() {
     let text = render_exploration(&cl, &e);
     // web first: big before or after the two identical small nodes; both orders put one web
     // task on each node, so the second is merged at that state. db first places everything.
-    assert!(text.starts_with("explored 3 order(s) (1 merged into an order reaching the same state), exhaustive; 1 placed every task\nan order that leaves tasks Pending (replayable):\n"), "{text}");
+    assert!(text.starts_with("explored 3 orders (1 merged into an order reaching the same state), exhaustive; 1 placed every task\nan order that leaves tasks Pending (replayable):\n"), "{text}");
     let d = exploration_diagnostics(&st, &e);
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].code.id, "SP2002");
     assert_eq!(
         d[0].message,
-        "in some orders Swarm leaves 1 task(s) of service db Pending"
+        "in some orders Swarm leaves 1 task of service db Pending"
     );
     let w = e.witness.expect("witness");
     assert_eq!(w.simulation.service_order, vec!["web", "db"]);
@@ -475,7 +475,7 @@ fn check_reports_the_feasible_but_pending_finding_with_a_violated_verdict() {
     assert_eq!(v.status, Status::Violated);
     assert_eq!(
         v.summary,
-        "feasible, but Swarm's scheduler leaves 1 task(s) Pending in some order"
+        "feasible, but Swarm's scheduler leaves 1 task Pending in some order"
     );
     // Without a plan the exploration's own finding is reported.
     let c = check(&st, &cl, None, &ExploreOptions::scaled(&st, &cl)).unwrap();
@@ -716,7 +716,7 @@ fn zone_outage_leaves_a_replacement_pending_although_a_placement_exists() {
     assert_eq!(d[0].code.id, "SP2003");
     assert_eq!(
         d[0].message,
-        "after losing a1, 1 task(s) of service db stay Pending"
+        "after losing a1, 1 task of service db stays Pending"
     );
     let plan = brute_force(&st, &down).expect("db on b1, web on b2 fits");
     let c = compare(&st, &down, &out.after, Some(&plan));
@@ -1051,7 +1051,7 @@ fn render_comparison_shows_both_placements_reason_and_remedies() {
          big   web.1                           db.1\n\
          s1    web.2                           web.2 web.3\n\
          s2    web.3                           web.1\n\
-         1 task(s) of db Pending: no suitable node (insufficient resources on 3 nodes)\n  \
+         1 task of db Pending: no suitable node (insufficient resources on 3 nodes)\n  \
          reason: fragmentation: Swarm ranks nodes by task count, not by resources, so it put web on big — node(s) the exact plan needs for db; a placed task is never moved, so db finds no node\n  \
          remedy (verified in every order): reserve nodes for db: `docker node update --label-add swarmproof.reserved=db big`, add the constraint `node.labels.swarmproof.reserved == db` to db and add `node.labels.swarmproof.reserved != db` to web\n  \
          remedy (verified in every order): deploy db before the other services (a separate `docker stack deploy` with only db first); this holds for the initial deploy only, not after a node failure or a scale-up\n"

@@ -66,3 +66,16 @@ pub fn line(sources: &SourceMap, d: &Diagnostic) -> String {
 pub fn codes(l: &Loaded2) -> Vec<&'static str> {
     l.report.findings.iter().map(|d| d.code.id).collect()
 }
+
+/// Runs a command with a minute's limit; returns (exit status, stdout, stderr).
+pub fn outcome(cmd: &mut assert_cmd::Command) -> (i32, String, String) {
+    let out = cmd
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

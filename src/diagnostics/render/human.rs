@@ -32,6 +32,20 @@ pub fn render_human(report: &Report, sources: &SourceMap, color: bool) -> String
     String::from_utf8_lossy(out.as_slice()).into_owned()
 }
 
+/// Findings alone, as `render_human` prints them, without verdicts or summary (`check -q`,
+/// the list of suppressed findings).
+pub fn render_findings(findings: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let mut out = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    for finding in findings {
+        emit(&mut out, finding, sources);
+    }
+    String::from_utf8_lossy(out.as_slice()).into_owned()
+}
+
 /// One finding as `render_human` prints it, without colour.
 pub(super) fn render_finding(finding: &Diagnostic, sources: &SourceMap) -> String {
     let mut out = Buffer::no_color();
@@ -114,22 +128,33 @@ fn write_verdicts(out: &mut Buffer, report: &Report) -> std::io::Result<()> {
         write!(out, "{}", verdict.status.as_str())?;
         out.reset()?;
         writeln!(out, " — {}", verdict.summary)?;
-        statuses.push(format!("{name} {}", verdict.status.as_str()));
+        let accepted = if report.accepted.contains(name) {
+            " (accepted: its errors are suppressed)"
+        } else {
+            ""
+        };
+        statuses.push(format!("{name} {}{accepted}", verdict.status.as_str()));
     }
     let counts = Counts::of(&report.findings);
     let mut line = format!(
         "{}, {}, {}",
-        plural(counts.errors, "error"),
-        plural(counts.warnings, "warning"),
-        plural(counts.infos, "info")
+        crate::text::count(counts.errors, "error"),
+        crate::text::count(counts.warnings, "warning"),
+        crate::text::count(counts.infos, "info")
     );
     let skipped = report
         .verdicts
         .values()
         .filter(|v| v.status == Status::Skipped)
         .count();
+    if !report.suppressed.is_empty() {
+        line.push_str(&format!("; {} suppressed", report.suppressed.len()));
+    }
     if skipped > 0 {
-        line.push_str(&format!("; {} skipped", plural(skipped, "check")));
+        line.push_str(&format!(
+            "; {} skipped",
+            crate::text::count(skipped, "check")
+        ));
     }
     if !statuses.is_empty() {
         line.push_str("; ");
@@ -147,14 +172,6 @@ fn status_color(status: Status) -> Color {
         Status::Violated => Color::Red,
         Status::Unknown => Color::Yellow,
         Status::Skipped => Color::Cyan,
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

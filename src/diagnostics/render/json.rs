@@ -18,6 +18,18 @@ struct Document<'a> {
     findings: Vec<Finding<'a>>,
     verdicts: &'a BTreeMap<String, Verdict>,
     summary: Counts,
+    /// Findings the user suppressed, present when there are some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressed: Vec<SuppressedFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuppressedFinding<'a> {
+    #[serde(flatten)]
+    finding: Finding<'a>,
+    suppressed_by: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +81,15 @@ fn document<'a>(report: &'a Report, sources: &SourceMap) -> Document<'a> {
             .collect(),
         verdicts: &report.verdicts,
         summary: Counts::of(&report.findings),
+        suppressed: report
+            .suppressed
+            .iter()
+            .map(|s| SuppressedFinding {
+                finding: finding(&s.finding, sources),
+                suppressed_by: &s.by,
+                reason: s.reason.as_deref(),
+            })
+            .collect(),
     }
 }
 

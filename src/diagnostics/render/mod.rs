@@ -10,7 +10,7 @@ mod junit;
 mod sarif;
 
 pub use explain::{render_code_list, render_explain};
-pub use human::render_human;
+pub use human::{render_findings, render_human};
 pub use json::{render_json, to_json, JSON_VERSION};
 pub use junit::render_junit;
 pub use sarif::render_sarif;
@@ -66,19 +66,8 @@ impl Counts {
     }
 }
 
-/// The check a code belongs to, from its number range (see `diagnostics::codes`); the JUnit
-/// renderer files findings under it.
-fn check_of(code_id: &str) -> &'static str {
-    match code_id.as_bytes().get(2) {
-        Some(b'0') => "load",
-        Some(b'1') => "placement",
-        Some(b'2') => "scheduler",
-        Some(b'3') => "rollout",
-        Some(b'4') => "quorum",
-        Some(b'5') => "graph",
-        _ => "other",
-    }
-}
+// The JUnit renderer files findings under the check a code belongs to.
+use super::codes::check_of;
 
 #[cfg(test)]
 mod fixture;

@@ -95,11 +95,27 @@ impl Cx {
                 continue;
             }
             if extension || !allowed.contains(&key.as_str()) {
+                let label = if extension {
+                    format!(
+                        "extension fields are not allowed here in version \"3.{}\"",
+                        self.minor
+                    )
+                } else if object == "x-swarmproof" {
+                    format!("not a key of x-swarmproof (known: {})", allowed.join(", "))
+                } else {
+                    "not in the Compose 3.x schema".to_string()
+                };
                 let mut d = Diagnostic::error(
                     &codes::UNKNOWN_KEY,
                     format!("{what}: Additional property {key} is not allowed"),
                 )
-                .with_primary(Some(k.span), "not in the Compose 3.x schema");
+                .with_primary(Some(k.span), label);
+                if let Some(near) = (!extension)
+                    .then(|| crate::text::closest(&key, allowed.iter().copied()))
+                    .flatten()
+                {
+                    d = d.with_help(format!("did you mean `{near}`?"));
+                }
                 if extension {
                     d = d.with_help(match extensions_from {
                         Some(v) => format!(

@@ -489,13 +489,13 @@ pub fn lower_requirements(cx: &mut Cx, s: &mut Service, x: &Yaml, what: &str) {
         x,
         what,
         "x-swarmproof",
-        &["min_available", "max_update_duration"],
+        &["min_available", "max_update_duration", "ignore"],
     ) {
         let w = format!("{what}.{key}");
-        if key == "min_available" {
-            s.requirements.min_available = cx.uint(v, &w);
-        } else {
-            s.requirements.max_update_duration = cx.duration(v, &w);
+        match key.as_str() {
+            "min_available" => s.requirements.min_available = cx.uint(v, &w),
+            "ignore" => s.requirements.ignore = cx.strings(v, &w),
+            _ => s.requirements.max_update_duration = cx.duration(v, &w),
         }
     }
 }

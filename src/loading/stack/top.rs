@@ -140,10 +140,12 @@ pub fn lower_requirements(cx: &mut Cx, y: &Yaml) -> StackRequirements {
         y,
         "x-swarmproof",
         "x-swarmproof",
-        &["host_networks", "max_update_duration"],
+        &["host_networks", "max_update_duration", "ignore", "strict"],
     ) {
         match key.as_str() {
             "host_networks" => req.host_networks = cx.strings(v, "x-swarmproof.host_networks"),
+            "ignore" => req.ignore = cx.strings(v, "x-swarmproof.ignore"),
+            "strict" => req.strict = cx.boolean(v, "x-swarmproof.strict").unwrap_or(false),
             "max_update_duration" => {
                 req.max_update_duration = cx.duration(v, "x-swarmproof.max_update_duration")
             }

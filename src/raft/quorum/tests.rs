@@ -294,7 +294,7 @@ fn render_two_plus_one() {
     a.managers[0].leader = true;
     insta::assert_snapshot!(render_quorum(&a), @r"
     managers: 3  available: 3  quorum: 2  fault tolerance: 1
-    quorum available now; 1 more failure(s) tolerated
+    quorum available now; 1 more failure tolerated
       m1                   zone=a            leader
       m2                   zone=a
       m3                   zone=b
@@ -304,7 +304,7 @@ fn render_two_plus_one() {
       {m2, m3}
     minimal sets of `zone` domains whose loss loses quorum (1):
       {a}
-    what if demote m3: keeps quorum — allowed: 2 other reachable manager(s) >= 2; now 2 members, quorum 2, tolerance 0
+    what if demote m3: keeps quorum — allowed: 2 other reachable managers >= 2; now 2 members, quorum 2, tolerance 0
     ");
 }
 
