@@ -51,3 +51,27 @@ fn an_update_cut_by_a_bound_is_incomplete_even_with_caveats_found() {
     assert!(text.contains("db: caveats"), "{text}");
     assert!(text.contains("rollout: holds"), "{text}");
 }
+
+/// fuzz target `stack`: two stacks (with a lone `\r`, and U+FFFD runs) where the parser's
+/// length of a node ended inside a character, so SP0101 and SP0111 spans split one.
+#[test]
+fn yaml_spans_end_on_character_boundaries() {
+    for name in ["stack-span-1.yml", "stack-span-2.yml"] {
+        let path = format!("{}/tests/fixtures/fuzz/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let l = common::load_one(&text);
+        assert!(!l.report.findings.is_empty(), "{name}");
+        for d in &l.report.findings {
+            for label in &d.labels {
+                let file = &l.sources.get(label.span.file).unwrap().text;
+                assert!(
+                    file.is_char_boundary(label.span.start)
+                        && file.is_char_boundary(label.span.end),
+                    "{name}: {} {:?}",
+                    d.code.id,
+                    label.span
+                );
+            }
+        }
+    }
+}

@@ -195,7 +195,10 @@ fn span_of(file: FileId, source: &SourceFile, loc: &Location) -> Span {
     }
     let start = source.offset_of(line, column);
     let len = loc.span().byte_len().unwrap_or(0) as usize;
-    Span::new(file, start, (start + len).min(source.text.len()))
+    // The parser's length can end inside a character (a lone `\r` counts as a line break for
+    // it, not for the line table): the span ends at that character's start instead.
+    let end = crate::diagnostics::clamp_to_char_boundary(&source.text, start + len);
+    Span::new(file, start, end)
 }
 
 fn convert(file: FileId, source: &SourceFile, raw: SaphyrSpanned<Raw>) -> Yaml {
