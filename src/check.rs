@@ -1,8 +1,11 @@
 //! `swarmproof check`: load the stack and inventory, run every check that applies, and gather
 //! the findings and verdicts into one `Report`. Pure: the CLI reads the files beforehand.
 
+use std::time::Duration;
+
 use serde_json::json;
 
+use crate::deadline::Deadline;
 use crate::diagnostics::{FileId, Severity, SourceMap};
 use crate::loading::against_inventory::check_against_inventory;
 use crate::loading::inventory::load_inventory;
@@ -97,6 +100,28 @@ pub struct CheckOptions {
     pub scheduler: bool,
     /// Model-check every service's rolling update; `None` skips it.
     pub rollout: Option<crate::rollout::Options>,
+    /// Bounds of the whole run (`--timeout`, `--max-memory`), over each check's own.
+    pub bounds: RunBounds,
+}
+
+/// Bounds of a whole run. Each search keeps its own limits and also stops at the deadline or
+/// at the byte budget, and then reports `unknown` (never `holds`), naming the bound.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunBounds {
+    pub deadline: Deadline,
+    pub max_memory_bytes: Option<usize>,
+}
+
+impl RunBounds {
+    /// A search's own time limit, cut to the time left.
+    pub fn cap_time(&self, own: Duration) -> Duration {
+        own.min(Duration::from_millis(self.deadline.remaining_ms()))
+    }
+
+    /// A search's own byte budget, cut to `--max-memory`.
+    pub fn cap_bytes(&self, own: usize) -> usize {
+        self.max_memory_bytes.map_or(own, |m| m.min(own))
+    }
 }
 
 impl Default for CheckOptions {
@@ -105,6 +130,7 @@ impl Default for CheckOptions {
             placement: Default::default(),
             scheduler: true,
             rollout: Some(Default::default()),
+            bounds: RunBounds::default(),
         }
     }
 }
@@ -122,6 +148,7 @@ pub fn run(
     let loaded = load(sources, stack_files, nodes, options, &mut report);
     let placement = loaded.cluster.as_ref().map(|cluster| {
         let mut options = check.placement.clone();
+        options.deadline = check.bounds.deadline;
         if let Some(crate::placement::Tolerance::Domain(label)) = &mut options.tolerate {
             if label.is_empty() {
                 label.clone_from(&cluster.domain_label);
@@ -158,7 +185,14 @@ pub fn run(
         .cluster
         .as_ref()
         .and_then(|cluster| exploration_too_large(&loaded.stack, cluster))
-        .filter(|_| check.scheduler);
+        .or_else(|| {
+            check
+                .bounds
+                .deadline
+                .passed()
+                .then(|| "stopped at --timeout before the exploration began".to_string())
+        })
+        .filter(|_| check.scheduler && loaded.cluster.is_some());
     if let Some(why) = &too_large {
         report
             .verdicts
@@ -168,11 +202,26 @@ pub fn run(
         .cluster
         .as_ref()
         .filter(|_| check.scheduler && too_large.is_none())
-        .and_then(
-            |cluster| match crate::scheduler::check(&loaded.stack, cluster, exact_plan) {
+        .and_then(|cluster| {
+            match crate::scheduler::check(
+                &loaded.stack,
+                cluster,
+                exact_plan,
+                &crate::scheduler::ExploreOptions {
+                    max_memo_bytes: check
+                        .bounds
+                        .cap_bytes(crate::scheduler::ExploreOptions::default().max_memo_bytes),
+                    deadline: check.bounds.deadline,
+                    ..crate::scheduler::ExploreOptions::scaled(&loaded.stack, cluster)
+                },
+            ) {
                 Ok(c) => {
                     report.findings.extend(c.diagnostics.iter().cloned());
-                    report.verdicts.insert("scheduler".to_string(), c.verdict());
+                    let mut verdict = c.verdict();
+                    if verdict.status == Status::Unknown && check.bounds.deadline.passed() {
+                        verdict.summary.push_str(", stopped at --timeout");
+                    }
+                    report.verdicts.insert("scheduler".to_string(), verdict);
                     Some(c)
                 }
                 Err(e) => {
@@ -181,9 +230,15 @@ pub fn run(
                         .insert("scheduler".to_string(), not_run(&e.to_string()));
                     None
                 }
-            },
-        );
-    let rollout = check_rollouts(&loaded, exact_plan, check.rollout.as_ref(), &mut report);
+            }
+        });
+    let rollout = check_rollouts(
+        &loaded,
+        exact_plan,
+        check.rollout.as_ref(),
+        &check.bounds,
+        &mut report,
+    );
     match &loaded.cluster {
         Some(cluster) if cluster.managers().next().is_some() => {
             let (verdict, diags) = quorum(cluster, check.placement.tolerate.as_ref());
@@ -260,6 +315,7 @@ fn check_rollouts(
     loaded: &Loaded,
     plan: Option<&crate::placement::Plan>,
     options: Option<&crate::rollout::Options>,
+    bounds: &RunBounds,
     report: &mut Report,
 ) -> Vec<crate::rollout::RolloutResult> {
     let Some(options) = options else {
@@ -301,7 +357,8 @@ fn check_rollouts(
     let results: Vec<_> = crate::rollout::inputs_from_plan(&loaded.stack, cluster, plan)
         .iter()
         .map(|input| {
-            let (result, diags) = crate::rollout::check_update(input, options);
+            let options = bounded_rollout(options, bounds);
+            let (result, diags) = crate::rollout::check_update(input, &options);
             report.findings.extend(diags);
             result
         })
@@ -313,6 +370,18 @@ fn check_rollouts(
         .verdicts
         .insert("rollout".to_string(), crate::rollout::verdict(&results));
     results
+}
+
+/// A rollout search's options with its time and byte budgets cut to the run's bounds.
+pub fn bounded_rollout(
+    options: &crate::rollout::Options,
+    bounds: &RunBounds,
+) -> crate::rollout::Options {
+    crate::rollout::Options {
+        timeout: bounds.cap_time(options.timeout),
+        max_memory_bytes: bounds.cap_bytes(options.max_memory_bytes),
+        ..*options
+    }
 }
 
 /// One finding per root cause: a service whose constraints match no node (SP0203) is not

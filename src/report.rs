@@ -93,4 +93,30 @@ impl Report {
             })
         });
     }
+
+    /// The report with at most `max` findings, errors first, then warnings, then notes, each
+    /// kept in its order; one more note says how many were left out. `fails` gives the same
+    /// answer on it (an error is kept whenever there is one, warnings before notes).
+    pub fn bounded(mut self, max: usize) -> Report {
+        let total = self.findings.len();
+        if total <= max {
+            return self;
+        }
+        let mut order: Vec<usize> = (0..total).collect();
+        order.sort_by_key(|&i| self.findings[i].severity);
+        let mut keep = vec![false; total];
+        for &i in &order[..max] {
+            keep[i] = true;
+        }
+        let mut kept = keep.into_iter();
+        self.findings.retain(|_| kept.next().unwrap_or(false));
+        self.findings.push(Diagnostic::info(
+            &crate::loading::codes::FINDINGS_TRUNCATED,
+            format!(
+                "{} more findings are not shown (at most {max} are printed); the exit status counts them all",
+                total - max
+            ),
+        ));
+        self
+    }
 }

@@ -58,9 +58,32 @@ fn unreadable(path: &Path, why: impl std::fmt::Display) -> InputError {
     ))
 }
 
+/// The most swarmproof reads from one input file. Stack files and inventories are kilobytes
+/// (a `docker node inspect` of a thousand nodes is a few megabytes); the limit keeps
+/// `/dev/zero` or a runaway generated file from filling memory.
+pub const MAX_INPUT_BYTES: u64 = 16 << 20;
+
+/// Reads at most [`MAX_INPUT_BYTES`] of a file; a folder or a larger file is refused.
+pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(std::io::Error::other("it is a folder, not a file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB, the most swarmproof reads from one file",
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads a file as UTF-8 text; binary and non-UTF-8 files are refused.
 fn read_text(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
+    let bytes = read_bounded(path).map_err(|e| unreadable(path, e))?;
     if bytes.contains(&0) {
         return Err(unreadable(path, "it is a binary file"));
     }
@@ -105,9 +128,21 @@ pub fn read_inputs(args: &InputArgs) -> Result<Inputs, InputError> {
     }
     let mut sources = SourceMap::new();
     let mut stack_files = Vec::new();
+    // A file given twice (`-f a.yml -f a.yml`) is read once: merged with itself, its findings
+    // point at one file, so each is reported once.
+    let mut read: Vec<(PathBuf, FileId)> = Vec::new();
     for p in &stack_paths {
-        let text = read_text(p)?;
-        stack_files.push(sources.add(p.display().to_string(), text));
+        let same = p.canonicalize().ok();
+        let known = read.iter().find(|(q, _)| Some(q) == same.as_ref());
+        let id = match known {
+            Some(&(_, id)) => id,
+            None => {
+                let id = sources.add(p.display().to_string(), read_text(p)?);
+                read.extend(same.map(|q| (q, id)));
+                id
+            }
+        };
+        stack_files.push(id);
     }
     let nodes = match &nodes_path {
         Some(p) => Some(sources.add(p.display().to_string(), read_text(p)?)),

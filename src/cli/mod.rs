@@ -154,8 +154,58 @@ impl PlacementFlags {
             },
             scheduler: true,
             rollout: Some(Default::default()),
+            bounds: Default::default(),
         }
     }
+}
+
+/// Bounds of a whole run.
+#[derive(Args, Debug, Clone, Default)]
+pub struct BoundFlags {
+    /// Stop the whole run after SECONDS: a search the deadline cuts short reports `unknown`,
+    /// and a run still busy 10 % past it stops with exit status 2.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// Memory budget of each search (e.g. 512M, 2G): a search that reaches it stops and
+    /// reports `unknown`.
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
+    pub max_memory: Option<u64>,
+}
+
+fn parse_memory(s: &str) -> Result<u64, String> {
+    crate::loading::values::parse_size(s).map_err(|e| e.to_string())
+}
+
+impl BoundFlags {
+    /// Starts the clock: the deadline of the searches, and the watchdog 10 % past it.
+    fn start(&self) -> crate::check::RunBounds {
+        crate::check::RunBounds {
+            deadline: self
+                .timeout
+                .map_or(crate::deadline::Deadline::NEVER, |secs| {
+                    watchdog(secs);
+                    crate::deadline::Deadline::after_ms(secs.saturating_mul(1000))
+                }),
+            max_memory_bytes: self
+                .max_memory
+                .map(|b| usize::try_from(b).unwrap_or(usize::MAX)),
+        }
+    }
+}
+
+/// Ends the process with exit status 2 when the run is still busy 10 % past `--timeout`: a
+/// computation that does not poll the deadline (one SMT call, a scheduler run) cannot keep it
+/// waiting longer, and nothing unverified is printed.
+fn watchdog(secs: u64) {
+    let limit = std::time::Duration::from_secs(secs);
+    std::thread::spawn(move || {
+        std::thread::sleep(limit + limit / 10);
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: stopped at --timeout {secs} (10 % past it, the checks had not finished): nothing was verified"
+        );
+        std::process::exit(2);
+    });
 }
 
 #[derive(Args, Debug)]
@@ -166,6 +216,8 @@ pub struct CheckArgs {
     pub placement: PlacementFlags,
     #[command(flatten)]
     pub output: OutputFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     /// Treat warnings as errors for the exit status.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
@@ -185,6 +237,8 @@ pub struct PlanArgs {
     pub placement: PlacementFlags,
     #[command(flatten)]
     pub output: OutputFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -203,6 +257,8 @@ pub struct SimulateArgs {
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     #[arg(long, value_enum, default_value = "spread")]
     pub strategy: StrategyArg,
     /// Seed for the choices Go's map order leaves open (ties between nodes, service order).
@@ -235,9 +291,6 @@ pub struct RolloutFlags {
     /// Stop after this many states (the verdict is then `incomplete`).
     #[arg(long, default_value_t = 5_000_000)]
     pub max_states: usize,
-    /// Stop after this many seconds (the verdict is then `incomplete`).
-    #[arg(long, default_value_t = 60)]
-    pub timeout: u64,
     /// Require every service's availability (a single replica's stop-first outage is an
     /// error) and make every rollout warning an error.
     #[arg(long)]
@@ -249,7 +302,6 @@ impl RolloutFlags {
         crate::rollout::Options {
             max_failures: self.failures,
             max_states: self.max_states,
-            timeout: std::time::Duration::from_secs(self.timeout),
             strict: self.strict,
             ..Default::default()
         }
@@ -264,6 +316,8 @@ pub struct UpdateArgs {
     pub placement: PlacementFlags,
     #[command(flatten)]
     pub rollout: RolloutFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     /// Only this service.
     #[arg(long)]
     pub service: Option<String>,
@@ -407,6 +461,8 @@ pub struct GraphArgs {
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     #[arg(long, value_enum, default_value = "dot")]
     pub format: GraphFormat,
 }
@@ -454,8 +510,33 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The most findings a report prints (`Report::bounded`): a broken generated input can have
+/// hundreds of thousands.
+const MAX_FINDINGS: usize = 1_000;
+
+/// The most text a command prints. Findings are bounded in number, but each human-readable one
+/// quotes its source line, which can be megabytes long.
+const MAX_OUTPUT_BYTES: usize = 64 << 20;
+
 fn write_stdout(text: &str) -> ExitCode {
-    conventions::write_output(text)
+    conventions::write_output(&cut_output(text))
+}
+
+/// `text` cut at [`MAX_OUTPUT_BYTES`] (on a character boundary), with a line saying so.
+fn cut_output(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= MAX_OUTPUT_BYTES {
+        return text.into();
+    }
+    let mut end = MAX_OUTPUT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}\n[output cut at {} MiB]\n",
+        &text[..end],
+        MAX_OUTPUT_BYTES >> 20
+    )
+    .into()
 }
 
 /// Reads the inputs and runs the checks: load, placement and graph always, the scheduler
@@ -465,12 +546,14 @@ fn checked(
     input: &InputFlags,
     placement: &PlacementFlags,
     rollout: Option<crate::rollout::Options>,
+    bounds: crate::check::RunBounds,
 ) -> Result<(crate::check::Checked, Inputs), String> {
     let inputs = read_inputs(&input.to_args())
         .map_err(|e| format!("error[{}]: {}", e.0.code.id, e.0.message))?;
     let mut options = placement.options();
     options.scheduler = rollout.is_some();
     options.rollout = rollout;
+    options.bounds = bounds;
     let mut checked = crate::check::run(
         &inputs.sources,
         &inputs.stack_files,
@@ -520,6 +603,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
             strict: args.strict || setup.defaults.strict,
             ..Default::default()
         }),
+        args.bounds.start(),
     ) {
         Ok(c) => c,
         Err(e) => return args.output.fail(e),
@@ -535,6 +619,9 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     };
     let deny = args.deny.is_some() || setup.defaults.deny_warnings;
     let show_suppressed = args.suppress.show_suppressed || setup.defaults.show_suppressed;
+    // The status counts every finding; at most MAX_FINDINGS are printed.
+    let status = exit_status(&report, deny);
+    let report = report.bounded(MAX_FINDINGS);
     let text = args.output.render(&Output {
         command: "check",
         report: &report,
@@ -550,12 +637,12 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     if args.suppress.write_baseline.is_some() {
         return ExitCode::SUCCESS;
     }
-    ExitCode::from(exit_status(&report, deny))
+    ExitCode::from(status)
 }
 
 /// `plan`: 0 when a valid orchestration is proved, 1 otherwise.
 fn run_plan(args: &PlanArgs) -> ExitCode {
-    let (checked, inputs) = match checked(&args.input, &args.placement, None) {
+    let (checked, inputs) = match checked(&args.input, &args.placement, None, args.bounds.start()) {
         Ok(c) => c,
         Err(e) => return args.output.fail(e),
     };
@@ -584,7 +671,8 @@ fn run_plan(args: &PlanArgs) -> ExitCode {
 
 fn run_simulate(args: &SimulateArgs) -> ExitCode {
     use crate::scheduler::{self, Disruption, Order, SimOptions, Strategy};
-    let (checked, inputs) = match checked(&args.input, &args.placement, None) {
+    let bounds = args.bounds.start();
+    let (checked, inputs) = match checked(&args.input, &args.placement, None, bounds) {
         Ok(c) => c,
         Err(e) => return args.output.fail(e),
     };
@@ -618,7 +706,12 @@ fn run_simulate(args: &SimulateArgs) -> ExitCode {
         // The cluster the result is shown on: after the loss, if there is one.
         let shown = after.as_ref().map_or(cluster, |(c, _)| c);
         if args.explore {
-            let budget = scheduler::ExploreOptions::scaled(stack, cluster);
+            let scaled = scheduler::ExploreOptions::scaled(stack, cluster);
+            let budget = scheduler::ExploreOptions {
+                max_memo_bytes: bounds.cap_bytes(scaled.max_memo_bytes),
+                deadline: bounds.deadline,
+                ..scaled
+            };
             let e = match &disruption {
                 None => scheduler::explore(stack, cluster, &budget)?,
                 Some(d) => scheduler::explore_disruption(stack, cluster, &before, d, &budget)?,
@@ -685,7 +778,8 @@ fn rollout_inputs<'a>(
 
 fn run_update(args: &UpdateArgs) -> ExitCode {
     use std::io::IsTerminal;
-    let (mut checked, inputs) = match checked(&args.input, &args.placement, None) {
+    let bounds = args.bounds.start();
+    let (mut checked, inputs) = match checked(&args.input, &args.placement, None, bounds) {
         Ok(c) => c,
         Err(e) => return args.output.fail(e),
     };
@@ -711,6 +805,8 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
     let mut results = Vec::new();
     for input in selected {
         let name = input.service.name.clone();
+        // Each service gets its own limits, cut to what is left of the run's.
+        let options = crate::check::bounded_rollout(&options, &bounds);
         let (result, diags) =
             crate::rollout::check_update_with_progress(input, &options, &mut |p| {
                 if terminal {
@@ -840,6 +936,10 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
         Ok(m) => m,
         Err(e) => return args.output.fail(format!("error: {e}")),
     };
+    // The breadth-first searches for a variant's counterexample count states, not time.
+    if let Some(secs) = args.timeout {
+        watchdog(secs);
+    }
     let options = crate::raft::CheckOptions {
         threads: args.threads.max(1),
         timeout: args.timeout.map(std::time::Duration::from_secs),
@@ -910,7 +1010,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
             failures,
             listen,
         } => {
-            let (checked, _) = match checked(input, placement, None) {
+            let (checked, _) = match checked(input, placement, None, Default::default()) {
                 Ok(c) => c,
                 Err(e) => return fail(e),
             };
@@ -945,7 +1045,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
 }
 
 fn run_graph(args: &GraphArgs) -> ExitCode {
-    let (checked, _) = match checked(&args.input, &args.placement, None) {
+    let (checked, _) = match checked(&args.input, &args.placement, None, args.bounds.start()) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
@@ -959,10 +1059,11 @@ fn run_graph(args: &GraphArgs) -> ExitCode {
 
 /// Reads a file a stack names (`env_file`), with Go's wording of a missing file.
 fn read_named_file(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+    let bytes = input::read_bounded(std::path::Path::new(path)).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("open {path}: no such file or directory"),
         _ => format!("open {path}: {e}"),
-    })
+    })?;
+    String::from_utf8(bytes).map_err(|_| format!("read {path}: it is not UTF-8 text"))
 }
 
 /// The stack as `docker stack config` prints it, with docker/cli's working directory: the
@@ -1014,7 +1115,8 @@ fn run_config(args: &ConfigArgs) -> ExitCode {
         let report = Report {
             findings: diags,
             ..Report::default()
-        };
+        }
+        .bounded(MAX_FINDINGS);
         let text = render::render_human(&report, &inputs.sources, conventions::color_stderr());
         let _ = write!(std::io::stderr(), "{text}");
     }

@@ -7,6 +7,7 @@ pub mod render;
 mod source;
 
 pub use codes::Code;
+pub(crate) use source::clamp_to_char_boundary;
 pub use source::{FileId, SourceFile, SourceMap, Span};
 
 use serde::Serialize;

@@ -88,7 +88,8 @@ impl SourceFile {
     }
 }
 
-fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
+/// `offset`, within the text and moved back to the start of the character it falls in.
+pub(crate) fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
     offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

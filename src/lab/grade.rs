@@ -193,6 +193,7 @@ fn check_options(setup: super::Setup) -> crate::check::CheckOptions {
             max_states: ROLLOUT_STATES,
             ..Default::default()
         }),
+        bounds: Default::default(),
     }
 }
 

@@ -195,7 +195,10 @@ fn span_of(file: FileId, source: &SourceFile, loc: &Location) -> Span {
     }
     let start = source.offset_of(line, column);
     let len = loc.span().byte_len().unwrap_or(0) as usize;
-    Span::new(file, start, (start + len).min(source.text.len()))
+    // The parser's length can end inside a character (a lone `\r` counts as a line break for
+    // it, not for the line table): the span ends at that character's start instead.
+    let end = crate::diagnostics::clamp_to_char_boundary(&source.text, start + len);
+    Span::new(file, start, end)
 }
 
 fn convert(file: FileId, source: &SourceFile, raw: SaphyrSpanned<Raw>) -> Yaml {
@@ -325,13 +328,38 @@ fn parse_with(file: FileId, source: &SourceFile, merge: bool) -> Result<Yaml, Ya
                 .map(|l| span_of(file, source, &l))
                 .unwrap_or(Span::new(file, 0, 0));
             let text = e.to_string();
-            let message = text.lines().next().unwrap_or("invalid YAML").to_string();
+            let first = text.lines().next().unwrap_or("invalid YAML");
+            let budget = first.contains("budget breached");
+            let message = if budget {
+                budget_message(first)
+            } else {
+                first.to_string()
+            };
             YamlError {
-                budget: text.contains("budget"),
+                budget,
                 message,
                 span,
             }
         })
+}
+
+/// serde-saphyr's "budget breached: Nodes { nodes: 250001 }" in words: which cap of its
+/// default budget the document reached.
+fn budget_message(text: &str) -> String {
+    let breach = text.split("budget breached: ").nth(1).unwrap_or(text);
+    let kind = breach.split([' ', '{']).next().unwrap_or("");
+    let what = match kind {
+        "Nodes" => "more than 250,000 YAML nodes (scalars, lists and mappings)",
+        "Events" => "more than 1,000,000 YAML events",
+        "Depth" => "nesting deeper than 64 levels",
+        "Aliases" | "AliasAnchorRatio" => "too many aliases (`*name`) for its anchors",
+        "Anchors" => "more than 50,000 anchors",
+        "Documents" => "more than 1,024 documents",
+        "MergeKeys" => "more than 10,000 merge keys (`<<`)",
+        "ScalarBytes" | "InputBytes" => "more text than swarmproof reads",
+        _ => breach,
+    };
+    format!("the document expands to {what}, beyond what swarmproof reads ({breach})")
 }
 
 #[cfg(test)]

@@ -163,7 +163,11 @@ pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagn
         builder = builder.symmetry_fn(representative);
     }
     if let Some(t) = options.timeout {
-        builder = builder.timeout(t);
+        // The timeout bounds the whole check, the searches for a variant's violation included.
+        builder = builder.timeout(
+            t.saturating_sub(start.elapsed())
+                .max(Duration::from_millis(1)),
+        );
     }
     if model.variant.is_some() {
         // A variant exists to show its counterexample; stop at the first one.

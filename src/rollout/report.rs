@@ -58,7 +58,7 @@ pub enum RolloutVerdict {
     /// reports as warnings or information: Swarm's defaults when no availability is required,
     /// failures counted late. Not violated; the findings say what can still go wrong.
     Caveats,
-    /// A bound stopped the search and nothing was violated so far.
+    /// A bound stopped the search and no error-level property was violated so far.
     Incomplete,
     /// The service's update is not modelled (a job, …).
     NotModelled,
@@ -254,16 +254,25 @@ pub fn check_update_with_progress(
         timing: Some(timing),
         not_modelled: None,
     };
-    let diagnostics = super::findings::diagnostics(input, &model, &result, opts.strict);
+    let mut diagnostics = super::findings::diagnostics(input, &model, &result, opts.strict);
     // One rule decides `unsafe`: an error among the service's findings. A violation reported
-    // as a warning or a note leaves the verdict at `caveats`.
+    // as a warning or a note leaves the verdict at `caveats`, which holds, so only after a
+    // complete search: one a bound cut may hide an error, and stays `incomplete` (SP3020).
     if verdict == RolloutVerdict::Unsafe
         && !diagnostics
             .iter()
             .any(|d| d.severity == crate::diagnostics::Severity::Error)
     {
-        result.verdict = RolloutVerdict::Caveats;
-        result.status = RolloutVerdict::Caveats.status();
+        let settled = if complete {
+            RolloutVerdict::Caveats
+        } else {
+            RolloutVerdict::Incomplete
+        };
+        result.verdict = settled;
+        result.status = settled.status();
+        if !complete {
+            diagnostics = super::findings::diagnostics(input, &model, &result, opts.strict);
+        }
     }
     (result, diagnostics)
 }
@@ -296,7 +305,7 @@ pub fn verdict(results: &[RolloutResult]) -> Verdict {
         count(RolloutVerdict::Unsafe),
         count(RolloutVerdict::Incomplete),
         count(RolloutVerdict::NotModelled)
-    );
+    ) + &cutoffs(results);
     let details = serde_json::Value::Array(
         results
             .iter()
@@ -311,6 +320,29 @@ pub fn verdict(results: &[RolloutResult]) -> Verdict {
 }
 
 /// The text `swarmproof update` prints for one service.
+/// Which bounds cut searches short, for the verdict's summary: "" when none did.
+fn cutoffs(results: &[RolloutResult]) -> String {
+    let mut hit: Vec<&str> = Vec::new();
+    for c in results.iter().filter_map(|r| r.search.as_ref()?.cutoff) {
+        let bound = cutoff_text(c);
+        if !hit.contains(&bound) {
+            hit.push(bound);
+        }
+    }
+    match hit.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", hit.join(", ")),
+    }
+}
+
+fn cutoff_text(c: Cutoff) -> &'static str {
+    match c {
+        Cutoff::MaxStates => "stopped at --max-states",
+        Cutoff::Memory => "stopped at the memory bound (--max-memory)",
+        Cutoff::Timeout => "stopped at --timeout",
+    }
+}
+
 pub fn render_result(r: &RolloutResult) -> String {
     let mut out = format!("{}: {}", r.service, r.verdict.as_str());
     if let Some(s) = &r.search {
@@ -320,12 +352,9 @@ pub fn render_result(r: &RolloutResult) -> String {
             s.depth,
             s.elapsed_ms,
             s.max_failures,
-            match s.cutoff {
-                Some(Cutoff::MaxStates) => ", stopped at --max-states",
-                Some(Cutoff::Memory) => ", stopped at the memory bound",
-                Some(Cutoff::Timeout) => ", stopped at --timeout",
-                None => "",
-            }
+            s.cutoff
+                .map(|c| format!(", {}", cutoff_text(c)))
+                .unwrap_or_default()
         ));
     }
     out.push('\n');

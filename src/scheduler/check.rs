@@ -56,15 +56,16 @@ impl SchedulerCheck {
     }
 }
 
-/// Explores with `ExploreOptions::scaled`, compares the worst order with `exact` (the SMT plan,
-/// if any), and collects the diagnostics: SP2001 per service when the plan exists, otherwise
-/// the exploration's SP2000/SP2002.
+/// Explores within `budget` (`check` uses `ExploreOptions::scaled`), compares the worst order
+/// with `exact` (the SMT plan, if any), and collects the diagnostics: SP2001 per service when
+/// the plan exists, otherwise the exploration's SP2000/SP2002.
 pub fn check(
     stack: &Stack,
     cluster: &Cluster,
     exact: Option<&Plan>,
+    budget: &ExploreOptions,
 ) -> Result<SchedulerCheck, SimError> {
-    let exploration = explore(stack, cluster, &ExploreOptions::scaled(stack, cluster))?;
+    let exploration = explore(stack, cluster, budget)?;
     let simulation = match &exploration.witness {
         Some(w) => w.simulation.clone(),
         None => simulate(stack, cluster, &SimOptions::default())?,

@@ -41,6 +41,8 @@ pub struct ExploreOptions {
     /// Collect the outcome of every order (`Exploration::outcomes`). Runs then never stop at an
     /// explored state: a merged run's continuation is known, but not what it placed before.
     pub outcomes: bool,
+    /// The run's `--timeout`: no further order is explored or sampled after it.
+    pub deadline: crate::deadline::Deadline,
 }
 
 impl Default for ExploreOptions {
@@ -54,6 +56,7 @@ impl Default for ExploreOptions {
             service_order: None,
             reduce: true,
             outcomes: false,
+            deadline: crate::deadline::Deadline::NEVER,
         }
     }
 }
@@ -191,7 +194,12 @@ fn explore_from(
     let mut work: u64 = 0;
     let mut prefix: Vec<u32> = Vec::new();
     let mut exhaustive = false;
-    while runs < opts.max_runs && work < opts.max_work && memo.bytes() < opts.max_memo_bytes {
+    let in_time = || !opts.deadline.passed();
+    while runs < opts.max_runs
+        && work < opts.max_work
+        && memo.bytes() < opts.max_memo_bytes
+        && in_time()
+    {
         let runner = match snapshots.resume_before(prefix.len()) {
             Some(snapshot) => snapshot.resume(prefix.clone()),
             None => Runner::new(stack, cluster, &run_opts, chooser(prefix.clone()), &first)?,
@@ -225,7 +233,7 @@ fn explore_from(
         }
     }
     if !exhaustive {
-        for i in 0..opts.samples {
+        for i in (0..opts.samples).take_while(|_| in_time()) {
             let seed = opts.seed.wrapping_add(i as u64);
             let (sim, trace) = run(
                 stack,

@@ -467,7 +467,7 @@ fn exploration_finds_the_bad_order_exhaustively_and_replays_it() {
 fn check_reports_the_feasible_but_pending_finding_with_a_violated_verdict() {
     let (st, cl) = fragmentation();
     let plan = brute_force(&st, &cl).unwrap();
-    let c = check(&st, &cl, Some(&plan)).unwrap();
+    let c = check(&st, &cl, Some(&plan), &ExploreOptions::scaled(&st, &cl)).unwrap();
     assert_eq!(c.comparison.verdict, ComparisonVerdict::FeasibleButPending);
     assert_eq!(c.diagnostics.len(), 1);
     assert_eq!(c.diagnostics[0].code.id, "SP2001");
@@ -478,7 +478,7 @@ fn check_reports_the_feasible_but_pending_finding_with_a_violated_verdict() {
         "feasible, but Swarm's scheduler leaves 1 task Pending in some order"
     );
     // Without a plan the exploration's own finding is reported.
-    let c = check(&st, &cl, None).unwrap();
+    let c = check(&st, &cl, None, &ExploreOptions::scaled(&st, &cl)).unwrap();
     assert_eq!(c.diagnostics[0].code.id, "SP2002");
 }
 
@@ -1017,7 +1017,8 @@ fn feasible_but_pending_against_the_placement_check() {
         );
         assert_eq!(exact.status, Status::Holds, "{name}: {}", exact.summary);
         let plan = exact.plan.as_ref().expect("a validated plan");
-        let c = crate::scheduler::check(&st, &cl, Some(plan)).unwrap();
+        let c = crate::scheduler::check(&st, &cl, Some(plan), &ExploreOptions::scaled(&st, &cl))
+            .unwrap();
         assert_eq!(c.verdict().status, Status::Violated, "{name}");
         assert_eq!(
             c.comparison.verdict,

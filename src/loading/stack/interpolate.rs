@@ -101,7 +101,8 @@ fn substitute_braced(
         Some(op) => (true, op),
         None => (false, op),
     };
-    let (kind, arg) = op.split_at(1.min(op.len()));
+    // The operator is one character, which need not be ASCII (then the template is invalid).
+    let (kind, arg) = op.split_at(op.chars().next().map_or(0, char::len_utf8));
     let value = env.get(name).filter(|v| !(colon && v.is_empty()));
     match kind {
         "-" => {

@@ -5,7 +5,7 @@
 //! nearest, ties to even), so both give the same `f64`.
 
 /// The value, or Go's `*strconv.NumError` text.
-pub(super) fn parse_float(s: &str) -> Result<f64, String> {
+pub fn parse_float(s: &str) -> Result<f64, String> {
     if let Some(f) = special(s) {
         return Ok(f);
     }

@@ -14,7 +14,7 @@ mod size;
 
 pub use cpus::{check_cpu_minimum, parse_cpus};
 pub use duration::parse_duration;
-pub use go_float::format_go_float;
+pub use go_float::{format_go_float, parse_float as parse_go_float};
 pub use size::{check_memory_minimum, format_size, parse_size};
 
 /// A value Docker rejects. The message is the text Docker (or swarmkit) prints for it, so that
