@@ -288,7 +288,11 @@ fn cli_status(
             String::from_utf8_lossy(&out.stderr)
         )
     })?;
-    Ok(json["status"].as_str().unwrap_or("?").to_string())
+    // The exploration is the envelope's payload (docs/json-output.md).
+    json["payload"]["status"]
+        .as_str()
+        .map(String::from)
+        .ok_or_else(|| format!("simulate --explore printed no payload.status: {json}"))
 }
 
 fn show(o: &Outcome) -> String {
