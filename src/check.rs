@@ -313,7 +313,7 @@ fn quorum(
 /// The rolling update of every service, started from the validated placement plan.
 fn check_rollouts(
     loaded: &Loaded,
-    plan: Option<&crate::placement::Plan>,
+    plan: Option<&crate::model::Plan>,
     options: Option<&crate::rollout::Options>,
     bounds: &RunBounds,
     report: &mut Report,

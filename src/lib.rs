@@ -19,4 +19,5 @@ pub mod report;
 pub mod rollout;
 pub mod scheduler;
 pub mod suppress;
+pub mod swarm;
 pub mod text;

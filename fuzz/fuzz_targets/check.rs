@@ -161,7 +161,7 @@ fn assert_sound(checked: &Checked) {
             assert!(p.plan.is_some(), "placement holds without a plan");
         }
         if let Some(plan) = &p.plan {
-            if let Err(e) = swarmproof::placement::validate(stack, cluster, plan) {
+            if let Err(e) = swarmproof::audit::validate(stack, cluster, plan) {
                 panic!("the reported plan fails the validator: {e}");
             }
         }

@@ -1,9 +1,10 @@
 //! The scheduler's rules, written again for the re-checks (see the module above): which nodes a
-//! task may never use, which global tasks a node must run, and what that leaves free. Where a
-//! rule cannot be settled here (a `node.ip` CIDR), the answer is "may match", which only makes
-//! a re-check refuse more, never accept more.
+//! task may never use and why, which global tasks a node must run, and what that leaves free.
+//! Each follows swarmkit as `swarm-semantics.md` states it (§1.2 filters, §1.8 the global
+//! orchestrator, §2.3 constraints), in its own plainest form.
 
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
 use crate::model::{Availability, Cluster, Mode, Node, NodeState, Protocol, Service, Stack};
 
@@ -62,9 +63,40 @@ fn same_text(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b) || fold(a) == fold(b)
 }
 
-/// Whether one constraint holds on `n`: `Some(answer)`, or `None` where this module does not
-/// settle it.
-fn constraint_holds(key: &str, equal: bool, value: &str, n: &Node) -> Option<bool> {
+/// Whether `ip` lies in the network of `len` bits at `net`. An IPv4 network holds the IPv4
+/// addresses and their IPv4-mapped IPv6 forms; an IPv6 network only IPv6 addresses.
+fn in_network(net: IpAddr, len: u32, ip: IpAddr) -> bool {
+    let (net, ip, width) = match (net, ip) {
+        (IpAddr::V4(net), IpAddr::V4(ip)) => (u32::from(net).into(), u32::from(ip).into(), 32),
+        (IpAddr::V4(net), IpAddr::V6(ip)) => match ip.to_ipv4_mapped() {
+            Some(ip) => (u32::from(net).into(), u32::from(ip).into(), 32),
+            None => return false,
+        },
+        (IpAddr::V6(net), IpAddr::V6(ip)) => (u128::from(net), u128::from(ip), 128),
+        (IpAddr::V6(_), IpAddr::V4(_)) => return false,
+    };
+    // The two agree on their first `len` bits.
+    (net ^ ip).checked_shr(width - len).unwrap_or(0) == 0
+}
+
+/// `node.ip` (reference §2.3): the value is an address, or a network `addr/len` the node's
+/// address lies in; `None` for any other value, which matches no node whatever the operator.
+fn node_ip_hit(value: &str, n: &Node) -> Option<bool> {
+    let node = n.addr.as_deref().and_then(|a| a.parse::<IpAddr>().ok());
+    if let Ok(want) = value.parse::<IpAddr>() {
+        return Some(node == Some(want));
+    }
+    let (addr, len) = value.split_once('/')?;
+    let net: IpAddr = addr.parse().ok()?;
+    let len: u32 = len.parse().ok()?;
+    if len > if net.is_ipv4() { 32 } else { 128 } {
+        return None;
+    }
+    Some(node.is_some_and(|ip| in_network(net, len, ip)))
+}
+
+/// Whether one constraint holds on `n`.
+fn constraint_holds(key: &str, equal: bool, value: &str, n: &Node) -> bool {
     let lower = key.to_ascii_lowercase();
     let label = |prefix: &str, map: &std::collections::BTreeMap<String, String>| {
         lower
@@ -77,34 +109,24 @@ fn constraint_holds(key: &str, equal: bool, value: &str, n: &Node) -> Option<boo
         "node.role" => n.role.as_str().to_string(),
         "node.platform.os" => n.platform.os.clone(),
         "node.platform.arch" => n.platform.arch.clone(),
-        "node.ip" => {
-            let want: std::net::IpAddr = value.parse().ok()?;
-            let hit = n.addr.as_deref().and_then(|a| a.parse().ok()) == Some(want);
-            return Some(hit == equal);
-        }
+        "node.ip" => return node_ip_hit(value, n).is_some_and(|hit| hit == equal),
         _ => match label("node.labels.", &n.labels)
             .or_else(|| label("engine.labels.", &n.engine_labels))
         {
             Some(v) => v,
             // swarmkit's NodeMatches: a key it does not know matches no node.
-            None => return Some(false),
+            None => return false,
         },
     };
-    Some(same_text(&actual, value) == equal)
+    same_text(&actual, value) == equal
 }
 
-/// Whether every constraint of `s` holds on `n` (`None`: not settled here).
-fn constraints_hold(s: &Service, n: &Node) -> Option<bool> {
-    let mut all = Some(true);
-    for c in &s.placement.constraints {
+/// Whether every constraint of `s` holds on `n` (a constraint that did not parse aside).
+pub fn constraints_hold(s: &Service, n: &Node) -> bool {
+    s.placement.constraints.iter().all(|c| {
         let c = &c.value;
-        match constraint_holds(&c.key_text, c.op.as_str() == "==", &c.value, n) {
-            Some(false) => return Some(false),
-            Some(true) => {}
-            None => all = None,
-        }
-    }
-    all
+        constraint_holds(&c.key_text, c.op.as_str() == "==", &c.value, n)
+    })
 }
 
 fn platform_ok(s: &Service, n: &Node) -> bool {
@@ -143,25 +165,47 @@ fn plugins_ok(stack: &Stack, s: &Service, n: &Node) -> bool {
     volumes && log
 }
 
-/// Whether no task of `s` may ever run on `n`, whatever else the plan does: the node is not
-/// ready and active, or a constraint, the platform or a plugin rules it out.
-pub fn never_runs_on(stack: &Stack, s: &Service, n: &Node) -> bool {
-    !(n.state == NodeState::Ready && n.availability == Availability::Active)
-        || s.placement.constraint_errors
-        || constraints_hold(s, n) == Some(false)
-        || !platform_ok(s, n)
-        || !plugins_ok(stack, s, n)
+/// Why no task of a service may run on a node, in the scheduler's filter order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Excluded {
+    /// The node is not READY and ACTIVE.
+    NotReadyAndActive,
+    /// A constraint fails, or one did not parse.
+    Constraints,
+    Platform,
+    Plugin,
 }
 
-/// Whether global service `s` certainly runs a task on `n` (the orchestrator's node set: not
-/// down and active, a global job's node also ready; every constraint holds).
-fn global_runs_on(s: &Service, n: &Node) -> bool {
+/// Why no task of `s` may ever run on `n`, whatever else the plan does (`None`: it may).
+pub fn excluded(stack: &Stack, s: &Service, n: &Node) -> Option<Excluded> {
+    if !(n.state == NodeState::Ready && n.availability == Availability::Active) {
+        Some(Excluded::NotReadyAndActive)
+    } else if s.placement.constraint_errors || !constraints_hold(s, n) {
+        Some(Excluded::Constraints)
+    } else if !platform_ok(s, n) {
+        Some(Excluded::Platform)
+    } else if !plugins_ok(stack, s, n) {
+        Some(Excluded::Plugin)
+    } else {
+        None
+    }
+}
+
+/// Whether no task of `s` may ever run on `n`: the node is not ready and active, or a
+/// constraint, the platform or a plugin rules it out.
+pub fn never_runs_on(stack: &Stack, s: &Service, n: &Node) -> bool {
+    excluded(stack, s, n).is_some()
+}
+
+/// Whether global service `s` runs a task on `n` (the orchestrator's node set: not down and
+/// active, a global job's node also ready; every constraint holds).
+pub fn global_runs_on(s: &Service, n: &Node) -> bool {
     let orchestrated = match s.mode.value {
         Mode::GlobalJob => n.state == NodeState::Ready && n.availability == Availability::Active,
         Mode::Global => n.state != NodeState::Down && n.availability == Availability::Active,
         Mode::Replicated { .. } | Mode::ReplicatedJob { .. } => false,
     };
-    orchestrated && constraints_hold(s, n) == Some(true)
+    orchestrated && constraints_hold(s, n)
 }
 
 /// What the global tasks a node certainly runs leave of it.
@@ -269,8 +313,47 @@ mod tests {
         assert!(runs("node.role == worker", &n) && !runs("node.role == manager", &n));
         assert!(runs("node.hostname == W1", &n));
         assert!(runs("node.ip == 10.0.0.7", &n) && !runs("node.ip != 10.0.0.7", &n));
-        // A CIDR is not settled here: the node may be used.
-        assert!(runs("node.ip == 192.168.0.0/16", &n));
+        // A network holds the node's address or not; a value that is neither matches nothing.
+        assert!(runs("node.ip == 10.0.0.0/8", &n) && !runs("node.ip != 10.0.0.0/8", &n));
+        assert!(!runs("node.ip == 192.168.0.0/16", &n) && runs("node.ip != 192.168.0.0/16", &n));
+        assert!(runs("node.ip == 0.0.0.0/0", &n) && runs("node.ip == 10.0.0.7/32", &n));
+        assert!(!runs("node.ip == 10.0.0.0/33", &n) && !runs("node.ip != 10.0.0.0/33", &n));
+        assert!(!runs("node.ip == bogus", &n) && !runs("node.ip != bogus", &n));
+    }
+
+    proptest::proptest! {
+        // The restated matching agrees with the model's on keys, cases, labels and `node.ip`
+        // addresses and networks of both families, valid or not.
+        #[test]
+        fn constraints_agree_with_the_model(
+            key in proptest::sample::select(vec![
+                "node.ip", "NODE.IP", "node.hostname", "node.role", "node.id",
+                "node.labels.zone", "node.labels.Zone", "engine.labels.zone",
+                "node.label.zone", "node.platform.arch",
+            ]),
+            equal: bool,
+            value in proptest::sample::select(vec![
+                "10.0.0.7", "10.0.0.0/8", "10.0.0.0/33", "0.0.0.0/0", "10.0.0.7/32",
+                "::ffff:10.0.0.7", "::ffff:10.0.0.0/104", "fe80::/10", "::/0",
+                "192.168.1.0/24", "east", "EAST", "w1", "worker", "x86_64", "bogus", "10.0.0.0/x",
+            ]),
+            addr in proptest::sample::select(vec![
+                "", "10.0.0.7", "::ffff:10.0.0.7", "fe80::1", "192.168.1.9", "garbage",
+            ]),
+            zone in proptest::sample::select(vec!["", "East", "west"]),
+        ) {
+            let mut n = node("w1", 1000, 0);
+            n.addr = (!addr.is_empty()).then(|| addr.to_string());
+            if !zone.is_empty() {
+                n.labels.insert("zone".into(), zone.into());
+                n.engine_labels.insert("zone".into(), zone.into());
+            }
+            n.platform.arch = "x86_64".into();
+            let op = if equal { "==" } else { "!=" };
+            let s = constrain(svc("a", 1, 0, 0), &format!("{key} {op} {value}"));
+            let model = s.placement.constraints[0].value.matches(&n);
+            proptest::prop_assert_eq!(constraints_hold(&s, &n), model);
+        }
     }
 
     #[test]

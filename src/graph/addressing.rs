@@ -7,7 +7,8 @@ use super::cidr::Cidr;
 use super::codes;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::model::{Cluster, EndpointMode, Mode, Network, Stack, UpdateOrder};
-use crate::placement::plan::global_targets;
+use crate::swarm::global::global_targets;
+use crate::swarm::update_config;
 
 /// Addresses of a subnet no task can take: network, broadcast and gateway.
 const RESERVED: u128 = 3;
@@ -142,21 +143,17 @@ struct Usage {
 fn usage(stack: &Stack, cluster: Option<&Cluster>, i: usize) -> Usage {
     let s = &stack.services[i];
     let tasks = match s.mode.value {
-        Mode::Global | Mode::GlobalJob => {
-            cluster.map(|c| global_targets(stack, c, i).len() as u128)
-        }
-        _ => s.mode.replicated_tasks().map(u128::from),
+        Mode::Global | Mode::GlobalJob => cluster.map(|c| global_targets(stack, c, i).len() as u64),
+        _ => s.mode.replicated_tasks(),
     };
-    let parallelism = u128::from(*s.update_config.parallelism);
     let surge = match (*s.update_config.order, tasks) {
-        (UpdateOrder::StartFirst, Some(t)) if parallelism == 0 => t,
-        (UpdateOrder::StartFirst, Some(t)) => t.min(parallelism),
+        (UpdateOrder::StartFirst, Some(t)) => update_config::at_once(&s.update_config, t),
         _ => 0,
     };
     Usage {
-        tasks,
+        tasks: tasks.map(u128::from),
         vip: u128::from(*s.endpoint_mode == EndpointMode::Vip),
-        surge,
+        surge: u128::from(surge),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{
     Cluster, Constraint, ConstraintKey, Mount, MountKind, Operator, Service, Stack, Volume,
 };
+use crate::swarm::filters::constraints_hold;
 
 /// `driver_opts.type` values with which the local driver mounts shared network storage.
 const SHARED_TYPES: [&str; 7] = [
@@ -69,7 +70,7 @@ fn pin(s: &Service, cluster: Option<&Cluster>) -> Pin {
             let nodes: Vec<String> = cluster
                 .nodes
                 .iter()
-                .filter(|n| s.constraints().all(|c| c.matches(n)))
+                .filter(|n| constraints_hold(s, n))
                 .map(|n| n.hostname.clone())
                 .collect();
             match nodes.as_slice() {

@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::deps::Cycle;
 use super::network::Link;
 use super::GraphCheck;
+use crate::audit::validate;
+use crate::model::Plan;
 use crate::model::{Cluster, Stack};
-use crate::placement::{validate, Plan};
 use crate::report::{Status, Verdict};
 
 /// What a premise's status rests on.
@@ -328,8 +329,8 @@ mod tests {
     use super::*;
     use crate::graph::check;
     use crate::graph::fixtures::*;
+    use crate::model::Task;
     use crate::model::{Node, Service};
-    use crate::placement::Task;
 
     fn cluster() -> Cluster {
         let node = |h: &str| {

@@ -303,7 +303,7 @@ fn only_on(model: &Model, name: &str, allowed: &[&str]) -> Judgement {
     let accepted: Vec<&str> = cluster
         .nodes
         .iter()
-        .filter(|n| crate::placement::filters::constraints_hold(service, n))
+        .filter(|n| crate::swarm::filters::constraints_hold(service, n))
         .map(|n| n.hostname.as_str())
         .collect();
     let stray: Vec<&str> = accepted

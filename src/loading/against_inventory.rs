@@ -4,6 +4,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::loading::codes;
 use crate::model::{constraint::node_matches, Cluster, Stack};
+use crate::swarm::filters;
 
 pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -174,7 +175,7 @@ fn replicas_on_one_node(s: &crate::model::Service, cluster: &Cluster) -> Option<
     let mut eligible = cluster
         .nodes
         .iter()
-        .filter(|n| n.accepts_tasks() && s.constraints().all(|c| c.matches(n)));
+        .filter(|n| filters::ready(n) && filters::constraints_hold(s, n));
     let node = eligible.next()?;
     if eligible.next().is_some() {
         return None;

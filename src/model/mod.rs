@@ -4,6 +4,7 @@
 
 pub mod cluster;
 pub mod constraint;
+pub mod plan;
 pub mod service;
 pub mod stack;
 pub mod units;
@@ -13,6 +14,7 @@ pub use cluster::{
     Reachability, Role,
 };
 pub use constraint::{Constraint, ConstraintError, ConstraintKey, Operator};
+pub use plan::{Plan, Task};
 pub use service::{
     Dependency, EndpointMode, FailureAction, GenericResource, Healthcheck, Mode, Mount, MountKind,
     NetworkAttachment, Placement, Port, Protocol, PublishMode, ResourceSet, Resources,

@@ -14,11 +14,11 @@ use super::certify::explain_and_certify;
 use super::codes;
 use super::decide::{decide_fast, finish, Decision, Method};
 use super::explain::{Conflict, Explainer};
-use super::plan::Plan;
 use super::problem::{NodeSet, Problem};
 use super::render::{plan_rows, NodeRow};
 use super::repair;
 use super::smt::{self, SmtResult};
+use crate::model::Plan;
 
 /// The local search's work bound (move evaluations): the square of the (task, eligible node)
 /// pairs (steps grow with the tasks, a step's cost with the pairs). On small problems, where

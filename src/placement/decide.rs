@@ -10,8 +10,9 @@ use super::codes;
 use super::constructive::{self, Counts};
 use super::explain::Conflict;
 use super::necessary;
-use super::plan::{validate, Plan, Task};
 use super::problem::{NodeSet, Problem};
+use crate::audit::validate;
+use crate::model::{Plan, Task};
 
 /// How a verdict was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

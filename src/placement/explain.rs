@@ -7,8 +7,8 @@ use crate::model::units::{format_bytes, format_cpus};
 use crate::model::{Cluster, Stack};
 
 use super::codes;
-use super::filters::Filter;
 use super::problem::{static_failure, Dim, Misfit, NodeSet, Port, Problem, StaticConflict};
+use crate::swarm::filters::{constraints_hold, Filter};
 
 /// One rule group of the SMT encoding, as named in an unsat core.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -223,9 +223,8 @@ impl Explainer<'_> {
             .filter(|&n| !self.down.contains(n))
             .filter_map(|n| {
                 let f = static_failure(self.stack, si, self.cluster, n)?;
-                (f != Filter::Constraint
-                    && s.constraints().all(|c| c.matches(&self.cluster.nodes[n])))
-                .then(|| format!("{} ({})", self.cluster.nodes[n].hostname, filter_word(f)))
+                (f != Filter::Constraint && constraints_hold(s, &self.cluster.nodes[n]))
+                    .then(|| format!("{} ({})", self.cluster.nodes[n].hostname, filter_word(f)))
             })
             .collect();
         (!out.is_empty()).then(|| format!("matching but not counted: {}", out.join(", ")))

@@ -7,6 +7,7 @@
 use crate::model::{
     units::NANO_CPUS_PER_CPU, Cluster, Constraint, Mode, Node, Service, Spanned, Stack,
 };
+use crate::swarm::filters::constraints_hold;
 
 /// What to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +105,7 @@ pub fn generate(spec: InstanceSpec) -> (Stack, Cluster) {
         let budget_mem = node.memory_bytes / 100 * load;
         let (mut cpu, mut mem) = (agent_cpu, agent_mem);
         let eligible: Vec<usize> = (0..services)
-            .filter(|&i| stack.services[i].constraints().all(|c| c.matches(node)))
+            .filter(|&i| constraints_hold(&stack.services[i], node))
             .collect();
         let mut misses = 0;
         while misses < 20 && !eligible.is_empty() {

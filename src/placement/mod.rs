@@ -1,5 +1,5 @@
-//! Placement: which node runs each task, decided exactly. `plan` holds the plan type and its
-//! independent validator; `filters` the per-node rules swarmkit's scheduler applies;
+//! Placement: which node runs each task, decided exactly, with swarmkit's rules from `swarm/`
+//! and every plan checked by the independent validator (`audit::validate`).
 //! `problem` distils a stack and cluster into counts per (service, node); `constructive` and
 //! `necessary` decide most stacks without a solver; `smt` (the only module that names z3)
 //! decides the residue; `explain` turns refutations into diagnostics; `check` is the entry
@@ -12,10 +12,8 @@ pub mod codes;
 pub mod constructive;
 pub mod decide;
 pub mod explain;
-pub mod filters;
 pub mod generate;
 pub mod necessary;
-pub mod plan;
 pub mod problem;
 pub mod render;
 pub mod repair;
@@ -24,7 +22,6 @@ pub mod suggest;
 pub mod tolerance;
 
 pub use check::{check_placement, dump_smt2, Placement, PlacementDetails, PlacementOptions};
-pub use plan::{validate, Plan, PlanError, Task};
 pub use render::{plan_rows, render_plan, NodeRow};
 pub use tolerance::{Tolerance, ToleranceOutcome};
 

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Cluster, Protocol, Stack};
 
-use super::filters::{self, Filter};
-use super::plan::global_targets;
+use crate::swarm::filters::{self, Filter};
+use crate::swarm::global::global_targets;
 
 /// A host-mode binding: (protocol, published port).
 pub type Port = (Protocol, u32);
@@ -158,16 +158,14 @@ pub fn static_failure(
     let s = &stack.services[service];
     let n = &cluster.nodes[node];
     if !filters::ready(n) {
-        Some(Filter::Ready)
-    } else if !filters::plugins_present(s, &stack.volume_drivers(s), n) {
-        Some(Filter::Plugin)
-    } else if s.placement.constraint_errors || !filters::constraints_hold(s, n) {
-        Some(Filter::Constraint)
-    } else if !filters::platform_supported(s, n) {
-        Some(Filter::Platform)
-    } else {
-        None
+        return Some(Filter::Ready);
     }
+    // A constraint that does not parse fails the deploy: it counts as the constraint filter.
+    let unparsed = s.placement.constraint_errors.then_some(Filter::Constraint);
+    filters::static_failure(s, &stack.volume_drivers(s), n)
+        .into_iter()
+        .chain(unparsed)
+        .min()
 }
 
 fn dim_capacity(cluster: &Cluster, node: usize, dim: &Dim) -> u64 {

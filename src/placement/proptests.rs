@@ -20,12 +20,14 @@ use super::check::{check_placement, PlacementOptions};
 use super::constructive;
 use super::decide::{finish, scenario_cluster, Decision, Method};
 use super::necessary;
-use super::plan::{global_targets, validate, Plan, Task};
 use super::problem::{NodeSet, Problem};
 use super::repair;
 use super::smt::{self, SmtResult};
 use super::tests::{node, svc};
 use super::tolerance::Tolerance;
+use crate::audit::validate;
+use crate::model::{Plan, Task};
+use crate::swarm::global::global_targets;
 
 #[derive(Clone, Debug)]
 struct NodeSpec {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::model::units::{format_bytes, format_cpus};
 use crate::model::{Cluster, Stack};
 
-use super::plan::Plan;
+use crate::model::Plan;
 
 /// A generic resource on one node: reserved by the plan, and left.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -14,7 +14,7 @@ use super::problem::{NodeSet, Problem};
 use super::render::render_plan;
 use super::smt::{self, SmtResult};
 use super::tolerance::Tolerance;
-use super::validate;
+use crate::audit::validate;
 
 const MIB: u64 = 1 << 20;
 

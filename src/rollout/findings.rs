@@ -9,7 +9,7 @@
 //! information; `--strict` turns every rollout warning into an error.
 
 use super::codes;
-use super::input::{effective_monitor, RolloutInput};
+use super::input::RolloutInput;
 use super::model::RolloutModel;
 use super::properties::PropertyId;
 use super::report::{RolloutResult, RolloutVerdict};
@@ -18,6 +18,7 @@ use super::timing;
 use crate::diagnostics::{Diagnostic, Severity, Timeline, TimelineStep};
 use crate::model::{FailureAction, Service, Stack, UpdateOrder};
 use crate::report::Status;
+use crate::swarm::update_config;
 
 /// The title of a finding's timeline.
 const TIMELINE_TITLE: &str = "shortest timeline (replayed on the model):";
@@ -46,7 +47,7 @@ fn with_timeline(d: Diagnostic, c: &Counterexample) -> Diagnostic {
 /// Smallest failure count that Swarm acts on: f ÷ slots > ratio, in float32 as Swarm computes.
 fn failures_needed(slots: u16, ratio: f32) -> u16 {
     (1..=slots)
-        .find(|&f| super::model::ratio_exceeded(u8::try_from(f).unwrap_or(u8::MAX), slots, ratio))
+        .find(|&f| update_config::ratio_exceeded(u8::try_from(f).unwrap_or(u8::MAX), slots, ratio))
         .unwrap_or(slots.saturating_add(1))
 }
 
@@ -182,7 +183,7 @@ fn failure_handling(input: &RolloutInput<'_>, m: &RolloutModel, c: &Counterexamp
         .with_help("use `failure_action: rollback`");
     }
     if c.failures_counted < c.failures_expected {
-        let monitor = effective_monitor(u);
+        let monitor = update_config::monitor(u);
         return Diagnostic::warning(
             p.code(),
             format!("a failing update of {name} can end COMPLETED: a failure after the {monitor} monitor window is not counted"),

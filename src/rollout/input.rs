@@ -1,16 +1,17 @@
 //! What the update model starts from: the service, the cluster, where each slot's task runs now
 //! and what the other services use on each node (from the placement plan). Building the model
-//! evaluates swarmkit's filters (`placement::filters`) once per node, so the search itself only
+//! evaluates swarmkit's filters (`swarm::filters`) once per node, so the search itself only
 //! compares counts.
 
 use serde::Serialize;
 
 use super::model::RolloutModel;
+use crate::model::Plan;
 use crate::model::{
     Cluster, Duration, FailureAction, RestartCondition, Service, Stack, UpdateConfig, UpdateOrder,
 };
-use crate::placement::filters::{self, Filter, NodeUsage};
-use crate::placement::Plan;
+use crate::swarm::filters::{self, Filter, NodeUsage};
+use crate::swarm::update_config;
 
 /// The starting point of one service's update.
 #[derive(Clone, Debug)]
@@ -71,8 +72,8 @@ pub(crate) struct NodeFit {
 /// The update or rollback config as the updater uses it (reference §3.1, §3.3).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct RunConfig {
-    /// 0 = all dirty slots at once.
-    pub parallelism: usize,
+    /// The updater's workers (`usize::MAX` for parallelism 0: every dirty slot at once).
+    pub workers: usize,
     pub stop_first: bool,
     pub delay: Duration,
     /// Effective monitor: 0 becomes 5 s.
@@ -84,10 +85,11 @@ pub(crate) struct RunConfig {
 impl RunConfig {
     pub(crate) fn from_config(c: &UpdateConfig) -> RunConfig {
         RunConfig {
-            parallelism: usize::try_from(*c.parallelism).unwrap_or(usize::MAX),
+            workers: update_config::parallelism(c)
+                .map_or(usize::MAX, |p| usize::try_from(p).unwrap_or(usize::MAX)),
             stop_first: *c.order == UpdateOrder::StopFirst,
             delay: *c.delay,
-            monitor: effective_monitor(c),
+            monitor: update_config::monitor(c),
             failure_action: *c.failure_action,
             max_failure_ratio: *c.max_failure_ratio,
         }
@@ -100,15 +102,6 @@ impl RunConfig {
         } else {
             super::state::Phase::Done
         }
-    }
-}
-
-/// `monitor` as the updater uses it: 0 (or negative) means the 5 s default (reference §3.1).
-pub(crate) fn effective_monitor(c: &UpdateConfig) -> Duration {
-    if c.monitor.nanos <= 0 {
-        crate::model::service::DEFAULT_MONITOR
-    } else {
-        *c.monitor
     }
 }
 
@@ -142,9 +135,7 @@ pub(crate) fn default_min_available(replicas: u64, update: &UpdateConfig) -> u64
     if *update.order == UpdateOrder::StartFirst {
         return replicas;
     }
-    let p = *update.parallelism;
-    let down = if p == 0 { replicas } else { p.min(replicas) };
-    replicas - down
+    replicas - update_config::at_once(update, replicas)
 }
 
 impl RolloutInput<'_> {
@@ -190,21 +181,10 @@ impl RolloutInput<'_> {
                     usage.add(s);
                     resource_cap += 1;
                 }
-                let static_failure = [
-                    (
-                        Filter::Plugin,
-                        filters::plugins_present(s, &self.volume_drivers, node),
-                    ),
-                    (Filter::Constraint, filters::constraints_hold(s, node)),
-                    (Filter::Platform, filters::platform_supported(s, node)),
-                ]
-                .into_iter()
-                .find(|(_, ok)| !ok)
-                .map(|(f, _)| f);
                 NodeFit {
                     ready: filters::ready(node),
                     resource_cap,
-                    static_failure,
+                    static_failure: filters::static_failure(s, &self.volume_drivers, node),
                     ports_free: filters::host_ports_free(s, other),
                     other_tasks: other.total_tasks(),
                 }

@@ -13,7 +13,8 @@ use super::state::{
     holds_node_bits, Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version,
 };
 use crate::model::FailureAction;
-use crate::placement::filters::Filter;
+use crate::swarm::filters::Filter;
+use crate::swarm::update_config;
 
 /// Per node: tasks of the service holding it (resources, host ports) and tasks counted for
 /// max_replicas_per_node and the scheduler's ranking (one more entry, past the nodes, counts
@@ -368,7 +369,7 @@ impl RolloutModel {
         let status = s.status();
         let total = s.counted().saturating_add(n);
         s.set_counted(total);
-        if !ratio_exceeded(total, s.dirty(), cfg.max_failure_ratio) {
+        if !update_config::ratio_exceeded(total, s.dirty(), cfg.max_failure_ratio) {
             return;
         }
         match (status, cfg.failure_action) {
@@ -438,11 +439,6 @@ impl RolloutModel {
     }
 }
 
-/// `float32(failures) / float32(dirty) > MaxFailureRatio`, strictly (reference §3.4).
-pub(crate) fn ratio_exceeded(failures: u8, dirty: u16, ratio: f32) -> bool {
-    dirty > 0 && f32::from(failures) / f32::from(dirty) > ratio
-}
-
 impl Model for RolloutModel {
     type State = RolloutState;
     type Action = Action;
@@ -489,12 +485,7 @@ impl RolloutModel {
     fn events(&self, s: &RolloutState, out: &mut Vec<Action>, updater: bool) {
         let status = s.status();
         let cfg = self.run(s);
-        let parallelism = if cfg.parallelism == 0 {
-            usize::MAX
-        } else {
-            cfg.parallelism
-        };
-        let free_worker = self.busy_workers(s) < parallelism;
+        let free_worker = self.busy_workers(s) < cfg.workers;
         let escapes = self.health_escapes[usize::from(status.is_rollback())];
         let mut all_done = true;
         let mut usage = None;

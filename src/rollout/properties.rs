@@ -9,7 +9,7 @@ use super::model::RolloutModel;
 use super::state::{RolloutState, TaskState, UpdateState, Version};
 use crate::diagnostics::Code;
 use crate::model::FailureAction;
-use crate::placement::filters::Filter;
+use crate::swarm::filters::Filter;
 
 /// The properties, in report order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

@@ -13,8 +13,8 @@ use crate::model::{
     Cluster, Duration, FailureAction, Healthcheck, Mode, Node, Port, Protocol, PublishMode,
     Service, Spanned, UpdateOrder,
 };
-use crate::placement::filters::{self, NodeUsage};
 use crate::report::Status;
+use crate::swarm::filters::{self, NodeUsage};
 
 fn span() -> Span {
     Span::new(FileId(0), 0, 1)
@@ -1098,8 +1098,8 @@ fn inputs_from_a_plan_list_slots_and_other_services_usage() {
         ..Default::default()
     };
     stack.requirements.max_update_duration = Some(written(Duration::from_secs(60)));
-    let task = |service, replica| crate::placement::Task { service, replica };
-    let plan = crate::placement::Plan {
+    let task = |service, replica| crate::model::Task { service, replica };
+    let plan = crate::model::Plan {
         assignments: vec![
             (task(0, 2), 0),
             (task(0, 1), 1),

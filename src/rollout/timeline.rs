@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::model::{Action, RolloutModel};
 use super::properties::{self, PropertyId};
 use super::state::{RolloutState, TaskState, UpdateState};
-use crate::placement::filters::Filter;
+use crate::swarm::filters::Filter;
 
 /// One event of a timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -6,8 +6,9 @@
 
 use serde::Serialize;
 
-use super::input::{effective_monitor, health_latency};
+use super::input::health_latency;
 use crate::model::{Duration, Service, UpdateConfig, UpdateOrder};
+use crate::swarm::update_config;
 
 /// Best and worst update duration with the figures they come from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -58,9 +59,7 @@ pub fn bounds(
     slots: u64,
     limit: Option<Duration>,
 ) -> TimingBounds {
-    let p = *config.parallelism;
-    let workers = if p == 0 { slots.max(1) } else { p };
-    let rounds = slots.div_ceil(workers.max(1));
+    let rounds = slots.div_ceil(update_config::at_once(config, slots).max(1));
     let (healthy_best, healthy_worst) = healthy_after(service);
     let stop_worst = if *config.order == UpdateOrder::StopFirst {
         (*service.stop_grace_period).min(TASK_TIMEOUT)
@@ -72,12 +71,7 @@ pub fn bounds(
     let per_worst = stop_worst
         .saturating_add(healthy_worst)
         .saturating_add(delay);
-    let monitor = effective_monitor(config);
-    let final_monitor = if delay >= monitor {
-        delay.saturating_add(Duration::from_secs(1))
-    } else {
-        monitor
-    };
+    let final_monitor = update_config::final_monitor(config);
     let r = i64::try_from(rounds).unwrap_or(i64::MAX);
     let best = per_best.saturating_mul(r).saturating_add(final_monitor);
     let worst = per_worst.saturating_mul(r).saturating_add(final_monitor);
@@ -97,7 +91,7 @@ pub fn bounds(
 
 /// `delay > monitor`: failures between the two are not counted. Returns (delay, monitor).
 pub fn delay_exceeds_monitor(config: &UpdateConfig) -> Option<(Duration, Duration)> {
-    let monitor = effective_monitor(config);
+    let monitor = update_config::monitor(config);
     (*config.delay > monitor).then_some((*config.delay, monitor))
 }
 
@@ -107,7 +101,7 @@ pub fn monitor_shorter_than_healthcheck(
     service: &Service,
     config: &UpdateConfig,
 ) -> Option<(Duration, Duration)> {
-    let monitor = effective_monitor(config);
+    let monitor = update_config::monitor(config);
     let latency = health_latency(service)?;
     (monitor < latency).then_some((monitor, latency))
 }

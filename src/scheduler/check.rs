@@ -8,8 +8,8 @@ use super::{
     Exploration, ExploreOptions, SimError, SimOptions, Simulation,
 };
 use crate::diagnostics::Diagnostic;
+use crate::model::Plan;
 use crate::model::{Cluster, Stack};
-use crate::placement::Plan;
 use crate::report::{Status, Verdict};
 
 #[derive(Clone, Debug, Serialize)]

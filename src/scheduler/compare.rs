@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use super::codes::{FEASIBLE_BUT_PENDING, SIMULATION_INVALID, TASKS_PENDING};
 use super::{explore, is_global, ExploreOptions, Simulation};
+use crate::audit::validate;
 use crate::diagnostics::Diagnostic;
+use crate::model::Plan;
 use crate::model::{Cluster, Constraint, Spanned, Stack};
-use crate::placement::{validate, Plan};
 use crate::report::Status;
 
 /// The node label remedies use to reserve nodes for a service.
@@ -69,7 +70,7 @@ pub struct Comparison {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn task_label(stack: &Stack, t: crate::placement::Task) -> String {
+fn task_label(stack: &Stack, t: crate::model::Task) -> String {
     format!("{}.{}", stack.services[t.service].name, t.replica)
 }
 

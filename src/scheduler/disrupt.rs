@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use super::choice::Chooser;
 use super::{is_global, run, Assignment, SimError, SimOptions, Simulation, Start};
+use crate::model::Task;
 use crate::model::{Availability, Cluster, NodeState, RestartCondition, Stack};
-use crate::placement::Task;
 
 /// What happens to the cluster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -13,9 +13,9 @@ use super::memo::NodeKey;
 use super::pipeline::{no_suitable_node, Pipeline};
 use super::symmetry::{node_classes, service_classes};
 use super::Strategy;
+use crate::model::Task;
 use crate::model::{Cluster, Node, Stack};
-use crate::placement::filters::{first_failure, Filter, NodeUsage};
-use crate::placement::Task;
+use crate::swarm::filters::{first_failure, Filter, NodeUsage};
 
 /// `nodeLess` without the failure penalty (a fresh deploy has no recent failures): fewer tasks of
 /// this service, then fewer tasks in total. Smaller is preferred.

@@ -30,8 +30,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{Cluster, Mode, Stack};
-use crate::placement::plan::global_targets;
-use crate::placement::{Plan, Task};
+use crate::model::{Plan, Task};
+use crate::swarm::global::global_targets;
 
 pub use check::{check, SchedulerCheck};
 pub use choice::Order;

@@ -1,10 +1,10 @@
 //! swarmkit's `Pipeline` (`manager/scheduler/pipeline.go`): the filters of
-//! `placement::filters` plus the per-filter failure counters that make up Swarm's
+//! `swarm::filters` plus the per-filter failure counters that make up Swarm's
 //! `no suitable node (…)` message. The counters are the subtle part (reference §1.6): a node is
 //! charged to the first filter it fails, and a node that passes resets every counter.
 
 use crate::model::{Node, Service};
-use crate::placement::filters::{first_failure, Filter, NodeUsage};
+use crate::swarm::filters::{first_failure, Filter, NodeUsage};
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Pipeline {

@@ -7,8 +7,8 @@ use super::choice::Chooser;
 use super::engine::Engine;
 use super::memo::Memo;
 use super::{Assignment, PendingTask, SimError, SimOptions, Simulation, Start, Strategy};
+use crate::model::Task;
 use crate::model::{Cluster, Stack};
-use crate::placement::Task;
 
 /// How a run ended.
 pub(crate) enum RunEnd {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::choice::NodeOrdering;
 use super::engine::Engine;
 use crate::model::{Cluster, Stack};
+use crate::swarm::filters::constraints_hold;
 
 /// What of a node can influence where this stack's tasks go: two nodes that agree on all of it
 /// are interchangeable. Constraints are captured by which services' constraints match; labels
@@ -71,11 +72,7 @@ impl Relevance {
             key.push_str(&format!("|{:?}", value.flatten()));
         }
         for s in &stack.services {
-            key.push(if s.constraints().all(|c| c.matches(n)) {
-                '1'
-            } else {
-                '0'
-            });
+            key.push(if constraints_hold(s, n) { '1' } else { '0' });
         }
         key
     }

@@ -8,13 +8,13 @@ use proptest::prelude::{
 use proptest::strategy::Strategy as Gen;
 
 use super::*;
+use crate::audit::validate;
 use crate::model::{
     Availability, Constraint, Mode, Node, NodeState, Port, Protocol, PublishMode, RestartCondition,
     Service, Spanned, Stack,
 };
-use crate::placement::plan::global_targets;
-use crate::placement::validate;
 use crate::report::Status;
+use crate::swarm::global::global_targets;
 
 const GB: u64 = 1 << 30;
 const MB: u64 = 1 << 20;

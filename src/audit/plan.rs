@@ -1,27 +1,13 @@
-//! A placement plan and its independent validator. Every plan any path produces (constructive,
-//! SMT, the scheduler simulation) is re-checked here before it is reported. The validator
-//! deliberately shares no code with the solvers beyond the model's constraint matching: it
-//! recomputes every rule from the model in the plainest way.
+//! The independent validator of placement plans. Every plan any path produces (constructive,
+//! local search, SMT, the scheduler simulation) is re-checked here before it is reported. It
+//! shares no code with the solvers: it reads the model and applies the rules of
+//! `super::rules`, swarmkit's rules stated again in their plainest form.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use crate::model::{Cluster, Plan, Stack, Task};
 
-use crate::model::{Availability, Cluster, Mode, NodeState, Stack};
-
-/// One task: replica `replica` (1-based) of service `service` (an index into `stack.services`).
-/// Global services have one task per target node, numbered in node order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Task {
-    pub service: usize,
-    pub replica: u64,
-}
-
-/// Each task with the index of its node in `cluster.nodes`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Plan {
-    pub assignments: Vec<(Task, usize)>,
-}
+use super::rules::{capacity, excluded, global_runs_on, replicas, reserved, Excluded, Resource};
 
 /// Why a plan is not valid.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -53,26 +39,6 @@ pub enum PlanError {
     Capacity { node: String, reason: String },
 }
 
-/// Nodes a global service runs a task on (the global orchestrator's node set, reference §1.8 and
-/// §5): not down, not drained, not paused (a paused node gets no new task), matching the
-/// constraints; a global job additionally needs the node READY and ACTIVE.
-pub fn global_targets(stack: &Stack, cluster: &Cluster, service: usize) -> Vec<usize> {
-    let s = &stack.services[service];
-    cluster
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| {
-            let orchestrated = match s.mode.value {
-                Mode::GlobalJob => n.accepts_tasks(),
-                _ => n.state != NodeState::Down && n.availability == Availability::Active,
-            };
-            orchestrated && s.constraints().all(|c| c.matches(n))
-        })
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// Checks every rule the scheduler enforces, over the whole plan.
 pub fn validate(stack: &Stack, cluster: &Cluster, plan: &Plan) -> Result<(), PlanError> {
     let mut seen = BTreeSet::new();
@@ -101,17 +67,13 @@ pub fn validate(stack: &Stack, cluster: &Cluster, plan: &Plan) -> Result<(), Pla
                 replica: task.replica,
             });
         }
-        if !(n.state == NodeState::Ready && n.availability == Availability::Active) {
-            return Err(err("is not ready and active"));
-        }
-        if !s.constraints().all(|c| c.matches(n)) || s.placement.constraint_errors {
-            return Err(err("does not satisfy the placement constraints"));
-        }
-        if !crate::placement::filters::platform_supported(s, n) {
-            return Err(err("has an unsupported platform"));
-        }
-        if !crate::placement::filters::plugins_present(s, &stack.volume_drivers(s), n) {
-            return Err(err("lacks a required plugin"));
+        if let Some(why) = excluded(stack, s, n) {
+            return Err(err(match why {
+                Excluded::NotReadyAndActive => "is not ready and active",
+                Excluded::Constraints => "does not satisfy the placement constraints",
+                Excluded::Platform => "has an unsupported platform",
+                Excluded::Plugin => "lacks a required plugin",
+            }));
         }
         per_service
             .entry(task.service)
@@ -121,7 +83,7 @@ pub fn validate(stack: &Stack, cluster: &Cluster, plan: &Plan) -> Result<(), Pla
 
     for (i, s) in stack.services.iter().enumerate() {
         let placed = per_service.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-        match s.mode.value.replicated_tasks() {
+        match replicas(s) {
             Some(expected) => {
                 let ids: BTreeSet<u64> = placed.iter().map(|&(r, _)| r).collect();
                 if placed.len() as u64 != expected || ids != (1..=expected).collect() {
@@ -135,7 +97,10 @@ pub fn validate(stack: &Stack, cluster: &Cluster, plan: &Plan) -> Result<(), Pla
             None => {
                 let mut nodes: Vec<usize> = placed.iter().map(|&(_, n)| n).collect();
                 nodes.sort_unstable();
-                if nodes != global_targets(stack, cluster, i) {
+                let targets: Vec<usize> = (0..cluster.nodes.len())
+                    .filter(|&n| global_runs_on(s, &cluster.nodes[n]))
+                    .collect();
+                if nodes != targets {
                     return Err(PlanError::GlobalTargets {
                         service: s.name.clone(),
                     });
@@ -156,17 +121,20 @@ pub fn validate(stack: &Stack, cluster: &Cluster, plan: &Plan) -> Result<(), Pla
             node: n.hostname.clone(),
             reason,
         };
-        let (mut cpu, mut mem) = (0u128, 0u128);
-        let mut generic: BTreeMap<&str, u128> = BTreeMap::new();
+        let mut want: BTreeMap<Resource, u128> = [Resource::Cpu, Resource::Memory]
+            .into_iter()
+            .map(|r| (r, 0))
+            .collect();
         let mut ports = BTreeSet::new();
         let mut count: BTreeMap<usize, u64> = BTreeMap::new();
         for t in &on_node {
             let s = &stack.services[t.service];
-            let r = &s.resources.reservations;
-            cpu += u128::from(*r.nano_cpus);
-            mem += u128::from(*r.memory_bytes);
-            for g in &r.generic {
-                *generic.entry(g.kind.as_str()).or_default() += u128::from(g.value);
+            let kinds = s.resources.reservations.generic.iter();
+            for r in kinds.map(|g| Resource::Generic(g.kind.clone())) {
+                want.entry(r).or_default();
+            }
+            for (r, sum) in &mut want {
+                *sum += u128::from(reserved(s, r));
             }
             for p in s.host_ports() {
                 if !ports.insert(p) {
@@ -179,16 +147,15 @@ pub fn validate(stack: &Stack, cluster: &Cluster, plan: &Plan) -> Result<(), Pla
             }
             *count.entry(t.service).or_default() += 1;
         }
-        if cpu > u128::from(n.nano_cpus) {
-            return Err(cap(format!("{cpu} nano-CPUs reserved of {}", n.nano_cpus)));
-        }
-        if mem > u128::from(n.memory_bytes) {
-            return Err(cap(format!("{mem} bytes reserved of {}", n.memory_bytes)));
-        }
-        for (kind, want) in generic {
-            let have = n.generic.get(kind).map_or(0, |g| g.amount());
+        for (r, want) in want {
+            let have = capacity(n, &r);
             if want > u128::from(have) {
-                return Err(cap(format!("{want} {kind} reserved of {have}")));
+                let unit = match &r {
+                    Resource::Cpu => "nano-CPUs".to_string(),
+                    Resource::Memory => "bytes".to_string(),
+                    Resource::Generic(kind) => kind.clone(),
+                };
+                return Err(cap(format!("{want} {unit} reserved of {have}")));
             }
         }
         for (si, c) in count {

@@ -1,4 +1,5 @@
-//! The node filters of swarmkit's scheduler pipeline (reference §1.2), as pure functions of a
+//! The node filters of swarmkit's scheduler pipeline (reference §1.2; swarmkit
+//! `manager/scheduler/filter.go`, `pipeline.go`), as pure functions of a
 //! service and a node. Stateful filters (resources, host ports, max replicas) take the node's
 //! current usage. Order matters for Swarm's messages: a node is charged to the first it fails.
 
@@ -156,6 +157,18 @@ pub fn host_ports_free(service: &Service, used: &NodeUsage) -> bool {
 pub fn below_max_replicas(service: &Service, used: &NodeUsage) -> bool {
     let max = *service.placement.max_replicas_per_node;
     max == 0 || used.tasks.get(&service.name).copied().unwrap_or(0) < max
+}
+
+/// The first filter the node fails among those that depend on the service and the node alone
+/// (plugin, constraint, platform, in pipeline order), or `None`.
+pub fn static_failure(service: &Service, volume_drivers: &[String], node: &Node) -> Option<Filter> {
+    [Filter::Plugin, Filter::Constraint, Filter::Platform]
+        .into_iter()
+        .find(|f| match f {
+            Filter::Plugin => !plugins_present(service, volume_drivers, node),
+            Filter::Constraint => !constraints_hold(service, node),
+            _ => !platform_supported(service, node),
+        })
 }
 
 /// The first filter the node fails for one more task of `service`, or `None` if it passes.
