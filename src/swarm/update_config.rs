@@ -47,7 +47,7 @@ mod tests {
     use super::*;
     use crate::model::Spanned;
 
-    fn config(parallelism: u64, delay: u64, monitor: u64) -> UpdateConfig {
+    fn config(parallelism: u64, delay: i64, monitor: i64) -> UpdateConfig {
         UpdateConfig {
             parallelism: Spanned::default_value(parallelism),
             delay: Spanned::default_value(Duration::from_secs(delay)),
