@@ -5,6 +5,7 @@ mod conventions;
 pub mod input;
 mod lab;
 pub mod output;
+mod progress;
 mod suppressions;
 
 use std::io::Write;
@@ -777,7 +778,6 @@ fn rollout_inputs<'a>(
 }
 
 fn run_update(args: &UpdateArgs) -> ExitCode {
-    use std::io::IsTerminal;
     let bounds = args.bounds.start();
     let (mut checked, inputs) = match checked(&args.input, &args.placement, None, bounds) {
         Ok(c) => c,
@@ -798,30 +798,17 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
             args.service.as_deref().unwrap_or("")
         ));
     }
-    let terminal = std::io::stderr().is_terminal();
     let mut options = args.rollout.options();
     options.strict |= checked.loaded.stack.requirements.strict;
     let mut report = Report::default();
     let mut results = Vec::new();
     for input in selected {
-        let name = input.service.name.clone();
         // Each service gets its own limits, cut to what is left of the run's.
         let options = crate::check::bounded_rollout(&options, &bounds);
+        let mut line = progress::Line::new(input.service.name.clone());
         let (result, diags) =
-            crate::rollout::check_update_with_progress(input, &options, &mut |p| {
-                if terminal {
-                    let _ = write!(
-                        std::io::stderr(),
-                        "\r{name}: {} states, depth {}, {:.1} s",
-                        p.states,
-                        p.depth,
-                        p.elapsed_ms as f64 / 1000.0
-                    );
-                }
-            });
-        if terminal {
-            let _ = write!(std::io::stderr(), "\r\x1b[K");
-        }
+            crate::rollout::check_update_with_progress(input, &options, &mut |p| line.update(p));
+        drop(line);
         report.findings.extend(diags);
         results.push(result);
     }
@@ -936,16 +923,22 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
         Ok(m) => m,
         Err(e) => return args.output.fail(format!("error: {e}")),
     };
-    // The breadth-first searches for a variant's counterexample count states, not time.
     if let Some(secs) = args.timeout {
         watchdog(secs);
     }
     let options = crate::raft::CheckOptions {
         threads: args.threads.max(1),
-        timeout: args.timeout.map(std::time::Duration::from_secs),
+        deadline: args
+            .timeout
+            .map_or(crate::deadline::Deadline::NEVER, |secs| {
+                crate::deadline::Deadline::after_ms(secs.saturating_mul(1000))
+            }),
         ..Default::default()
     };
-    let (result, diags) = crate::raft::check(&model, &options);
+    let mut line = progress::Line::new("raft");
+    let (result, diags) =
+        crate::raft::check_with_progress(&model, &options, &mut |p| line.update(p));
+    drop(line);
     let verdict = result.verdict();
     let mut report = Report {
         findings: diags,
