@@ -411,7 +411,7 @@ impl Checked {
 
 /// What a search of [`check_updates`] reports while it runs (for a terminal progress line).
 pub enum UpdateEvent<'a> {
-    Searching(&'a str, crate::rollout::Progress),
+    Searching(&'a str, crate::modelcheck::Progress),
     /// The service's search is over.
     Done(&'a str),
 }

@@ -1,6 +1,7 @@
 //! A search's time limit as a value. The only clock analysis code consults: a search asks its
 //! deadline whether time is left, so every time bound is stated once, where the search starts,
-//! and reported by name when it stops a search.
+//! and reported by name when it stops a search. `Stopwatch` times a search for its progress
+//! figures.
 
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,24 @@ impl Deadline {
             (Some(a), Some(b)) => Deadline { at: Some(a.min(b)) },
             (a, b) => Deadline { at: a.or(b) },
         }
+    }
+}
+
+/// Time since a search started, for its progress figures only: no decision depends on it.
+#[derive(Clone, Copy, Debug)]
+pub struct Stopwatch {
+    start: Instant,
+}
+
+impl Stopwatch {
+    pub fn start() -> Stopwatch {
+        Stopwatch {
+            start: Instant::now(),
+        }
+    }
+
+    pub fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 }
 

@@ -217,7 +217,7 @@ fn assert_sound(checked: &Checked) {
                 .split('/')
                 .map(|i| i.parse().expect("a path of action indices"))
                 .collect();
-            let (states, _) = swarmproof::rollout::search::replay(&model, &path)
+            let (states, _) = swarmproof::modelcheck::replay(&model, &path)
                 .unwrap_or_else(|| panic!("{}: {} does not replay", r.service, cx.path));
             let property = PropertyId::from_name(cx.property).expect("a known property");
             let last = states.last().expect("a replay has a state");

@@ -65,6 +65,11 @@ pub fn errors_only() -> bool {
     conventions().quiet == 1
 }
 
+/// `-q` or `-qq`: no progress line either.
+pub fn quiet() -> bool {
+    conventions().quiet > 0
+}
+
 /// Whether to colour what goes to stdout (or the output file).
 pub fn color_stdout() -> bool {
     let c = conventions();

@@ -8,6 +8,7 @@ mod conventions;
 pub mod input;
 mod lab;
 pub mod output;
+mod progress;
 mod suppressions;
 
 use std::io::Write;

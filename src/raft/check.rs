@@ -1,21 +1,25 @@
-//! Model checking the Raft model: stateright's DFS with symmetry reduction decides every
-//! property over the bounded state space; a failing safety property then gets the shortest
-//! counterexample from our own BFS, replayed before it is reported. A search cut by the state
-//! budget or the timeout proves nothing, and says so.
+//! Model checking the Raft model on the engine (`crate::modelcheck`): its depth-first strategy
+//! with symmetry reduction decides every property over the bounded state space; a failing
+//! safety property then gets the shortest counterexample from its breadth-first one, replayed
+//! before it is reported. One deadline bounds every search of a check; a search cut by the
+//! state budget or the deadline proves nothing, and says which bound stopped it.
 
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
 
 use serde::Serialize;
-use stateright::{Checker, Expectation, HasDiscoveries, Model};
+use stateright::{Expectation, Model};
 
 use super::codes;
 use super::model::RaftModel;
 use super::properties;
 use super::symmetry::representative;
 use super::trace::{
-    directed_violation, first_violation, from_actions, replay, shortest, shrink, Search, Trace,
+    directed_violation_within, first_violation_within, from_actions, replay, shortest,
+    shrink_within, Search, Trace,
 };
+use crate::deadline::{Deadline, Stopwatch};
 use crate::diagnostics::Diagnostic;
+use crate::modelcheck::{self, Bounds, Cutoff, DfsOptions, DfsResult, Progress};
 use crate::report::{Status, Verdict};
 
 /// How hard to look.
@@ -24,7 +28,8 @@ pub struct CheckOptions {
     pub threads: usize,
     /// Generated states after which the search stops (and becomes inconclusive).
     pub max_states: usize,
-    pub timeout: Option<Duration>,
+    /// When every search of the check stops.
+    pub deadline: Deadline,
     /// States the breadth-first search for a shortest counterexample may visit before it
     /// gives way to shrinking the depth-first one.
     pub bfs_states: usize,
@@ -40,7 +45,7 @@ impl Default for CheckOptions {
         CheckOptions {
             threads: 1,
             max_states: 100_000_000,
-            timeout: None,
+            deadline: Deadline::NEVER,
             bfs_states: 2_000_000,
             directed_states: 1_000_000,
             symmetry: true,
@@ -88,6 +93,8 @@ pub struct RaftCheck {
     pub model: RaftModel,
     /// Every reachable state (up to symmetry) was explored.
     pub complete: bool,
+    /// The bound that stopped the search, if one did.
+    pub cutoff: Option<Cutoff>,
     pub unique_states: usize,
     pub generated_states: usize,
     pub max_depth: usize,
@@ -128,62 +135,84 @@ impl RaftCheck {
     }
 }
 
-/// Checks every property of `model` within `options`. A teaching variant is first searched
-/// breadth-first for its shortest violation (depth-first search wanders far before it meets
-/// one), then, if that budget runs out, by the directed search with the same budget; the
-/// correct model, or a variant without a violation found so, is checked exhaustively by
-/// stateright's DFS.
+/// Checks every property of `model` within `options`; see [`check_with_progress`].
 pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagnostic>) {
-    let start = Instant::now();
+    check_with_progress(model, options, &mut |_| {})
+}
+
+/// Checks every property of `model` within `options`, calling `progress` during the searches.
+/// A teaching variant is first searched breadth-first for its shortest violation (depth-first
+/// search wanders far before it meets one), then, if that budget runs out, by the directed
+/// search with the same budget; the correct model, or a variant without a violation found so,
+/// is checked exhaustively by the depth-first search.
+pub fn check_with_progress(
+    model: &RaftModel,
+    options: &CheckOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> (RaftCheck, Vec<Diagnostic>) {
+    let watch = Stopwatch::start();
+    let deadline = options.deadline;
+    // States the searches for a variant's violation visited, when the deadline stopped them.
+    let mut timed_out = None;
     if model.variant.is_some() {
-        let (search, states) = first_violation(model, options.bfs_states);
+        let bfs = Bounds::states(options.bfs_states).until(deadline);
+        let ((search, states), cut_by) = first_violation_within(model, bfs, progress);
         let cut = search == Search::Cut;
         if let Search::Found(trace) = search {
             if replay(model, &trace).is_ok() {
-                return first_violation_result(model, *trace, states, true, start);
+                return first_violation_result(model, *trace, states, true, watch);
             }
         }
-        if cut {
-            let (directed, more) = directed_violation(model, options.directed_states);
+        if cut_by == Some(Cutoff::Timeout) {
+            timed_out = Some(states);
+        } else if cut {
+            let directed = Bounds::states(options.directed_states).until(deadline);
+            let ((search, more), cut_by) = directed_violation_within(model, directed, progress);
             let states = states.saturating_add(more);
-            if let Search::Found(trace) = directed {
-                let trace = shrink(model, *trace);
+            if cut_by == Some(Cutoff::Timeout) {
+                timed_out = Some(states);
+            }
+            if let Search::Found(trace) = search {
+                let trace = shrink_within(model, *trace, deadline);
                 if replay(model, &trace).is_ok() {
-                    return first_violation_result(model, trace, states, false, start);
+                    return first_violation_result(model, trace, states, false, watch);
                 }
             }
         }
     }
-    let mut builder = model
-        .clone()
-        .checker()
-        .threads(options.threads.max(1))
-        .target_state_count(options.max_states);
-    if options.symmetry {
-        builder = builder.symmetry_fn(representative);
-    }
-    if let Some(t) = options.timeout {
-        // The timeout bounds the whole check, the searches for a variant's violation included.
-        builder = builder.timeout(
-            t.saturating_sub(start.elapsed())
-                .max(Duration::from_millis(1)),
-        );
-    }
-    if model.variant.is_some() {
-        // A variant exists to show its counterexample; stop at the first one.
-        builder = builder.finish_when(HasDiscoveries::AnyFailures);
-    }
-    let checker = builder.spawn_dfs().join();
-    let elapsed = start.elapsed();
-    let discoveries = checker.discoveries();
-    let cut = checker.state_count() >= options.max_states
-        || options.timeout.is_some_and(|t| elapsed >= t);
+    // Past the deadline the depth-first search would stop at once: the searches that ran are
+    // the ones to report.
+    let searched = if let Some(states) = timed_out {
+        DfsResult {
+            cutoff: Some(Cutoff::Timeout),
+            unique_states: states,
+            generated_states: states,
+            max_depth: 0,
+            elapsed_ms: watch.elapsed_ms(),
+            discoveries: HashMap::new(),
+        }
+    } else {
+        modelcheck::dfs(
+            model,
+            &DfsOptions {
+                threads: options.threads,
+                max_states: options.max_states,
+                symmetry: options.symmetry.then_some(representative as fn(&_) -> _),
+                // A variant exists to show its counterexample; stop at the first one.
+                stop_at_failure: model.variant.is_some(),
+            },
+            deadline,
+            progress,
+        )
+    };
+    let discoveries = searched.discoveries;
+    let cutoff = searched.cutoff;
     let failed_early = model.variant.is_some()
         && model
             .properties()
             .iter()
             .any(|p| p.expectation == Expectation::Always && discoveries.contains_key(p.name));
-    let complete = !cut && !failed_early;
+    let complete = cutoff.is_none() && !failed_early;
 
     let mut diags = Vec::new();
     let mut verdicts = Vec::new();
@@ -193,12 +222,13 @@ pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagn
         let mut verdict = PropertyVerdict::undecided(&prop);
         match (safety, found) {
             (true, Some(path)) => {
-                let trace = shortest_counterexample(model, prop.name, options.bfs_states)
+                let bfs = Bounds::states(options.bfs_states).until(deadline);
+                let trace = shortest_counterexample_within(model, prop.name, bfs, progress)
                     .map(|t| (t, true))
                     .or_else(|| {
                         let t = Trace::from_path(prop.name, path)?;
                         let t = from_actions(model, prop.name, &t.actions())?;
-                        Some((shrink(model, t), false))
+                        Some((shrink_within(model, t, deadline), false))
                     })
                     .filter(|(t, _)| replay(model, t).is_ok());
                 if let Some((trace, shortest)) = trace {
@@ -217,13 +247,14 @@ pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagn
         }
         verdicts.push(verdict);
     }
-    if cut {
+    if let Some(c) = cutoff {
         diags.push(
             Diagnostic::warning(
                 &codes::RAFT_SEARCH_INCOMPLETE,
                 format!(
-                    "the search stopped after {} states without exploring them all",
-                    checker.state_count()
+                    "the search stopped {} after {} states without exploring them all",
+                    stopped_at(c),
+                    searched.generated_states
                 ),
             )
             .with_help("lower the bounds or raise the budget"),
@@ -232,13 +263,23 @@ pub fn check(model: &RaftModel, options: &CheckOptions) -> (RaftCheck, Vec<Diagn
     let result = RaftCheck {
         model: model.clone(),
         complete,
-        unique_states: checker.unique_state_count(),
-        generated_states: checker.state_count(),
-        max_depth: checker.max_depth(),
-        elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        cutoff,
+        unique_states: searched.unique_states,
+        generated_states: searched.generated_states,
+        max_depth: searched.max_depth,
+        elapsed_ms: watch.elapsed_ms(),
         properties: verdicts,
     };
     (result, diags)
+}
+
+/// The bound, as the incomplete-search warning names it.
+fn stopped_at(c: Cutoff) -> &'static str {
+    match c {
+        Cutoff::MaxStates => "at its state budget",
+        Cutoff::Memory => "at its memory budget",
+        Cutoff::Timeout => "at --timeout",
+    }
 }
 
 /// Sets `verdict` to violated by the replayed `trace` and reports it.
@@ -269,7 +310,7 @@ fn first_violation_result(
     trace: Trace,
     states: usize,
     shortest: bool,
-    start: Instant,
+    watch: Stopwatch,
 ) -> (RaftCheck, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut verdicts = Vec::new();
@@ -301,10 +342,11 @@ fn first_violation_result(
     let result = RaftCheck {
         model: model.clone(),
         complete: false,
+        cutoff: None,
         unique_states: states,
         generated_states: states,
         max_depth,
-        elapsed_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        elapsed_ms: watch.elapsed_ms(),
         properties: verdicts,
     };
     (result, diags)
@@ -316,7 +358,17 @@ pub fn shortest_counterexample(
     property: &'static str,
     max_states: usize,
 ) -> Option<Trace> {
-    match shortest(model, property, max_states)?.0 {
+    shortest_counterexample_within(model, property, Bounds::states(max_states), &mut |_| {})
+}
+
+/// [`shortest_counterexample`] within `bounds`.
+fn shortest_counterexample_within(
+    model: &RaftModel,
+    property: &'static str,
+    bounds: Bounds,
+    progress: &mut dyn FnMut(Progress),
+) -> Option<Trace> {
+    match shortest(model, property, bounds, progress)?.0 {
         Search::Found(trace) => replay(model, &trace).is_ok().then_some(*trace),
         Search::Exhausted | Search::Cut => None,
     }

@@ -16,7 +16,9 @@ pub mod symmetry;
 pub mod trace;
 pub mod variant;
 
-pub use check::{check, shortest_counterexample, CheckOptions, PropertyVerdict, RaftCheck};
+pub use check::{
+    check, check_with_progress, shortest_counterexample, CheckOptions, PropertyVerdict, RaftCheck,
+};
 pub use explore::{serve_explorer, ExploreError};
 pub use model::{Action, Bounds, BoundsError, RaftModel, RaftState};
 pub use quorum::{

@@ -13,6 +13,8 @@ use serde::Serialize;
 
 use super::message::{Kind, Message, Packed};
 use super::variant::Variant;
+use crate::deadline::Deadline;
+use crate::modelcheck::Interruptible;
 
 /// Largest number of managers the model packs (ids fit 3 bits, masks a `u8`).
 pub const MAX_MANAGERS: usize = 5;
@@ -57,6 +59,9 @@ pub struct RaftModel {
     pub managers: u8,
     pub bounds: Bounds,
     pub variant: Option<Variant>,
+    /// When a depth-first check must stop: past it, no state is within the boundary.
+    #[serde(skip)]
+    deadline: Deadline,
 }
 
 impl RaftModel {
@@ -92,6 +97,7 @@ impl RaftModel {
             managers: managers as u8,
             bounds,
             variant,
+            deadline: Deadline::NEVER,
         })
     }
 
@@ -631,5 +637,18 @@ impl stateright::Model for RaftModel {
 
     fn properties(&self) -> Vec<stateright::Property<Self>> {
         super::properties::all()
+    }
+
+    fn within_boundary(&self, _: &RaftState) -> bool {
+        !self.deadline.passed()
+    }
+}
+
+impl Interruptible for RaftModel {
+    fn interrupted_at(&self, deadline: Deadline) -> Self {
+        RaftModel {
+            deadline,
+            ..self.clone()
+        }
     }
 }

@@ -1,10 +1,9 @@
-//! Counterexamples: the shortest path to a state that breaks a property, found by our own
-//! breadth-first search (stateright's BFS does not keep the shortest discovery, see
-//! rust-stack.md §1e), and an independent replay that every trace passes before it is shown.
+//! Counterexamples: the shortest path to a state that breaks a property, found by the engine's
+//! best-first search under a constant priority (breadth-first; stateright's BFS does not keep
+//! the shortest discovery, see rust-stack.md §1e) or, directed, by a priority on the logs;
+//! shrinking; and an independent replay that every trace passes before it is shown.
 
-use std::cmp::{Ordering, Reverse};
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 
 use serde::{Serialize, Serializer};
@@ -13,6 +12,8 @@ use stateright::{Expectation, Path};
 use super::model::{Action, RaftModel, RaftState};
 use super::properties;
 use super::symmetry::representative;
+use crate::deadline::Deadline;
+use crate::modelcheck::{self, best_first, Bounds, Cutoff, Directed, Progress};
 
 /// One step: the action taken and the state it leads to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,24 +141,40 @@ fn is_discovery(
     }
 }
 
-/// The shortest path to a discovery of `property`, visiting at most `max_states` states up to
-/// symmetry. `None` if the property does not exist.
+/// The shortest path to a discovery of `property` within `bounds` (states counted up to
+/// symmetry). `None` if the property does not exist.
 pub fn shortest(
     model: &RaftModel,
     property: &'static str,
-    max_states: usize,
+    bounds: Bounds,
+    progress: &mut dyn FnMut(Progress),
 ) -> Option<(Search, usize)> {
     let prop = properties::by_name(property)?;
-    Some(breadth_first(model, &[prop], max_states))
+    Some(breadth_first(model, &[prop], bounds, progress))
 }
 
 /// The shortest path to a violation of any safety property of the model.
 pub fn first_violation(model: &RaftModel, max_states: usize) -> (Search, usize) {
+    first_violation_within(model, Bounds::states(max_states), &mut |_| {}).0
+}
+
+/// [`first_violation`] within `bounds`, with the bound that stopped it.
+pub fn first_violation_within(
+    model: &RaftModel,
+    bounds: Bounds,
+    progress: &mut dyn FnMut(Progress),
+) -> ((Search, usize), Option<Cutoff>) {
     let safety: Vec<_> = properties::all()
         .into_iter()
         .filter(properties::is_safety)
         .collect();
-    breadth_first(model, &safety, max_states)
+    let directed: Directed<RaftModel> = Directed {
+        discovery: &|s| first_discovery(model, &safety, s),
+        fingerprint: &fingerprint,
+        priority: &|_| 0,
+        allowed: &|_| true,
+    };
+    run(model, &directed, bounds, progress)
 }
 
 /// Breadth-first search for a discovery of any of `props`, so the first one found is at
@@ -165,9 +182,50 @@ pub fn first_violation(model: &RaftModel, max_states: usize) -> (Search, usize) 
 fn breadth_first(
     model: &RaftModel,
     props: &[stateright::Property<RaftModel>],
-    max_states: usize,
+    bounds: Bounds,
+    progress: &mut dyn FnMut(Progress),
 ) -> (Search, usize) {
-    best_first(model, props, max_states, |_| 0, |_| true)
+    let directed: Directed<RaftModel> = Directed {
+        discovery: &|s| first_discovery(model, props, s),
+        fingerprint: &fingerprint,
+        priority: &|_| 0,
+        allowed: &|_| true,
+    };
+    run(model, &directed, bounds, progress).0
+}
+
+/// The first of `props` that `s` is a discovery of.
+fn first_discovery(
+    model: &RaftModel,
+    props: &[stateright::Property<RaftModel>],
+    s: &RaftState,
+) -> Option<&'static str> {
+    props
+        .iter()
+        .find(|p| is_discovery(model, p, s))
+        .map(|p| p.name)
+}
+
+/// Runs the engine's best-first search and rebuilds its discovery as a trace (a path that does
+/// not rebuild counts as cut: it proves nothing).
+fn run(
+    model: &RaftModel,
+    directed: &Directed<'_, RaftModel>,
+    bounds: Bounds,
+    progress: &mut dyn FnMut(Progress),
+) -> ((Search, usize), Option<Cutoff>) {
+    let (search, states) = best_first(model, directed, bounds, progress);
+    match search {
+        modelcheck::Search::Found(property, path) => {
+            let search = match rebuild(model, property, &path) {
+                Some(t) => Search::Found(Box::new(t)),
+                None => Search::Cut,
+            };
+            ((search, states), None)
+        }
+        modelcheck::Search::Exhausted => ((Search::Exhausted, states), None),
+        modelcheck::Search::Cut(c) => ((Search::Cut, states), Some(c)),
+    }
 }
 
 /// A directed search for a violation of any safety property, for when breadth-first search
@@ -178,17 +236,29 @@ fn breadth_first(
 /// trace found is a real run of the full model (and is replayed on it), but it is not known
 /// to be shortest, and finding nothing proves nothing.
 pub fn directed_violation(model: &RaftModel, max_states: usize) -> (Search, usize) {
+    directed_violation_within(model, Bounds::states(max_states), &mut |_| {}).0
+}
+
+/// [`directed_violation`] within `bounds`, with the bound that stopped it.
+pub fn directed_violation_within(
+    model: &RaftModel,
+    bounds: Bounds,
+    progress: &mut dyn FnMut(Progress),
+) -> ((Search, usize), Option<Cutoff>) {
     let safety: Vec<_> = properties::all()
         .into_iter()
         .filter(properties::is_safety)
         .collect();
-    let (search, states) = best_first(model, &safety, max_states, distinct_log_terms, |a| {
-        !matches!(a, Action::StepDown { .. })
-    });
-    match search {
+    let directed: Directed<RaftModel> = Directed {
+        discovery: &|s| first_discovery(model, &safety, s),
+        fingerprint: &fingerprint,
+        priority: &distinct_log_terms,
+        allowed: &|a| !matches!(a, Action::StepDown { .. }),
+    };
+    match run(model, &directed, bounds, progress) {
         // The step-downs left out may lead elsewhere.
-        Search::Exhausted => (Search::Cut, states),
-        other => (other, states),
+        ((Search::Exhausted, states), _) => ((Search::Cut, states), None),
+        other => other,
     }
 }
 
@@ -203,145 +273,19 @@ fn distinct_log_terms(s: &RaftState) -> u32 {
     seen.count_ones()
 }
 
-/// A state waiting to be expanded, ordered by priority, then depth, then age (all reversed
-/// but the priority, so that the heap pops the oldest shallowest state of highest priority).
-struct Queued {
-    key: (u32, Reverse<u32>, Reverse<u64>),
-    state: RaftState,
-    fp: u64,
-}
-
-impl PartialEq for Queued {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-
-impl Eq for Queued {}
-
-impl PartialOrd for Queued {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Queued {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key)
-    }
-}
-
-/// Search for a discovery of any of `props` that takes only `allowed` actions and expands
-/// states in order of `priority` (highest first), then depth: with a constant priority it is
-/// breadth-first, so the first discovery is at minimal depth. Every state reached (up to
-/// symmetry) is expanded at most once, so with every action allowed an empty queue means there
-/// is no discovery, whatever the priority.
-fn best_first(
-    model: &RaftModel,
-    props: &[stateright::Property<RaftModel>],
-    max_states: usize,
-    priority: fn(&RaftState) -> u32,
-    allowed: fn(&Action) -> bool,
-) -> (Search, usize) {
-    let found = |s: &RaftState| {
-        props
-            .iter()
-            .find(|p| is_discovery(model, p, s))
-            .map(|p| p.name)
-    };
-    let init = model.init_state();
-    let init_fp = fingerprint(&init);
-    // Fingerprint of a visited state -> (parent fingerprint, index of the action taken).
-    let mut parents: HashMap<u64, (u64, u32)> = HashMap::new();
-    parents.insert(init_fp, (init_fp, u32::MAX));
-    let rebuilt = |parents: &HashMap<u64, (u64, u32)>, name, fp| {
-        let search = match rebuild(model, name, parents, fp) {
-            Some(t) => Search::Found(Box::new(t)),
-            None => Search::Cut,
-        };
-        (search, parents.len())
-    };
-    if let Some(name) = found(&init) {
-        return rebuilt(&parents, name, init_fp);
-    }
-    let mut queue = BinaryHeap::new();
-    let mut age = 0u64;
-    queue.push(Queued {
-        key: (priority(&init), Reverse(0), Reverse(age)),
-        state: init,
-        fp: init_fp,
-    });
-    let mut actions = Vec::new();
-    while let Some(Queued { key, state, fp }) = queue.pop() {
-        let depth = key.1 .0.saturating_add(1);
-        actions.clear();
-        model.enabled(&state, &mut actions);
-        for (index, &action) in actions.iter().enumerate() {
-            if !allowed(&action) {
-                continue;
-            }
-            let Some(succ) = model.step(&state, action) else {
-                continue;
-            };
-            let succ_fp = fingerprint(&succ);
-            if parents.contains_key(&succ_fp) {
-                continue;
-            }
-            parents.insert(succ_fp, (fp, index as u32));
-            if let Some(name) = found(&succ) {
-                return rebuilt(&parents, name, succ_fp);
-            }
-            if parents.len() >= max_states {
-                return (Search::Cut, parents.len());
-            }
-            age += 1;
-            queue.push(Queued {
-                key: (priority(&succ), Reverse(depth), Reverse(age)),
-                state: succ,
-                fp: succ_fp,
-            });
-        }
-    }
-    (Search::Exhausted, parents.len())
-}
-
-/// Follows parent links back to the root and re-executes the action indices forward. The
-/// stored state of each fingerprint is the one reached along its own parent chain, so the
-/// indices apply to exactly the states the search expanded.
-fn rebuild(
-    model: &RaftModel,
-    property: &'static str,
-    parents: &HashMap<u64, (u64, u32)>,
-    target: u64,
-) -> Option<Trace> {
-    let mut indices = Vec::new();
-    let mut fp = target;
-    while let Some(&(parent, index)) = parents.get(&fp) {
-        if index == u32::MAX {
-            break;
-        }
-        indices.push(index as usize);
-        fp = parent;
-    }
-    indices.reverse();
-    let init = model.init_state();
-    let mut state = init.clone();
-    let mut steps = Vec::new();
-    let mut actions = Vec::new();
-    for index in indices {
-        actions.clear();
-        model.enabled(&state, &mut actions);
-        let action = *actions.get(index)?;
-        state = model.step(&state, action)?;
-        steps.push(Step {
-            action,
-            state: state.clone(),
-        });
-    }
+/// Re-executes a search's path (action indices after the initial state's) as a trace.
+fn rebuild(model: &RaftModel, property: &'static str, path: &[usize]) -> Option<Trace> {
+    let (states, actions) = modelcheck::replay(model, path)?;
+    let mut states = states.into_iter();
+    let init = states.next()?;
     Some(Trace {
         property,
         init,
-        steps,
+        steps: actions
+            .into_iter()
+            .zip(states)
+            .map(|(action, state)| Step { action, state })
+            .collect(),
     })
 }
 
@@ -390,23 +334,18 @@ pub fn from_actions(
 /// until no step can go. The result is locally minimal, not necessarily shortest; it is used
 /// when the breadth-first search runs out of budget.
 pub fn shrink(model: &RaftModel, trace: Trace) -> Trace {
-    let mut best = trace;
-    'outer: loop {
-        let actions: Vec<Action> = best.steps.iter().map(|s| s.action).collect();
-        for skip in 0..actions.len() {
-            let fewer: Vec<Action> = actions
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != skip)
-                .map(|(_, a)| *a)
-                .collect();
-            if let Some(t) = from_actions(model, best.property, &fewer) {
-                best = t;
-                continue 'outer;
-            }
-        }
-        return best;
-    }
+    shrink_within(model, trace, Deadline::NEVER)
+}
+
+/// [`shrink`], returning the trace shrunk so far when `deadline` passes.
+pub fn shrink_within(model: &RaftModel, trace: Trace, deadline: Deadline) -> Trace {
+    let property = trace.property;
+    modelcheck::shrink(
+        trace,
+        Trace::actions,
+        |actions| from_actions(model, property, actions),
+        deadline,
+    )
 }
 
 /// Checks `trace` against the model step by step: it starts in the initial state, every

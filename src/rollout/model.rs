@@ -8,11 +8,11 @@ use stateright::{Model, Property};
 
 use super::input::{NodeFit, RolloutInput, RunConfig};
 use super::properties;
-use super::search::Successors;
 use super::state::{
     holds_node_bits, Phase, RolloutState, Scratch, Slot, Task, TaskState, UpdateState, Version,
 };
 use crate::model::FailureAction;
+use crate::modelcheck::Successors;
 use crate::swarm::filters::Filter;
 use crate::swarm::update_config;
 

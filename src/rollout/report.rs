@@ -10,10 +10,10 @@ use super::codes;
 use super::input::RolloutInput;
 use super::model::RolloutModel;
 use super::properties::PropertyId;
-use super::search::{self, Bounds, Cutoff, Progress};
 use super::timeline::{self, Counterexample};
 use super::timing::{self, TimingBounds};
 use crate::diagnostics::Diagnostic;
+use crate::modelcheck::{self as search, Bounds, Cutoff, Progress};
 use crate::report::{Status, Verdict};
 
 /// Bounds and the failure budget of a check.

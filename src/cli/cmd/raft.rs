@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::cli::args::RaftArgs;
 use crate::cli::output::Output;
+use crate::cli::progress;
 use crate::cli::{exit_status, print_then, watchdog};
 use crate::diagnostics::{render, SourceMap};
 use crate::report::Report;
@@ -13,16 +14,22 @@ pub fn run(args: &RaftArgs) -> ExitCode {
         Ok(m) => m,
         Err(e) => return args.output.fail(format!("error: {e}")),
     };
-    // The breadth-first searches for a variant's counterexample count states, not time.
     if let Some(secs) = args.timeout {
         watchdog(secs);
     }
     let options = crate::raft::CheckOptions {
         threads: args.threads.max(1),
-        timeout: args.timeout.map(std::time::Duration::from_secs),
+        deadline: args
+            .timeout
+            .map_or(crate::deadline::Deadline::NEVER, |secs| {
+                crate::deadline::Deadline::after_ms(secs.saturating_mul(1000))
+            }),
         ..Default::default()
     };
-    let (result, diags) = crate::raft::check(&model, &options);
+    let mut line = progress::Line::new("raft");
+    let (result, diags) =
+        crate::raft::check_with_progress(&model, &options, &mut |p| line.update(p));
+    drop(line);
     let mut report = Report {
         findings: diags,
         ..Report::default()

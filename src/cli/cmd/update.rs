@@ -1,12 +1,12 @@
 //! `swarmproof update`: each service's rolling update and rollback, model-checked from the
 //! placement plan (`check::check_updates`), with a progress line on a terminal.
 
-use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::check::UpdateEvent;
 use crate::cli::args::UpdateArgs;
 use crate::cli::output::{self, Output};
+use crate::cli::progress;
 use crate::cli::{exit_status, print_then};
 use crate::report::Report;
 
@@ -30,23 +30,15 @@ pub fn run(args: &UpdateArgs) -> ExitCode {
             args.service.as_deref().unwrap_or("")
         ));
     }
-    let terminal = std::io::stderr().is_terminal();
     let options = crate::check::update_options(&args.rollout.options(), &checked.loaded.stack);
+    let mut line: Option<progress::Line> = None;
     let (results, findings, verdict) =
-        crate::check::check_updates(&selected, &options, &bounds, &mut |event| {
-            if !terminal {
-                return;
-            }
-            let _ = match event {
-                UpdateEvent::Searching(name, p) => write!(
-                    std::io::stderr(),
-                    "\r{name}: {} states, depth {}, {:.1} s",
-                    p.states,
-                    p.depth,
-                    p.elapsed_ms as f64 / 1000.0
-                ),
-                UpdateEvent::Done(_) => write!(std::io::stderr(), "\r\x1b[K"),
-            };
+        crate::check::check_updates(&selected, &options, &bounds, &mut |event| match event {
+            UpdateEvent::Searching(name, p) => line
+                .get_or_insert_with(|| progress::Line::new(name))
+                .update(p),
+            // Dropping the line clears it.
+            UpdateEvent::Done(_) => line = None,
         });
     let mut report = Report {
         findings,

@@ -1,39 +1,15 @@
-//! Our own breadth-first search over any `stateright::Model`. stateright's BFS overwrites a
-//! property's discovery with later, longer paths (rust-stack.md §1e, gotcha 1), so reports would
-//! show needlessly long timelines. This search keeps, per property, the *first* state found in
+//! Breadth-first search over any `stateright::Model` with exact byte keys. stateright's BFS
+//! overwrites a property's discovery with later, longer paths (rust-stack.md §1e, gotcha 1), so
+//! reports would show needlessly long timelines. This search keeps, per property, the *first* state found in
 //! BFS order, which is at minimal depth, and rebuilds its path from parent links. It is
 //! single-threaded, bounded by a state count, a memory budget and a timeout, and never claims
 //! completeness when a bound stopped it.
 
 use std::ops::Range;
-use std::time::{Duration, Instant};
 
 use stateright::{Expectation, Model};
 
-/// Bounds of one search.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Bounds {
-    pub max_states: usize,
-    pub max_bytes: usize,
-    pub timeout: Duration,
-}
-
-/// Figures reported while a search runs and at its end.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Progress {
-    pub states: usize,
-    pub depth: usize,
-    pub elapsed_ms: u64,
-}
-
-/// Why a search stopped early.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Cutoff {
-    MaxStates,
-    Memory,
-    Timeout,
-}
+use super::{Bounds, Cutoff, Pacer, Progress};
 
 /// The result: per property, the action path (as indices into `Model::actions`) to the first
 /// state that falsifies an `always` property or satisfies a `sometimes` one.
@@ -230,10 +206,13 @@ struct Queue {
     level: Vec<u8>,
     head: usize,
     next: Vec<u8>,
+    /// Entries in both buffers.
+    len: usize,
 }
 
 impl Queue {
     fn push(&mut self, idx: u32, state: &[u8]) {
+        self.len += 1;
         self.next.extend_from_slice(&idx.to_le_bytes());
         self.next
             .extend_from_slice(&(state.len() as u32).to_le_bytes());
@@ -256,6 +235,7 @@ impl Queue {
         let (idx, len) = (word(self.head), word(self.head + 4) as usize);
         let state = &self.level[self.head + 8..self.head + 8 + len];
         self.head += 8 + len;
+        self.len -= 1;
         Some((idx, state))
     }
 }
@@ -273,7 +253,7 @@ type Link = (u32, u32, u32);
 /// the same length; it is what the memory bound counts per state. Properties named in
 /// `stuck_only` hold on every state with an enabled action, so they are evaluated only on states
 /// without one (the actions the search enumerates anyway decide them elsewhere). `progress` is
-/// called about every 64k states.
+/// called at most every `PROGRESS_MS`.
 pub fn bfs<M>(
     model: &M,
     bounds: Bounds,
@@ -285,7 +265,7 @@ where
     M: Successors,
     M::State: Clone,
 {
-    let start = Instant::now();
+    let mut pacer = Pacer::new(bounds.deadline());
     let properties = model.properties();
     let stuck_only: Vec<bool> = properties
         .iter()
@@ -318,10 +298,12 @@ where
     // States no longer needed (expanded, or successors already seen), reused for successors.
     let mut spare: Vec<M::State> = Vec::new();
     let mut depth = 0usize;
-    let mut expanded = 0usize;
     let Some(mut state) = state else {
         return SearchResult {
-            progress: Progress::default(),
+            progress: Progress {
+                elapsed_ms: pacer.elapsed_ms(),
+                ..Progress::default()
+            },
             cutoff: None,
             discoveries: Vec::new(),
             bytes_per_state: 0,
@@ -348,19 +330,19 @@ where
                 found[p] = Some(path_to(&links, idx));
             }
         }
-        expanded += 1;
-        // The clock is read every 4,096 states, first at the first: a search that starts with
-        // no time left (a run's --timeout already passed) stops at once.
-        if expanded % 4096 == 1 && start.elapsed() >= bounds.timeout {
+        let figures = || Progress {
+            states: links.len(),
+            depth,
+            elapsed_ms: 0,
+            queue: queue.len,
+            bytes: visited.bytes(0).0
+                + links.len() * std::mem::size_of::<Link>()
+                + queue.level.capacity()
+                + queue.next.capacity(),
+        };
+        if pacer.tick(figures, progress) {
             cutoff = Some(Cutoff::Timeout);
             break;
-        }
-        if expanded.is_multiple_of(65536) {
-            progress(Progress {
-                states: links.len(),
-                depth,
-                elapsed_ms: start.elapsed().as_millis() as u64,
-            });
         }
         // Successors with their keys first, then their lookups back to back, then the
         // inserts in action order.
@@ -433,7 +415,9 @@ where
         progress: Progress {
             states,
             depth,
-            elapsed_ms: start.elapsed().as_millis() as u64,
+            elapsed_ms: pacer.elapsed_ms(),
+            queue: queue.len,
+            bytes: visited.bytes(0).0 + states * std::mem::size_of::<Link>(),
         },
         cutoff,
         discoveries: properties
@@ -460,50 +444,4 @@ fn path_to(links: &[Link], mut idx: u32) -> Vec<usize> {
     }
     path.reverse();
     path
-}
-
-/// The states of a replayed path and the actions between them.
-pub type Trace<M> = (Vec<<M as Model>::State>, Vec<<M as Model>::Action>);
-
-/// Replays a path of action indices (first: initial state index) on the model, checking that
-/// every step is an enabled action with a successor. Returns the states and actions taken.
-pub fn replay<M>(model: &M, path: &[usize]) -> Option<Trace<M>>
-where
-    M: Model,
-    M::State: Clone,
-    M::Action: Clone,
-{
-    let (&init, steps) = path.split_first()?;
-    let mut states = vec![model.init_states().into_iter().nth(init)?];
-    let mut taken = Vec::new();
-    for &i in steps {
-        let mut actions = Vec::new();
-        let last = states.last()?;
-        model.actions(last, &mut actions);
-        let action = actions.into_iter().nth(i)?;
-        let next = model.next_state(last, action.clone())?;
-        taken.push(action);
-        states.push(next);
-    }
-    Some((states, taken))
-}
-
-/// The path `path` of `from` as action indices of `to`, a model with the same states whose
-/// actions include `from`'s (a reduced model and its full version); `None` if a step is not
-/// enabled in `to`.
-pub fn reindex<M>(from: &M, to: &M, path: &[usize]) -> Option<Vec<usize>>
-where
-    M: Model,
-    M::State: Clone,
-    M::Action: Clone + PartialEq,
-{
-    let (states, actions) = replay(from, path)?;
-    let mut out = vec![*path.first()?];
-    let mut enabled = Vec::new();
-    for (s, a) in states.iter().zip(&actions) {
-        enabled.clear();
-        to.actions(s, &mut enabled);
-        out.push(enabled.iter().position(|b| b == a)?);
-    }
-    Some(out)
 }

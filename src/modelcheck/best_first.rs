@@ -1,0 +1,167 @@
+//! Best-first search for the first discovery: states are expanded in order of a priority
+//! (highest first), then depth, then age, so that under a constant priority it is breadth-first
+//! and its first discovery is at minimal depth. States are identified by a 64-bit fingerprint
+//! of their canonical form; every state reached is expanded at most once, so with every action
+//! allowed an empty queue means there is no discovery, whatever the priority.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, HashMap};
+
+use stateright::Model;
+
+use super::{Bounds, Cutoff, Pacer, Progress};
+
+/// What a directed search looks for and how it orders its work.
+pub struct Directed<'a, M: Model> {
+    /// The property `state` is a discovery of, if any.
+    pub discovery: &'a dyn Fn(&M::State) -> Option<&'static str>,
+    /// The visited-set identity of a state (a hash of its canonical form under symmetry).
+    pub fingerprint: &'a dyn Fn(&M::State) -> u64,
+    /// Higher is expanded first.
+    pub priority: &'a dyn Fn(&M::State) -> u32,
+    /// Actions not allowed are never taken.
+    pub allowed: &'a dyn Fn(&M::Action) -> bool,
+}
+
+/// How a search for a first discovery ended; it comes with the number of states visited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// The property and the path to its discovery, as action indices after the initial
+    /// state's index (the encoding `replay` takes).
+    Found(&'static str, Vec<usize>),
+    /// Every reachable state was visited: no discovery exists.
+    Exhausted,
+    Cut(Cutoff),
+}
+
+/// A state waiting to be expanded, ordered by priority, then depth, then age (all reversed
+/// but the priority, so that the heap pops the oldest shallowest state of highest priority).
+struct Queued<S> {
+    key: (u32, Reverse<u32>, Reverse<u64>),
+    state: S,
+    fp: u64,
+}
+
+impl<S> PartialEq for Queued<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl<S> Eq for Queued<S> {}
+
+impl<S> PartialOrd for Queued<S> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<S> Ord for Queued<S> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// Parent fingerprint and the index of the action taken, per visited fingerprint.
+type Parents = HashMap<u64, (u64, u32)>;
+
+/// Bytes held per visited state (a hash-table entry of 20 bytes padded to 24, its control
+/// byte, and the table's slack at seven-eighths load) and per queued state.
+fn bytes_held<S>(parents: &Parents, queued: usize) -> usize {
+    parents.capacity() * 25 + queued * std::mem::size_of::<Queued<S>>()
+}
+
+/// Searches from the model's first initial state for a discovery, within `bounds` (the state
+/// count is checked as each state is first reached, memory and time as each is expanded).
+pub fn best_first<M: Model>(
+    model: &M,
+    directed: &Directed<'_, M>,
+    bounds: Bounds,
+    progress: &mut dyn FnMut(Progress),
+) -> (Search, usize) {
+    let mut pacer = Pacer::new(bounds.deadline());
+    let Some(init) = model.init_states().into_iter().next() else {
+        return (Search::Exhausted, 0);
+    };
+    let init_fp = (directed.fingerprint)(&init);
+    let mut parents: Parents = HashMap::new();
+    parents.insert(init_fp, (init_fp, u32::MAX));
+    if let Some(name) = (directed.discovery)(&init) {
+        return (Search::Found(name, vec![0]), parents.len());
+    }
+    let mut queue = BinaryHeap::new();
+    let mut age = 0u64;
+    let mut depth_reached = 0;
+    queue.push(Queued {
+        key: ((directed.priority)(&init), Reverse(0), Reverse(age)),
+        state: init,
+        fp: init_fp,
+    });
+    let mut actions = Vec::new();
+    while let Some(Queued { key, state, fp }) = queue.pop() {
+        let depth = key.1 .0.saturating_add(1);
+        depth_reached = depth_reached.max(key.1 .0 as usize);
+        let figures = || Progress {
+            states: parents.len(),
+            depth: depth_reached,
+            elapsed_ms: 0,
+            queue: queue.len(),
+            bytes: bytes_held::<M::State>(&parents, queue.len()),
+        };
+        if pacer.tick(figures, progress) {
+            return (Search::Cut(Cutoff::Timeout), parents.len());
+        }
+        if bytes_held::<M::State>(&parents, queue.len()) > bounds.max_bytes {
+            return (Search::Cut(Cutoff::Memory), parents.len());
+        }
+        actions.clear();
+        model.actions(&state, &mut actions);
+        for (index, action) in actions.drain(..).enumerate() {
+            if !(directed.allowed)(&action) {
+                continue;
+            }
+            let Some(succ) = model.next_state(&state, action) else {
+                continue;
+            };
+            let succ_fp = (directed.fingerprint)(&succ);
+            if parents.contains_key(&succ_fp) {
+                continue;
+            }
+            parents.insert(succ_fp, (fp, index as u32));
+            if let Some(name) = (directed.discovery)(&succ) {
+                return (
+                    Search::Found(name, path_to(&parents, succ_fp)),
+                    parents.len(),
+                );
+            }
+            if parents.len() >= bounds.max_states {
+                return (Search::Cut(Cutoff::MaxStates), parents.len());
+            }
+            age += 1;
+            queue.push(Queued {
+                key: ((directed.priority)(&succ), Reverse(depth), Reverse(age)),
+                state: succ,
+                fp: succ_fp,
+            });
+        }
+    }
+    (Search::Exhausted, parents.len())
+}
+
+/// The action indices from the initial state to `target`, following parent links; each index
+/// applies to the state the search expanded (the one reached along that fingerprint's own
+/// parent chain), so replaying them re-executes the search's path.
+fn path_to(parents: &Parents, target: u64) -> Vec<usize> {
+    let mut indices = Vec::new();
+    let mut fp = target;
+    while let Some(&(parent, index)) = parents.get(&fp) {
+        if index == u32::MAX {
+            break;
+        }
+        indices.push(index as usize);
+        fp = parent;
+    }
+    indices.push(0);
+    indices.reverse();
+    indices
+}

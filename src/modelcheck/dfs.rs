@@ -1,0 +1,117 @@
+//! stateright's depth-first checker with symmetry reduction (it keeps 8-byte fingerprints of
+//! visited states only, hence the largest state spaces), made to honour a deadline. stateright
+//! reads its own timeout only when a thread runs out of work, which a depth-first thread with
+//! states pending never does; so the model itself is given the deadline (`Interruptible`) and
+//! leaves every successor outside its boundary once it has passed: the pending states drain
+//! (each still checked against the properties, all of them reachable) and the threads end.
+
+use std::collections::HashMap;
+
+use stateright::{Checker, HasDiscoveries, Model, Path};
+
+use super::{Cutoff, Pacer, Progress};
+use crate::deadline::Deadline;
+
+/// A model that can be told when to stop: the copy returned must keep every state outside its
+/// boundary (`Model::within_boundary` false) once `deadline` has passed.
+pub trait Interruptible: Model {
+    fn interrupted_at(&self, deadline: Deadline) -> Self;
+}
+
+/// How the depth-first checker runs.
+pub struct DfsOptions<M: Model> {
+    pub threads: usize,
+    /// Generated states after which the search stops.
+    pub max_states: usize,
+    /// The representative of a state's symmetry class, if symmetry is reduced.
+    pub symmetry: Option<fn(&M::State) -> M::State>,
+    /// Stop at the first violated `always` property.
+    pub stop_at_failure: bool,
+}
+
+/// What the checker found and how far it went.
+pub struct DfsResult<M: Model> {
+    /// `None` when every reachable state (up to symmetry) was visited, or the search stopped
+    /// at a failure as asked.
+    pub cutoff: Option<Cutoff>,
+    pub unique_states: usize,
+    pub generated_states: usize,
+    pub max_depth: usize,
+    pub elapsed_ms: u64,
+    /// Per property, stateright's discovery (not a shortest one).
+    pub discoveries: HashMap<&'static str, Path<M::State, M::Action>>,
+}
+
+/// Runs stateright's depth-first checker on `model` until it is done, a bound stops it or
+/// `deadline` passes, reporting progress from the calling thread meanwhile.
+pub fn dfs<M>(
+    model: &M,
+    options: &DfsOptions<M>,
+    deadline: Deadline,
+    progress: &mut dyn FnMut(Progress),
+) -> DfsResult<M>
+where
+    M: Interruptible + Send + Sync + 'static,
+    M::State: Clone + std::fmt::Debug + std::hash::Hash + PartialEq + Send + Sync + 'static,
+    M::Action: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static,
+{
+    let mut pacer = Pacer::new(deadline);
+    let mut builder = model
+        .interrupted_at(deadline)
+        .checker()
+        .threads(options.threads.max(1))
+        .target_state_count(options.max_states);
+    if let Some(representative) = options.symmetry {
+        builder = builder.symmetry_fn(representative);
+    }
+    if options.stop_at_failure {
+        builder = builder.finish_when(HasDiscoveries::AnyFailures);
+    }
+    let mut checker = builder.spawn_dfs();
+    let handles = checker.handles();
+    // The checker's threads do the work; this one reports on them. A short poll keeps small
+    // checks fast.
+    while !handles.iter().all(std::thread::JoinHandle::is_finished) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        report(&mut pacer, &checker, progress);
+    }
+    for h in handles {
+        if let Err(panic) = h.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+    let generated_states = checker.state_count();
+    let cutoff = if generated_states >= options.max_states {
+        Some(Cutoff::MaxStates)
+    } else if deadline.passed() {
+        Some(Cutoff::Timeout)
+    } else {
+        None
+    };
+    DfsResult {
+        cutoff,
+        unique_states: checker.unique_state_count(),
+        generated_states,
+        max_depth: checker.max_depth(),
+        elapsed_ms: pacer.elapsed_ms(),
+        discoveries: checker.discoveries(),
+    }
+}
+
+/// Reports the checker's figures when a report is due.
+fn report<M, C: Checker<M>>(pacer: &mut Pacer, checker: &C, progress: &mut dyn FnMut(Progress))
+where
+    M: Model,
+{
+    pacer.report_due(
+        || Progress {
+            states: checker.unique_state_count(),
+            depth: checker.max_depth(),
+            elapsed_ms: 0,
+            queue: 0,
+            // stateright's visited set: a fingerprint and its hash-table slot per state.
+            bytes: checker.unique_state_count() * 16,
+        },
+        progress,
+    );
+}
