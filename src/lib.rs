@@ -13,6 +13,7 @@ pub mod graph;
 pub mod lab;
 pub mod loading;
 pub mod model;
+pub mod modelcheck;
 pub mod placement;
 pub mod raft;
 pub mod report;

@@ -2,6 +2,7 @@
 //! report. The only module that touches files, the environment and the terminal.
 
 mod conventions;
+mod explorer;
 pub mod input;
 mod lab;
 pub mod output;
@@ -412,7 +413,7 @@ pub enum ExploreCommand {
         #[command(flatten)]
         model: RaftModelFlags,
         /// Address to serve on (loopback only).
-        #[arg(long, default_value = "127.0.0.1:3000")]
+        #[arg(long, default_value = explorer::DEFAULT_LISTEN, value_parser = crate::modelcheck::explorer::loopback)]
         listen: std::net::SocketAddr,
     },
     /// The rolling update of one service, from the stack's placement.
@@ -426,9 +427,9 @@ pub enum ExploreCommand {
         /// K: how many new tasks may fail.
         #[arg(short = 'k', long = "failures", default_value_t = 1)]
         failures: u8,
-        /// Address to serve on; only loopback unless you say otherwise.
-        #[arg(long, default_value = "127.0.0.1:3000")]
-        listen: String,
+        /// Address to serve on (loopback only).
+        #[arg(long, default_value = explorer::DEFAULT_LISTEN, value_parser = crate::modelcheck::explorer::loopback)]
+        listen: std::net::SocketAddr,
     },
 }
 
@@ -836,6 +837,12 @@ fn run_update(args: &UpdateArgs) -> ExitCode {
         let mut out = String::new();
         for r in &results {
             out.push_str(&crate::rollout::render_result(r));
+            out.push_str(&explorer::update_links(
+                &args.input,
+                &args.placement,
+                args.rollout.failures,
+                r,
+            ));
             out.push('\n');
             if args.mermaid {
                 for c in r
@@ -954,6 +961,7 @@ fn run_raft(args: &RaftArgs) -> ExitCode {
     report.verdicts.insert("raft".to_string(), verdict.clone());
     let human = {
         let mut out = crate::raft::render_check(&result);
+        out.push_str(&explorer::raft_links(&result));
         if args.mermaid {
             for trace in result
                 .properties
@@ -994,14 +1002,7 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
                 Ok(m) => m,
                 Err(e) => return fail(format!("error: {e}")),
             };
-            let _ = writeln!(
-                std::io::stderr(),
-                "Explorer for the Raft model: http://{listen}/ (Ctrl-C to stop)"
-            );
-            match crate::raft::serve_explorer(model, *listen) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(format!("error: {e}")),
-            }
+            explorer::serve(model, *listen, "the Raft model")
         }
         ExploreCommand::Update {
             service,
@@ -1027,18 +1028,11 @@ fn run_explore(cmd: &ExploreCommand) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let served = crate::rollout::serve_explorer(&input, *failures, listen, |addr| {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "Explorer for the update of {service}: http://{addr}/ (Ctrl-C to stop)"
-                );
-            });
-            match served {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    let _ = writeln!(std::io::stderr(), "error: {e}");
-                    ExitCode::from(2)
-                }
+            match crate::rollout::RolloutModel::new(&input, *failures) {
+                Ok(model) => explorer::serve(model, *listen, &format!("the update of {service}")),
+                Err(e) => fail(format!(
+                    "error: the update of this service is not modelled: {e}"
+                )),
             }
         }
     }
