@@ -97,8 +97,8 @@ fn links(command: &str, paths: &[(&str, Vec<usize>)]) -> String {
 /// After `swarmproof update`: the Explorer of `result`'s service, with the input, placement
 /// options and K of this run, and the URL of each counterexample and pause example.
 pub fn update_links(
-    input: &super::InputFlags,
-    placement: &super::PlacementFlags,
+    input: &super::args::InputFlags,
+    placement: &super::args::PlacementFlags,
     failures: u8,
     result: &crate::rollout::RolloutResult,
 ) -> String {
@@ -119,10 +119,10 @@ pub fn update_links(
         let _ = write!(cmd, " --stack-name {}", shell_word(s));
     }
     match &placement.tolerate {
-        Some(super::Tolerate::Nodes(n)) => {
+        Some(super::args::Tolerate::Nodes(n)) => {
             let _ = write!(cmd, " --tolerate {n}");
         }
-        Some(super::Tolerate::Domain) => cmd.push_str(" --tolerate zone"),
+        Some(super::args::Tolerate::Domain) => cmd.push_str(" --tolerate zone"),
         None => {}
     }
     if let Some(l) = &placement.domain_label {
