@@ -413,7 +413,7 @@ pub enum ExploreCommand {
         #[command(flatten)]
         model: RaftModelFlags,
         /// Address to serve on (loopback only).
-        #[arg(long, default_value = "127.0.0.1:3000")]
+        #[arg(long, default_value = crate::cli::explorer::DEFAULT_LISTEN, value_parser = crate::modelcheck::explorer::loopback)]
         listen: std::net::SocketAddr,
     },
     /// The rolling update of one service, from the stack's placement.
@@ -427,9 +427,9 @@ pub enum ExploreCommand {
         /// K: how many new tasks may fail.
         #[arg(short = 'k', long = "failures", default_value_t = 1)]
         failures: u8,
-        /// Address to serve on; only loopback unless you say otherwise.
-        #[arg(long, default_value = "127.0.0.1:3000")]
-        listen: String,
+        /// Address to serve on (loopback only).
+        #[arg(long, default_value = crate::cli::explorer::DEFAULT_LISTEN, value_parser = crate::modelcheck::explorer::loopback)]
+        listen: std::net::SocketAddr,
     },
 }
 

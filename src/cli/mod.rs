@@ -5,6 +5,7 @@
 mod args;
 mod cmd;
 mod conventions;
+mod explorer;
 pub mod input;
 mod lab;
 pub mod output;

@@ -11,6 +11,7 @@
 mod best_first;
 mod bfs;
 mod dfs;
+pub mod explorer;
 mod replay;
 mod shrink;
 

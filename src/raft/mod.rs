@@ -2,7 +2,7 @@
 //! the rest is a Raft model of Swarm's managers (etcd raft as swarmkit configures it, Reference
 //! §4) checked exhaustively with stateright (`model`, `properties`, `check`), with teaching
 //! variants that each drop one rule (`variant`), and the tools to extract, replay and render
-//! their counterexamples (`trace`, `render`). `explore` serves stateright's Explorer.
+//! their counterexamples (`trace`, `render`). `explore` says how the Explorer shows its states.
 
 pub mod check;
 pub mod codes;
@@ -19,7 +19,6 @@ pub mod variant;
 pub use check::{
     check, check_with_progress, shortest_counterexample, CheckOptions, PropertyVerdict, RaftCheck,
 };
-pub use explore::{serve_explorer, ExploreError};
 pub use model::{Action, Bounds, BoundsError, RaftModel, RaftState};
 pub use quorum::{
     analyze, render_quorum, verdict as quorum_verdict, verdict_under as quorum_verdict_under,

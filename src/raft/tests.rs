@@ -477,20 +477,32 @@ fn verdict_json_carries_the_counterexample() {
     assert!(render_check(&r).contains("violated  Election Safety"));
 }
 
+// The Explorer shows managers and messages by name, and its wrapper finds the checker's
+// states and verdicts.
 #[test]
-fn explorer_refuses_non_loopback_and_busy_addresses() {
+fn the_explorer_names_managers_and_keeps_the_state_space() {
+    use crate::modelcheck::explorer::{Explain, Readable};
+    use stateright::{Checker, Model};
     let m = model(3, 1, 0, 0);
-    let public: std::net::SocketAddr = "192.0.2.1:3000".parse().expect("addr");
-    assert!(matches!(
-        serve_explorer(m.clone(), public),
-        Err(ExploreError::NotLoopback(_))
-    ));
-    let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = busy.local_addr().expect("addr");
-    assert!(matches!(
-        serve_explorer(m, addr),
-        Err(ExploreError::Bind { .. })
-    ));
+    let s = m.init_state();
+    let after = m
+        .step(&s, Action::Timeout { server: 0 })
+        .expect("a timeout is a step");
+    let shown = m.describe(&after);
+    assert!(shown.contains("m1  candidate  term 1  vote m1"), "{shown}");
+    assert!(shown.contains("m1 -> m2  RequestVote(term 1"), "{shown}");
+    assert!(!shown.contains("src:"), "{shown}");
+    let plain = m.clone().checker().spawn_bfs().join();
+    let readable = Readable::new(m).unwrap().checker().spawn_bfs().join();
+    assert_eq!(plain.unique_state_count(), readable.unique_state_count());
+    for p in super::properties::all() {
+        assert_eq!(
+            plain.discovery(p.name).is_some(),
+            readable.discovery(p.name).is_some(),
+            "{}",
+            p.name
+        );
+    }
 }
 
 fn swap01(i: u8) -> u8 {

@@ -22,7 +22,6 @@ mod timeline;
 mod timing;
 pub mod trace;
 
-pub use explore::{serve_explorer, ExploreError};
 pub use findings::{config_diagnostics, defaults_without_cluster, stack_defaults};
 pub use input::{inputs_from_plan, NotModelled, RolloutInput};
 pub use model::{Action, RolloutModel};

@@ -1033,16 +1033,6 @@ fn outputs_serialize_and_render() {
 }
 
 #[test]
-fn explorer_reports_a_busy_address_instead_of_panicking() {
-    let c = cluster(1, 1);
-    let s = service(1);
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = taken.local_addr().unwrap().to_string();
-    let err = serve_explorer(&input(&s, &c), 1, &addr, |_| {}).unwrap_err();
-    assert!(matches!(err, ExploreError::Bind { .. }), "{err}");
-}
-
-#[test]
 fn jobs_are_not_modelled() {
     let c = cluster(1, 1);
     let mut s = service(1);
@@ -1127,33 +1117,35 @@ fn inputs_from_a_plan_list_slots_and_other_services_usage() {
         .all(|u| u.host_ports.contains(&(Protocol::Tcp, 80))));
 }
 
+// The Explorer shows states by hostname, and its wrapper finds the checker's states and
+// verdicts.
 #[test]
-fn explorer_serves_the_update_model_on_the_given_address() {
-    use std::io::{Read, Write};
-    let (tx, rx) = std::sync::mpsc::channel();
-    // The Explorer blocks for as long as it serves; the thread ends with the test process.
-    std::thread::spawn(move || {
-        let c = cluster(2, 2);
-        let s = service(1);
-        let _ = serve_explorer(&input(&s, &c), 1, "127.0.0.1:0", |addr| {
-            let _ = tx.send(addr);
-        });
-    });
-    let addr = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
-    assert!(addr.ip().is_loopback());
-    let mut body = String::new();
-    for _ in 0..50 {
-        if let Ok(mut stream) = std::net::TcpStream::connect(addr) {
-            stream
-                .write_all(b"GET /.states HTTP/1.0\r\nHost: x\r\n\r\n")
-                .unwrap();
-            stream.read_to_string(&mut body).unwrap();
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
+fn the_explorer_names_nodes_and_keeps_the_state_space() {
+    use crate::modelcheck::explorer::{Explain, Readable};
+    let c = cluster(2, 2);
+    let s = service(2);
+    let model = RolloutModel::new(&input(&s, &c), 1).unwrap();
+    let shown = model.describe(&model.initial_state());
+    assert!(shown.contains("update of web: UPDATING"), "{shown}");
+    assert!(
+        shown.contains("node w1") && shown.contains("web.1 old running"),
+        "{shown}"
+    );
+    assert!(!shown.contains("node 0"), "{shown}");
+    let legend = model.legend();
+    assert!(legend.iter().any(|(k, _)| k == "web.N"), "{legend:?}");
+    let plain = model.clone().checker().spawn_bfs().join();
+    let readable = Readable::new(model).unwrap().checker().spawn_bfs().join();
+    assert_eq!(plain.unique_state_count(), readable.unique_state_count());
+    assert_eq!(plain.state_count(), readable.state_count());
+    for p in PropertyId::SAFETY {
+        assert_eq!(
+            plain.discovery(p.name()).is_some(),
+            readable.discovery(p.name()).is_some(),
+            "{}",
+            p.name()
+        );
     }
-    assert!(body.contains("200 OK"), "{body}");
-    assert!(body.contains("UPDATING"), "{body}");
 }
 
 // A long shortest timeline shows its first steps and the steps that lead to the outcome, with

@@ -1,11 +1,10 @@
 //! `swarmproof explore`: serves stateright's Explorer on the Raft model or one service's
 //! rolling update, until interrupted.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::args::ExploreCommand;
-use crate::cli::fail;
+use crate::cli::{explorer, fail};
 
 pub fn run(cmd: &ExploreCommand) -> ExitCode {
     match cmd {
@@ -14,14 +13,7 @@ pub fn run(cmd: &ExploreCommand) -> ExitCode {
                 Ok(m) => m,
                 Err(e) => return fail(format!("error: {e}")),
             };
-            let _ = writeln!(
-                std::io::stderr(),
-                "Explorer for the Raft model: http://{listen}/ (Ctrl-C to stop)"
-            );
-            match crate::raft::serve_explorer(model, *listen) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(format!("error: {e}")),
-            }
+            explorer::serve(model, *listen, "the Raft model")
         }
         ExploreCommand::Update {
             service,
@@ -45,15 +37,11 @@ pub fn run(cmd: &ExploreCommand) -> ExitCode {
                 Ok(i) => i,
                 Err(e) => return fail(format!("error: {e}")),
             };
-            let served = crate::rollout::serve_explorer(&input, *failures, listen, |addr| {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "Explorer for the update of {service}: http://{addr}/ (Ctrl-C to stop)"
-                );
-            });
-            match served {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(format!("error: {e}")),
+            match crate::rollout::RolloutModel::new(&input, *failures) {
+                Ok(model) => explorer::serve(model, *listen, &format!("the update of {service}")),
+                Err(e) => fail(format!(
+                    "error: the update of this service is not modelled: {e}"
+                )),
             }
         }
     }

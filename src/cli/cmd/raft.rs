@@ -37,6 +37,7 @@ pub fn run(args: &RaftArgs) -> ExitCode {
     report.verdicts.insert("raft".to_string(), result.verdict());
     let human = {
         let mut out = crate::raft::render_check(&result);
+        out.push_str(&crate::cli::explorer::raft_links(&result));
         if args.mermaid {
             for trace in result
                 .properties

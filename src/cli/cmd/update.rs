@@ -50,6 +50,12 @@ pub fn run(args: &UpdateArgs) -> ExitCode {
         let mut out = String::new();
         for r in &results {
             out.push_str(&crate::rollout::render_result(r));
+            out.push_str(&crate::cli::explorer::update_links(
+                &args.input,
+                &args.placement,
+                args.rollout.failures,
+                r,
+            ));
             out.push('\n');
             if args.mermaid {
                 for c in r
