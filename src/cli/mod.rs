@@ -4,6 +4,7 @@
 mod conventions;
 pub mod input;
 mod lab;
+pub mod live;
 pub mod output;
 mod suppressions;
 
@@ -76,6 +77,8 @@ pub struct InputFlags {
     /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
     #[arg(long)]
     pub nodes: Option<PathBuf>,
+    #[arg(long, conflicts_with = "nodes", help = DOCKER_HELP)]
+    pub docker: bool,
     /// KEY=VALUE lines for variable interpolation (docker stack deploy reads no .env by itself).
     #[arg(long)]
     pub env_file: Option<PathBuf>,
@@ -83,6 +86,9 @@ pub struct InputFlags {
     #[arg(long)]
     pub stack_name: Option<String>,
 }
+
+/// `--docker`'s help, the same for every command that takes an inventory.
+const DOCKER_HELP: &str = "Read the inventory from the running swarm instead of a file: the Docker Engine of DOCKER_HOST (with DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), else of DOCKER_CONTEXT or the current context, else /var/run/docker.sock, which must be a swarm manager. Only GET requests; 5 s to connect, 30 s per read.";
 
 impl InputFlags {
     fn to_args(&self) -> InputArgs {
@@ -331,7 +337,10 @@ pub struct UpdateArgs {
 #[derive(Args, Debug)]
 pub struct QuorumArgs {
     /// The node inventory (swarmproof's format or `docker node inspect` JSON), or a folder with nodes.yml.
-    pub nodes: PathBuf,
+    #[arg(required_unless_present = "docker")]
+    pub nodes: Option<PathBuf>,
+    #[arg(long, conflicts_with = "nodes", help = DOCKER_HELP)]
+    pub docker: bool,
     /// What if NODE were promoted to manager (repeatable; applied in order).
     #[arg(long)]
     pub promote: Vec<String>,
@@ -548,8 +557,11 @@ fn checked(
     rollout: Option<crate::rollout::Options>,
     bounds: crate::check::RunBounds,
 ) -> Result<(crate::check::Checked, Inputs), String> {
-    let inputs = read_inputs(&input.to_args())
+    let mut inputs = read_inputs(&input.to_args())
         .map_err(|e| format!("error[{}]: {}", e.0.code.id, e.0.message))?;
+    if input.docker {
+        inputs.nodes = Some(live::add_inventory(&mut inputs.sources).map_err(|e| e.0)?);
+    }
     let mut options = placement.options();
     options.scheduler = rollout.is_some();
     options.rollout = rollout;
@@ -885,9 +897,18 @@ fn fail(line: impl std::fmt::Display) -> ExitCode {
 }
 
 fn run_quorum(args: &QuorumArgs) -> ExitCode {
-    let (sources, id) = match input::read_inventory(&args.nodes) {
+    let read = match &args.nodes {
+        Some(path) => input::read_inventory(path).map_err(|e| format!("error: {}", e.0.message)),
+        None => {
+            let mut sources = crate::diagnostics::SourceMap::new();
+            live::add_inventory(&mut sources)
+                .map(|id| (sources, id))
+                .map_err(|e| e.0)
+        }
+    };
+    let (sources, id) = match read {
         Ok(i) => i,
-        Err(e) => return args.output.fail(format!("error: {}", e.0.message)),
+        Err(e) => return args.output.fail(e),
     };
     let (cluster, mut diags) = crate::loading::inventory::load_inventory(&sources, id);
     let changes: Vec<crate::raft::WhatIf> = args
