@@ -55,14 +55,13 @@ fn a_socket_that_never_answers_is_given_up() {
     // Accepts connections (the kernel's backlog) and never reads or answers.
     let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
     let host = format!("unix://{}", sock.display());
-    for args in [
-        vec!["check", STACK, "--docker"],
-        vec!["quorum", "--docker"],
-    ] {
+    for args in [vec!["check", STACK, "--docker"], vec!["quorum", "--docker"]] {
         let (code, _, err) = run(&args, &[("DOCKER_HOST", &host)], home.path());
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(
-            err.contains(&format!("the Docker Engine at {host} (from DOCKER_HOST) did not answer within 5 s")),
+            err.contains(&format!(
+                "the Docker Engine at {host} (from DOCKER_HOST) did not answer within 5 s"
+            )),
             "{err}"
         );
     }
@@ -98,7 +97,10 @@ fn nothing_listening_on_tcp_is_exit_2() {
     let host = format!("tcp://127.0.0.1:{port}");
     let (code, _, err) = check_docker(&[("DOCKER_HOST", &host)], home.path());
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains(&format!("at {host} (from DOCKER_HOST)")), "{err}");
+    assert!(
+        err.contains(&format!("at {host} (from DOCKER_HOST)")),
+        "{err}"
+    );
     assert!(err.contains("nothing listens there"), "{err}");
 }
 
@@ -115,7 +117,10 @@ fn missing_certificates_are_exit_2_saying_where_they_go() {
         home.path(),
     );
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("tcp://127.0.0.1:2376 (from DOCKER_HOST)"), "{err}");
+    assert!(
+        err.contains("tcp://127.0.0.1:2376 (from DOCKER_HOST)"),
+        "{err}"
+    );
     assert!(err.contains("DOCKER_CERT_PATH"), "{err}");
 }
 
@@ -162,7 +167,13 @@ fn a_context_is_resolved_from_the_config_folder() {
 fn docker_and_nodes_exclude_each_other() {
     let home = tempfile::tempdir().unwrap();
     let (code, _, err) = run(
-        &["check", STACK, "--docker", "--nodes", "models/web/nodes.yml"],
+        &[
+            "check",
+            STACK,
+            "--docker",
+            "--nodes",
+            "models/web/nodes.yml",
+        ],
         &[],
         home.path(),
     );

@@ -54,7 +54,11 @@ fn loaded(name: &str, text: String) -> Result<ClusterModel, String> {
     let id = sources.add(name, text);
     let (mut cluster, diags) = load_inventory(&sources, id);
     if !diags.is_empty() {
-        return Err(format!("{name}: {} findings: {:?}", diags.len(), diags[0].message));
+        return Err(format!(
+            "{name}: {} findings: {:?}",
+            diags.len(),
+            diags[0].message
+        ));
     }
     for n in &mut cluster.nodes {
         n.span = None;
@@ -240,7 +244,10 @@ fn nodes_json(ctx: &Ctx) -> Verdict {
 fn worker_refused(ctx: &Ctx) -> Verdict {
     let c = ctx.cluster();
     let stack = ctx
-        .file("live/worker.yml", &format!("services:\n  web:\n    image: {IMAGE}\n"))
+        .file(
+            "live/worker.yml",
+            &format!("services:\n  web:\n    image: {IMAGE}\n"),
+        )
         .display()
         .to_string();
     let out = swarmproof_at(c, "w1", &["check", &stack, "--docker"]);
@@ -249,7 +256,10 @@ fn worker_refused(ctx: &Ctx) -> Verdict {
         "the Docker Engine at {} (from DOCKER_HOST) is a swarm worker, not a manager",
         c.host("w1")
     );
-    if out.status.code() != Some(2) || !err.contains(&want) || !err.contains("point DOCKER_HOST at a manager") {
+    if out.status.code() != Some(2)
+        || !err.contains(&want)
+        || !err.contains("point DOCKER_HOST at a manager")
+    {
         return Err(format!("exit {:?}: {err}", out.status.code()));
     }
     Ok(format!("exit 2: {}", err.trim()))
@@ -272,25 +282,34 @@ fn deployed_stack(ctx: &Ctx) -> Verdict {
 
 fn compare_deployed(c: &Cluster) -> Verdict {
     let running = |tasks: &Value| {
-        tasks
-            .as_array()
-            .map_or(0, |t| t.iter().filter(|t| t["Status"]["State"] == "running").count())
+        tasks.as_array().map_or(0, |t| {
+            t.iter()
+                .filter(|t| t["Status"]["State"] == "running")
+                .count()
+        })
     };
     let ep = endpoint(c, "m1")?;
     let mut last = None;
     // Two replicas and one task per node for the global service.
     wait_until(Duration::from_secs(90), || {
         last = live::read_deployed_stack(&ep, STACK_NAME).ok();
-        last.as_ref().is_some_and(|d| running(&d.tasks) == 2 + NODES.len())
+        last.as_ref()
+            .is_some_and(|d| running(&d.tasks) == 2 + NODES.len())
     })
     .map_err(|_| format!("the stack's tasks did not all run within 90 s: {last:?}"))?;
     let d = last.expect("read");
-    let filter = |json: &str| json.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+    let filter = |json: &str| {
+        json.bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    };
     let services = engine::api(
         c,
         &format!(
             "/services?filters={}",
-            filter(&format!(r#"{{"label":["com.docker.stack.namespace={STACK_NAME}"]}}"#))
+            filter(&format!(
+                r#"{{"label":["com.docker.stack.namespace={STACK_NAME}"]}}"#
+            ))
         ),
     )?;
     let ids: Vec<String> = services
@@ -321,7 +340,9 @@ fn compare_deployed(c: &Cluster) -> Verdict {
         .collect();
     names.sort();
     if s != 2 || t != 2 + NODES.len() || names != ["splive_agent", "splive_web"] {
-        return Err(format!("expected 2 services and 7 tasks, read {names:?} and {t} tasks"));
+        return Err(format!(
+            "expected 2 services and 7 tasks, read {names:?} and {t} tasks"
+        ));
     }
     Ok(format!(
         "{s} services ({}), {t} running tasks, {n} nodes, each equal to the engine's GET (nulls aside)",

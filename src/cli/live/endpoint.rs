@@ -111,13 +111,14 @@ pub fn resolve(env: &EnvVars, read: &dyn Fn(&Path) -> Option<String>) -> Result<
         let text = read(&config.as_ref()?.join("config.json"))?;
         // An unreadable config.json is ignored, as the docker CLI does (it only warns).
         let json: Value = serde_json::from_str(&text).ok()?;
-        json.get("currentContext")?
-            .as_str()
-            .map(str::to_string)
+        json.get("currentContext")?.as_str().map(str::to_string)
     };
     let (name, named_by) = match set(&env.docker_context) {
         Some(name) => (name.to_string(), "DOCKER_CONTEXT"),
-        None => (current().unwrap_or_default(), "currentContext in config.json"),
+        None => (
+            current().unwrap_or_default(),
+            "currentContext in config.json",
+        ),
     };
     if name.is_empty() || name == "default" {
         return Ok(Endpoint {
@@ -263,11 +264,7 @@ mod tests {
 
     #[test]
     fn docker_host_wins_over_the_context() {
-        let e = resolve(
-            &env(Some("unix:///run/x.sock"), Some("prod")),
-            &files(&[]),
-        )
-        .unwrap();
+        let e = resolve(&env(Some("unix:///run/x.sock"), Some("prod")), &files(&[])).unwrap();
         assert_eq!(e.transport, Transport::Unix("/run/x.sock".into()));
         assert_eq!(e.source, "DOCKER_HOST");
         let empty = resolve(&env(Some(""), None), &files(&[])).unwrap();
@@ -353,8 +350,14 @@ mod tests {
         // The same context, chosen by config.json, with its certificates.
         let tls = format!("/home/u/.docker/contexts/tls/{PROD}/docker");
         let read = files(&[
-            (&meta, r#"{"Endpoints":{"docker":{"Host":"tcp://10.1.2.3"}}}"#),
-            ("/home/u/.docker/config.json", r#"{"currentContext":"prod"}"#),
+            (
+                &meta,
+                r#"{"Endpoints":{"docker":{"Host":"tcp://10.1.2.3"}}}"#,
+            ),
+            (
+                "/home/u/.docker/config.json",
+                r#"{"currentContext":"prod"}"#,
+            ),
             (&format!("{tls}/ca.pem"), "pem"),
         ]);
         let e = resolve(&env(None, None), &read).unwrap();

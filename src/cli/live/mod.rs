@@ -152,10 +152,9 @@ impl<'a> Engine<'a> {
                 Transport::Tcp { addr, tls: None } => {
                     Docker::connect_with_http(&format!("tcp://{addr}"), secs, version)
                 }
-                Transport::Tcp {
-                    addr,
-                    tls: Some(t),
-                } => Docker::connect_with_ssl(addr, &t.key, &t.cert, &t.ca, secs, version),
+                Transport::Tcp { addr, tls: Some(t) } => {
+                    Docker::connect_with_ssl(addr, &t.key, &t.cert, &t.ca, secs, version)
+                }
             }
         });
         let client = client.map_err(|e| unreachable(endpoint, &e))?;
@@ -305,11 +304,27 @@ mod tests {
 
     #[test]
     fn only_an_active_manager_is_read() {
-        assert_eq!(manager_check(&endpoint(), &json!("active"), Some(true)), Ok(()));
+        assert_eq!(
+            manager_check(&endpoint(), &json!("active"), Some(true)),
+            Ok(())
+        );
         let worker = manager_check(&endpoint(), &json!("active"), Some(false)).unwrap_err();
-        assert!(worker.0.contains("unix:///run/m.sock (from DOCKER_HOST) is a swarm worker, not a manager"), "{worker}");
-        assert!(worker.0.contains("point DOCKER_HOST at a manager"), "{worker}");
-        for state in [json!("inactive"), json!("pending"), json!("locked"), Value::Null] {
+        assert!(
+            worker
+                .0
+                .contains("unix:///run/m.sock (from DOCKER_HOST) is a swarm worker, not a manager"),
+            "{worker}"
+        );
+        assert!(
+            worker.0.contains("point DOCKER_HOST at a manager"),
+            "{worker}"
+        );
+        for state in [
+            json!("inactive"),
+            json!("pending"),
+            json!("locked"),
+            Value::Null,
+        ] {
             let e = manager_check(&endpoint(), &state, Some(true)).unwrap_err();
             assert!(e.0.contains("is not in a swarm"), "{e}");
         }

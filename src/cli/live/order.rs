@@ -8,7 +8,12 @@ use serde_json::Value;
 
 /// Sorts Engine API Node objects by `Description.Hostname`, naturally (`w2` before `w10`).
 pub fn sort_like_node_ls(nodes: &mut [Value]) {
-    let hostname = |n: &Value| n["Description"]["Hostname"].as_str().unwrap_or("").to_string();
+    let hostname = |n: &Value| {
+        n["Description"]["Hostname"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
     nodes.sort_by(|a, b| natural_cmp(&hostname(a), &hostname(b)));
 }
 
@@ -20,7 +25,11 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     while i < a.len() && j < b.len() {
         let (da, db) = (a[i].is_ascii_digit(), b[j].is_ascii_digit());
         if da != db {
-            return if da { Ordering::Less } else { Ordering::Greater };
+            return if da {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            };
         }
         if !da {
             if a[i] != b[j] {
@@ -31,7 +40,10 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
             continue;
         }
         let (zi, zj) = (skip(a, i, |c| c == b'0'), skip(b, j, |c| c == b'0'));
-        let (ei, ej) = (skip(a, zi, |c| c.is_ascii_digit()), skip(b, zj, |c| c.is_ascii_digit()));
+        let (ei, ej) = (
+            skip(a, zi, |c| c.is_ascii_digit()),
+            skip(b, zj, |c| c.is_ascii_digit()),
+        );
         let by_number = (ei - zi)
             .cmp(&(ej - zj))
             .then_with(|| a[zi..ei].cmp(&b[zj..ej]))
@@ -71,7 +83,8 @@ mod tests {
 
     #[test]
     fn nodes_are_sorted_by_hostname() {
-        let node = |h: &str| serde_json::json!({"ID": h.to_uppercase(), "Description": {"Hostname": h}});
+        let node =
+            |h: &str| serde_json::json!({"ID": h.to_uppercase(), "Description": {"Hostname": h}});
         let mut nodes = vec![node("w2"), node("m10"), node("m9")];
         sort_like_node_ls(&mut nodes);
         let ids: Vec<&str> = nodes.iter().map(|n| n["ID"].as_str().unwrap()).collect();
