@@ -65,6 +65,8 @@ pub struct InputFlags {
     /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
     #[arg(long)]
     pub nodes: Option<PathBuf>,
+    #[arg(long, conflicts_with = "nodes", help = DOCKER_HELP)]
+    pub docker: bool,
     /// KEY=VALUE lines for variable interpolation (docker stack deploy reads no .env by itself).
     #[arg(long)]
     pub env_file: Option<PathBuf>,
@@ -72,6 +74,9 @@ pub struct InputFlags {
     #[arg(long)]
     pub stack_name: Option<String>,
 }
+
+/// `--docker`'s help, the same for every command that takes an inventory.
+const DOCKER_HELP: &str = "Read the inventory from the running swarm instead of a file: the Docker Engine of DOCKER_HOST (with DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), else of DOCKER_CONTEXT or the current context, else /var/run/docker.sock, which must be a swarm manager. Only GET requests; 5 s to connect, 30 s per read.";
 
 impl InputFlags {
     pub fn to_args(&self) -> InputArgs {
@@ -332,7 +337,10 @@ pub struct UpdateArgs {
 #[derive(Args, Debug)]
 pub struct QuorumArgs {
     /// The node inventory (swarmproof's format or `docker node inspect` JSON), or a folder with nodes.yml.
-    pub nodes: PathBuf,
+    #[arg(required_unless_present = "docker")]
+    pub nodes: Option<PathBuf>,
+    #[arg(long, conflicts_with = "nodes", help = DOCKER_HELP)]
+    pub docker: bool,
     /// What if NODE were promoted to manager (repeatable; applied in order).
     #[arg(long)]
     pub promote: Vec<String>,

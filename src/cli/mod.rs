@@ -8,6 +8,7 @@ mod conventions;
 mod explorer;
 pub mod input;
 mod lab;
+pub mod live;
 pub mod output;
 mod progress;
 mod suppressions;

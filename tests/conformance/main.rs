@@ -10,6 +10,7 @@
 mod cluster;
 mod engine;
 mod harness;
+mod live;
 mod loader;
 mod quorum;
 mod restarts;
@@ -35,6 +36,7 @@ fn main() {
         updates::group(),
         restarts::group(),
         quorum::group(),
+        live::group(),
     ]
     .into_iter()
     .filter(|g| wanted.is_empty() || wanted.contains(&g.name))

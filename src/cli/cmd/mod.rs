@@ -27,8 +27,11 @@ fn checked(
     rollout: Option<crate::rollout::Options>,
     bounds: RunBounds,
 ) -> Result<(Checked, Inputs), String> {
-    let inputs = read_inputs(&input.to_args())
+    let mut inputs = read_inputs(&input.to_args())
         .map_err(|e| format!("error[{}]: {}", e.0.code.id, e.0.message))?;
+    if input.docker {
+        inputs.nodes = Some(crate::cli::live::add_inventory(&mut inputs.sources).map_err(|e| e.0)?);
+    }
     let mut options = placement.options();
     options.scheduler = rollout.is_some();
     options.rollout = rollout;

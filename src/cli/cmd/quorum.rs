@@ -10,9 +10,18 @@ use crate::raft::WhatIf;
 use crate::report::Report;
 
 pub fn run(args: &QuorumArgs) -> ExitCode {
-    let (sources, id) = match input::read_inventory(&args.nodes) {
+    let read = match &args.nodes {
+        Some(path) => input::read_inventory(path).map_err(|e| format!("error: {}", e.0.message)),
+        None => {
+            let mut sources = crate::diagnostics::SourceMap::new();
+            crate::cli::live::add_inventory(&mut sources)
+                .map(|id| (sources, id))
+                .map_err(|e| e.0)
+        }
+    };
+    let (sources, id) = match read {
         Ok(i) => i,
-        Err(e) => return args.output.fail(format!("error: {}", e.0.message)),
+        Err(e) => return args.output.fail(e),
     };
     let (cluster, mut diags) = crate::loading::inventory::load_inventory(&sources, id);
     let changes: Vec<WhatIf> = (args.promote.iter().cloned().map(WhatIf::Promote))
