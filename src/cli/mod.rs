@@ -2,6 +2,7 @@
 //! report. The only module that touches files, the environment and the terminal.
 
 mod conventions;
+mod diff;
 pub mod input;
 mod lab;
 pub mod output;
@@ -43,6 +44,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Model-check each service's rolling update and rollback; print verdicts and shortest counterexamples.
     Update(UpdateArgs),
+    /// What `docker stack deploy` of NEW does to a stack deployed from OLD: each service's action, and each rolling update model-checked from the current state.
+    Diff(diff::DiffArgs),
     /// The managers' Raft quorum: fault tolerance, failure sets that lose it, promote/demote/remove what-ifs.
     Quorum(QuorumArgs),
     /// Model-check Raft as Swarm's managers run it, or a teaching variant that breaks one rule.
@@ -500,6 +503,7 @@ pub fn main() -> ExitCode {
         Command::Config(args) => run_config(&args),
         Command::Simulate(args) => run_simulate(&args),
         Command::Update(args) => run_update(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Quorum(args) => run_quorum(&args),
         Command::Lab(cmd) => lab::run(&cmd),
         Command::Raft(args) => run_raft(&args),

@@ -8,6 +8,7 @@
 //! end, also when a case panics.
 
 mod cluster;
+mod diff;
 mod engine;
 mod harness;
 mod loader;
@@ -35,6 +36,7 @@ fn main() {
         updates::group(),
         restarts::group(),
         quorum::group(),
+        diff::group(),
     ]
     .into_iter()
     .filter(|g| wanted.is_empty() || wanted.contains(&g.name))
