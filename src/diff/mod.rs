@@ -146,18 +146,15 @@ pub fn compare(old: &Side, new: &Side, ctx: &Context) -> (Vec<ServiceChange>, Ve
         if new.stack.service(&o.name).is_some() {
             continue;
         }
-        let (action, why) = if ctx.prune {
-            (Action::Removed, "no longer in the file; --prune removes it")
+        let (action, what) = if ctx.prune {
+            (Action::Removed, "--prune removes it")
         } else {
-            (
-                Action::LeftRunning,
-                "no longer in the file; without --prune it keeps running",
-            )
+            (Action::LeftRunning, "without --prune it keeps running")
         };
         diags.push(
             Diagnostic::info(
                 &codes::REMOVED,
-                format!("service `{}` is no longer in the stack file: {why}", o.name),
+                format!("service `{}` is no longer in the stack file: {what}", o.name),
             )
             .with_service(&o.name)
             .with_primary(o.span, "in the old file only"),
@@ -165,7 +162,7 @@ pub fn compare(old: &Side, new: &Side, ctx: &Context) -> (Vec<ServiceChange>, Ve
         out.push(ServiceChange {
             service: o.name.clone(),
             action,
-            why: why.to_string(),
+            why: format!("no longer in the file; {what}"),
             dirty: None,
             changes: Vec::new(),
         });
