@@ -9,7 +9,9 @@ use assert_cmd::Command;
 
 /// Runs `diff old.yml new.yml` in the scenario's folder; the text is the exit status and stdout.
 fn diff(case: &str, extra: &[&str]) -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff").join(case);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff")
+        .join(case);
     let mut cmd = Command::cargo_bin("swarmproof").unwrap();
     cmd.current_dir(&dir)
         .args(["diff", "old.yml", "new.yml", "--stack-name", "app"])
@@ -60,7 +62,10 @@ fn new_service_needed_by_another_is_an_order_problem() {
 #[test]
 fn removed_service_is_left_running_without_prune() {
     snapshot("diff-removed", &diff("removed", NODES));
-    snapshot("diff-removed-prune", &diff("removed", &["--nodes", "../nodes.yml", "--prune"]));
+    snapshot(
+        "diff-removed-prune",
+        &diff("removed", &["--nodes", "../nodes.yml", "--prune"]),
+    );
 }
 
 #[test]
@@ -84,12 +89,18 @@ fn secret_changed_in_place_is_rejected() {
 
 #[test]
 fn paused_update_is_resumed_from_the_deployed_tasks() {
-    snapshot("diff-paused", &diff("paused", &["--deployed", "deployed.json"]));
+    snapshot(
+        "diff-paused",
+        &diff("paused", &["--deployed", "deployed.json"]),
+    );
 }
 
 #[test]
 fn drained_node_takes_no_replacement() {
-    snapshot("diff-drained", &diff("drained", &["--deployed", "deployed.json"]));
+    snapshot(
+        "diff-drained",
+        &diff("drained", &["--deployed", "deployed.json"]),
+    );
 }
 
 #[test]

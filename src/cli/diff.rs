@@ -119,7 +119,11 @@ fn digests(view: &Value) -> BTreeMap<String, u64> {
 
 fn default_name(path: &std::path::Path) -> String {
     let p = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let name = if p.is_dir() { p.file_name() } else { p.file_stem() };
+    let name = if p.is_dir() {
+        p.file_name()
+    } else {
+        p.file_stem()
+    };
     name.map_or_else(|| "stack".to_string(), |n| n.to_string_lossy().into_owned())
 }
 
@@ -157,7 +161,11 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                 p.display().to_string(),
                 String::from_utf8_lossy(&b).into_owned(),
             )),
-            Err(e) => return args.output.fail(format!("error: cannot read {}: {e}", p.display())),
+            Err(e) => {
+                return args
+                    .output
+                    .fail(format!("error: cannot read {}: {e}", p.display()))
+            }
         },
         (None, Some(id), _) => Some(id),
         (None, None, Some(d)) => d.get("nodes").map(|n| {
@@ -213,14 +221,22 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         &options,
         &bounds,
     );
-    report.findings.extend(result.report.findings.iter().cloned());
+    report
+        .findings
+        .extend(result.report.findings.iter().cloned());
     report.verdicts.extend(result.report.verdicts.clone());
     let mut human = crate::diff::render_changes(&result);
     for r in &result.updates {
         human.push('\n');
         human.push_str(&crate::rollout::render_result(r));
     }
-    finish(args, report, &sources, human, serde_json::to_value(&result).ok())
+    finish(
+        args,
+        report,
+        &sources,
+        human,
+        serde_json::to_value(&result).ok(),
+    )
 }
 
 fn finish(
@@ -240,7 +256,9 @@ fn finish(
         report: &report,
         sources,
         human,
-        payload: Some(payload.unwrap_or_else(|| serde_json::json!({"services": [], "updates": []}))),
+        payload: Some(
+            payload.unwrap_or_else(|| serde_json::json!({"services": [], "updates": []})),
+        ),
         deny_warnings: false,
     });
     let written = super::write_stdout(&text);

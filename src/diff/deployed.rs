@@ -23,11 +23,12 @@ pub struct DeployedService {
     /// `UpdateStatus.State` (`updating`, `paused`, `completed`, `rollback_started`, …).
     pub update_state: Option<String>,
     pub update_message: Option<String>,
-    /// Tasks whose desired state is running, by slot (replicated) or node (global).
+    /// Tasks whose desired state is running and that have not ended, by slot (replicated) or
+    /// node (global).
     pub tasks: Vec<DeployedTask>,
 }
 
-/// A task meant to run.
+/// A task meant to run, not ended.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DeployedTask {
     pub id: String,
@@ -52,6 +53,12 @@ impl Deployed {
         self.services.iter().find(|s| s.name == name)
     }
 }
+
+/// Task states after which a task holds nothing (a failed task the restart policy does not
+/// replace keeps its desired state).
+const ENDED: &[&str] = &[
+    "complete", "failed", "shutdown", "rejected", "orphaned", "remove",
+];
 
 fn text(v: &Value, path: &[&str]) -> Option<String> {
     let mut cur = v;
@@ -89,6 +96,9 @@ pub fn from_engine(stack: &str, services: &Value, tasks: &Value) -> Result<Deplo
             .iter()
             .filter(|t| text(t, &["ServiceID"]).as_deref() == Some(id.as_str()))
             .filter(|t| text(t, &["DesiredState"]).as_deref() == Some("running"))
+            .filter(|t| {
+                !ENDED.contains(&text(t, &["Status", "State"]).unwrap_or_default().as_str())
+            })
             .map(|t| DeployedTask {
                 id: text(t, &["ID"]).unwrap_or_default(),
                 slot: t.get("Slot").and_then(Value::as_u64).unwrap_or(0),
@@ -142,14 +152,23 @@ mod tests {
             {"ID": "t2", "ServiceID": "s1", "Slot": 1, "NodeID": "n2", "DesiredState": "running",
              "Status": {"State": "running"}, "Spec": {"ContainerSpec": {"Image": "nginx:1"}}},
             {"ID": "t3", "ServiceID": "s1", "Slot": 1, "NodeID": "n2", "DesiredState": "shutdown",
-             "Status": {"State": "shutdown"}, "Spec": spec}
+             "Status": {"State": "shutdown"}, "Spec": spec},
+            {"ID": "t4", "ServiceID": "s1", "Slot": 3, "NodeID": "n1", "DesiredState": "running",
+             "Status": {"State": "failed"}, "Spec": spec}
         ]);
         let d = from_engine("app", &services, &tasks).unwrap();
         assert_eq!(d.services.len(), 1);
         let s = &d.services[0];
-        assert_eq!((s.name.as_str(), s.replicas, s.spec_version), ("web", Some(2), Some(42)));
+        assert_eq!(
+            (s.name.as_str(), s.replicas, s.spec_version),
+            ("web", Some(2), Some(42))
+        );
         assert_eq!(s.update_state.as_deref(), Some("paused"));
-        let ids: Vec<_> = s.tasks.iter().map(|t| (t.id.as_str(), t.at_current_spec)).collect();
+        let ids: Vec<_> = s
+            .tasks
+            .iter()
+            .map(|t| (t.id.as_str(), t.at_current_spec))
+            .collect();
         assert_eq!(ids, [("t2", false), ("t1", true)]);
     }
 

@@ -193,7 +193,8 @@ mod tests {
     #[test]
     fn changes_walk_maps_and_compare_lists_whole() {
         let old = json!({"image": "a:1", "environment": {"A": "1"}, "ports": [{"target": 80}]});
-        let new = json!({"image": "a:1", "environment": {"A": "2", "B": "x"}, "ports": [{"target": 81}]});
+        let new =
+            json!({"image": "a:1", "environment": {"A": "2", "B": "x"}, "ports": [{"target": 81}]});
         let c = changes(&old, &new);
         let paths: Vec<_> = c.iter().map(|c| c.path.as_str()).collect();
         assert_eq!(paths, ["environment.A", "environment.B", "ports"]);

@@ -154,7 +154,10 @@ pub fn compare(old: &Side, new: &Side, ctx: &Context) -> (Vec<ServiceChange>, Ve
         diags.push(
             Diagnostic::info(
                 &codes::REMOVED,
-                format!("service `{}` is no longer in the stack file: {what}", o.name),
+                format!(
+                    "service `{}` is no longer in the stack file: {what}",
+                    o.name
+                ),
             )
             .with_service(&o.name)
             .with_primary(o.span, "in the old file only"),
@@ -324,7 +327,9 @@ fn constraints_only(
         None => cluster
             .nodes
             .iter()
-            .filter(|node| filters::constraints_hold(o, node) && !filters::constraints_hold(n, node))
+            .filter(|node| {
+                filters::constraints_hold(o, node) && !filters::constraints_hold(n, node)
+            })
             .map(|node| node.hostname.as_str())
             .collect(),
     };
@@ -374,15 +379,19 @@ pub fn run(
         (None, true) => {
             report.verdicts.insert(
                 "rollout".to_string(),
-                skipped("the update check needs an inventory (--nodes FILE, or nodes.yml beside NEW)"),
+                skipped(
+                    "the update check needs an inventory (--nodes FILE, or nodes.yml beside NEW)",
+                ),
             );
         }
         (Some(cluster), true) => {
             let plan = match ctx.deployed {
                 Some(_) => None,
                 None => {
-                    let mut popts = crate::placement::PlacementOptions::default();
-                    popts.deadline = bounds.deadline;
+                    let popts = crate::placement::PlacementOptions {
+                        deadline: bounds.deadline,
+                        ..Default::default()
+                    };
                     crate::placement::check_placement(old.stack, cluster, &popts).plan
                 }
             };

@@ -37,7 +37,11 @@ pub fn deployed_mismatch(old: &Side, deployed: &Deployed) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::warning(
                     &codes::DEPLOYED_DIFFERS,
-                    format!("`{}` as deployed differs from the old file: {}", d.name, differs.join("; ")),
+                    format!(
+                        "`{}` as deployed differs from the old file: {}",
+                        d.name,
+                        differs.join("; ")
+                    ),
                 )
                 .with_service(&d.name)
                 .with_primary(o.span, "the old file's service"),
@@ -58,7 +62,10 @@ pub fn objects(old: &Side, new: &Side) -> Vec<Diagnostic> {
             if is_external(ov) || is_external(nv) || ov == nv {
                 continue;
             }
-            let changed: Vec<String> = fields::changes(ov, nv).into_iter().map(|c| c.path).collect();
+            let changed: Vec<String> = fields::changes(ov, nv)
+                .into_iter()
+                .map(|c| c.path)
+                .collect();
             let span = new.stack.network(key).and_then(|n| n.span);
             out.push(
                 Diagnostic::warning(
@@ -84,7 +91,9 @@ pub fn objects(old: &Side, new: &Side) -> Vec<Diagnostic> {
             let section = format!("{kind}s");
             let full = |side: &Side| {
                 let v = side.view.get(&section).and_then(|s| s.get(&n.name));
-                v.and_then(|v| v.get("name")).and_then(Value::as_str).map(str::to_string)
+                v.and_then(|v| v.get("name"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
             };
             if full(old) != full(new) {
                 continue;
@@ -115,7 +124,8 @@ pub fn objects(old: &Side, new: &Side) -> Vec<Diagnostic> {
 }
 
 fn is_external(v: &Value) -> bool {
-    v.get("external").is_some_and(|e| e == &Value::Bool(true) || e.is_object())
+    v.get("external")
+        .is_some_and(|e| e == &Value::Bool(true) || e.is_object())
 }
 
 /// A service that needs one this deploy creates, and a client and its server that move to
@@ -124,7 +134,9 @@ pub fn dependencies(old: &Stack, new: &Stack, changes: &[ServiceChange]) -> Vec<
     let action = |name: &str| changes.iter().find(|c| c.service == name).map(|c| c.action);
     let mut out = Vec::new();
     for e in DependencyGraph::build(new).edges {
-        let Some(client) = new.service(&e.from) else { continue };
+        let Some(client) = new.service(&e.from) else {
+            continue;
+        };
         if action(&e.to) == Some(Action::Created)
             && matches!(action(&e.from), Some(Action::Created | Action::Updated))
         {
@@ -140,11 +152,14 @@ pub fn dependencies(old: &Stack, new: &Stack, changes: &[ServiceChange]) -> Vec<
                 .with_primary(e.span.or(client.span), "needs the new service"),
             );
         }
-        let (Some(oc), Some(os), Some(ns)) = (old.service(&e.from), old.service(&e.to), new.service(&e.to)) else {
+        let (Some(oc), Some(os), Some(ns)) =
+            (old.service(&e.from), old.service(&e.to), new.service(&e.to))
+        else {
             continue;
         };
         let shared = |a: &Service, b: &Service| !nets(a).is_disjoint(&nets(b));
-        let split = shared(oc, os) && shared(client, ns) && (!shared(oc, ns) || !shared(client, os));
+        let split =
+            shared(oc, os) && shared(client, ns) && (!shared(oc, ns) || !shared(client, os));
         if split {
             out.push(
                 Diagnostic::warning(

@@ -14,7 +14,12 @@ pub fn render_changes(result: &DiffResult) -> String {
         .max("service".len());
     let mut out = format!("{:width$}  action\n", "service");
     for s in &result.services {
-        out.push_str(&format!("{:width$}  {}: {}\n", s.service, s.action.as_str(), s.why));
+        out.push_str(&format!(
+            "{:width$}  {}: {}\n",
+            s.service,
+            s.action.as_str(),
+            s.why
+        ));
         for c in &s.changes {
             out.push_str(&format!(
                 "{:width$}    {} {}: {} → {}\n",

@@ -45,8 +45,16 @@ fn actions(old: &str, new: &str, prune: bool) -> Vec<(String, Action, Option<Dir
         deployed: None,
         prune,
     };
-    let o = Side { stack: &os, view: &ov, contents: &none };
-    let n = Side { stack: &ns, view: &nv, contents: &none };
+    let o = Side {
+        stack: &os,
+        view: &ov,
+        contents: &none,
+    };
+    let n = Side {
+        stack: &ns,
+        view: &nv,
+        contents: &none,
+    };
     compare(&o, &n, &ctx)
         .0
         .into_iter()
@@ -89,7 +97,10 @@ fn constraints_alone_replace_tasks_only_where_nodes_stop_matching() {
     let x = format!("{BASE}      placement: {{constraints: [node.labels.zone != z]}}\n");
     assert_eq!(one(BASE, &x), (Action::UpdatedWithoutRestart, None));
     let y = format!("{BASE}      placement: {{constraints: [node.labels.zone == x]}}\n");
-    assert_eq!(one(BASE, &y), (Action::Updated, Some(Dirty::ConstraintsFail)));
+    assert_eq!(
+        one(BASE, &y),
+        (Action::Updated, Some(Dirty::ConstraintsFail))
+    );
 }
 
 #[test]

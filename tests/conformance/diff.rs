@@ -38,7 +38,8 @@ struct Scenario {
 
 /// A service of the cluster's image whose command keeps running (`{image}` is replaced).
 const WEB: &str = "  web:\n    image: \"{image}\"\n    command: [\"sleep\", \"3600\"]\n    stop_grace_period: 1s\n";
-const DEPLOY: &str = "    deploy:\n      replicas: 3\n      update_config: {parallelism: 1, monitor: 2s}\n";
+const DEPLOY: &str =
+    "    deploy:\n      replicas: 3\n      update_config: {parallelism: 1, monitor: 2s}\n";
 
 const SCENARIOS: &[Scenario] = &[
     Scenario {
@@ -162,17 +163,33 @@ pub fn group() -> Group {
 fn text(template: &str) -> String {
     let web = WEB.replace("{image}", IMAGE);
     template
-        .replace("{web2}", &web.replace("\"sleep\", \"3600\"", "\"sleep\", \"3601\"").replace("stop_grace_period: 1s", "stop_grace_period: 1s\n    labels: {v: \"2\"}"))
+        .replace(
+            "{web2}",
+            &web.replace("\"sleep\", \"3600\"", "\"sleep\", \"3601\"")
+                .replace(
+                    "stop_grace_period: 1s",
+                    "stop_grace_period: 1s\n    labels: {v: \"2\"}",
+                ),
+        )
         .replace(
             "{web_failing}",
-            &web.replace("[\"sleep\", \"3600\"]", "[\"sh\", \"-c\", \"test -f /etc/hostname.ok || exit 1\"]"),
+            &web.replace(
+                "[\"sleep\", \"3600\"]",
+                "[\"sh\", \"-c\", \"test -f /etc/hostname.ok || exit 1\"]",
+            ),
         )
         .replace("{web}", &web)
         .replace("{deploy5}", &DEPLOY.replace("replicas: 3", "replicas: 5"))
-        .replace("{deploy_p2}", &DEPLOY.replace("parallelism: 1", "parallelism: 2"))
+        .replace(
+            "{deploy_p2}",
+            &DEPLOY.replace("parallelism: 1", "parallelism: 2"),
+        )
         .replace(
             "{deploy_pause}",
-            &DEPLOY.replace("monitor: 2s}", "monitor: 5s, failure_action: pause}\n      restart_policy: {condition: none}"),
+            &DEPLOY.replace(
+                "monitor: 2s}",
+                "monitor: 5s, failure_action: pause}\n      restart_policy: {condition: none}",
+            ),
         )
         .replace("{deploy}", DEPLOY)
         .replace("{image}", IMAGE)
@@ -204,7 +221,10 @@ fn observe(cluster: &Cluster, stack: &str) -> Result<BTreeMap<String, Seen>, Str
     let tasks = engine::api(cluster, "/tasks")?;
     let mut out = BTreeMap::new();
     for s in services.as_array().ok_or("GET /services: not a list")? {
-        let Some(name) = s["Spec"]["Name"].as_str().and_then(|n| n.strip_prefix(&format!("{stack}_"))) else {
+        let Some(name) = s["Spec"]["Name"]
+            .as_str()
+            .and_then(|n| n.strip_prefix(&format!("{stack}_")))
+        else {
             continue;
         };
         let id = s["ID"].as_str().unwrap_or_default();
@@ -216,7 +236,13 @@ fn observe(cluster: &Cluster, stack: &str) -> Result<BTreeMap<String, Seen>, Str
             .filter_map(|t| t["ID"].as_str().map(str::to_string))
             .collect();
         let update = s["UpdateStatus"]["State"].as_str().map(|st| {
-            (st.to_string(), s["UpdateStatus"]["StartedAt"].as_str().unwrap_or("").to_string())
+            (
+                st.to_string(),
+                s["UpdateStatus"]["StartedAt"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
         });
         out.insert(
             name.to_string(),
@@ -253,11 +279,20 @@ fn action(before: Option<&Seen>, after: Option<&Seen>) -> &'static str {
 /// Waits until every service of the stack has its tasks running, and each service in
 /// `updating` an UpdateStatus of this deploy (a ServiceUpdate resets it) that is completed, or
 /// paused where `paused_ok`.
-fn settle(cluster: &Cluster, stack: &str, paused_ok: bool, updating: &[&str]) -> Result<(), String> {
+fn settle(
+    cluster: &Cluster,
+    stack: &str,
+    paused_ok: bool,
+    updating: &[&str],
+) -> Result<(), String> {
     let prefix = format!("{stack}_");
     wait_until(Duration::from_secs(90), || {
-        let Ok(services) = engine::api(cluster, "/services") else { return false };
-        let Ok(tasks) = engine::api(cluster, "/tasks") else { return false };
+        let Ok(services) = engine::api(cluster, "/services") else {
+            return false;
+        };
+        let Ok(tasks) = engine::api(cluster, "/tasks") else {
+            return false;
+        };
         let ours = services.as_array().into_iter().flatten().filter_map(|s| {
             let name = s["Spec"]["Name"].as_str()?.strip_prefix(&prefix)?;
             Some((name.to_string(), s))
@@ -270,10 +305,19 @@ fn settle(cluster: &Cluster, stack: &str, paused_ok: bool, updating: &[&str]) ->
             } else {
                 state.is_none_or(ended)
             };
-            let want = s["Spec"]["Mode"]["Replicated"]["Replicas"].as_u64().unwrap_or(1) as usize;
-            let up = tasks.as_array().into_iter().flatten().filter(|t| {
-                t["ServiceID"] == s["ID"] && t["DesiredState"] == "running" && t["Status"]["State"] == "running"
-            }).count();
+            let want = s["Spec"]["Mode"]["Replicated"]["Replicas"]
+                .as_u64()
+                .unwrap_or(1) as usize;
+            let up = tasks
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| {
+                    t["ServiceID"] == s["ID"]
+                        && t["DesiredState"] == "running"
+                        && t["Status"]["State"] == "running"
+                })
+                .count();
             done && (paused_ok || up == want)
         })
     })
@@ -290,16 +334,23 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
     match s.setup {
         Setup::PausedUpdate => {
             // OLD's stable form first: the same service with a command that keeps running.
-            let stable = ctx.file(&format!("{dir}/stable.yml"), &text(s.old).replace(
-                "[\"sh\", \"-c\", \"test -f /etc/hostname.ok || exit 1\"]",
-                "[\"sleep\", \"3600\"]",
-            ));
+            let stable = ctx.file(
+                &format!("{dir}/stable.yml"),
+                &text(s.old).replace(
+                    "[\"sh\", \"-c\", \"test -f /etc/hostname.ok || exit 1\"]",
+                    "[\"sleep\", \"3600\"]",
+                ),
+            );
             cluster.deploy(stack, &[&stable])?;
             settle(cluster, stack, false, &[])?;
             cluster.deploy(stack, &[&old])?;
             let service = format!("{stack}_web");
             wait_until(Duration::from_secs(90), || {
-                engine::update_state(cluster, &service).ok().flatten().as_deref() == Some("paused")
+                engine::update_state(cluster, &service)
+                    .ok()
+                    .flatten()
+                    .as_deref()
+                    == Some("paused")
             })
             .map_err(|_| "the failing update did not pause within 90 s".to_string())?;
         }
@@ -319,17 +370,38 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         "tasks": engine::api(cluster, "/tasks")?,
         "nodes": engine::api(cluster, "/nodes")?,
     });
-    let deployed = ctx.file(&format!("{dir}/deployed.json"), &serde_json::to_string_pretty(&state).unwrap_or_default());
+    let state_text = serde_json::to_string_pretty(&state).unwrap_or_default();
+    let deployed = ctx.file(&format!("{dir}/deployed.json"), &state_text);
+    // Kept for inspection and as offline fixtures of the Engine API's JSON.
+    let kept = crate::harness::repo().join(format!("target/conformance/diff/{}.json", s.name));
+    let _ = std::fs::create_dir_all(kept.parent().unwrap_or(&kept))
+        .and_then(|()| std::fs::write(&kept, &state_text));
     let old_s = old.display().to_string();
     let new_s = new.display().to_string();
     let deployed_s = deployed.display().to_string();
-    let mut args = vec!["diff", &old_s, &new_s, "--stack-name", stack, "--deployed", &deployed_s, "--format", "json", "-k", "0"];
+    let mut args = vec![
+        "diff",
+        &old_s,
+        &new_s,
+        "--stack-name",
+        stack,
+        "--deployed",
+        &deployed_s,
+        "--format",
+        "json",
+        "-k",
+        "0",
+    ];
     if s.prune {
         args.push("--prune");
     }
     let out = ctx.swarmproof(&args);
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .map_err(|e| format!("swarmproof diff printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))?;
+    let report: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
+        format!(
+            "swarmproof diff printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
     let predicted: BTreeMap<String, String> = report["payload"]["services"]
         .as_array()
         .into_iter()
@@ -348,7 +420,11 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
     let deployed_new = cluster.docker("m1", &deploy_args);
     if let Some(want) = s.refused {
         let err = match deployed_new {
-            Ok(o) => return Err(format!("docker stack deploy succeeded, expected \"{want}\": {o}")),
+            Ok(o) => {
+                return Err(format!(
+                    "docker stack deploy succeeded, expected \"{want}\": {o}"
+                ))
+            }
             Err(e) => e,
         };
         if !err.contains(want) {
@@ -356,7 +432,9 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         }
         let refused_by_swarmproof = report["verdicts"]["diff"]["status"] == "violated";
         if !refused_by_swarmproof {
-            return Err(format!("the engine refused (\"{want}\"), swarmproof predicted {predicted:?}"));
+            return Err(format!(
+                "the engine refused (\"{want}\"), swarmproof predicted {predicted:?}"
+            ));
         }
         return Ok(format!("refused as predicted: \"{want}\""));
     }
@@ -377,10 +455,18 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
     }
     if s.name.starts_with("network") {
         let net = engine::api(cluster, &format!("/networks/{stack}_back"))?;
-        let mtu = net["Options"]["com.docker.network.driver.mtu"].as_str().unwrap_or("");
-        let warned = report["findings"].as_array().into_iter().flatten().any(|f| f["code"] == "SP6003");
+        let mtu = net["Options"]["com.docker.network.driver.mtu"]
+            .as_str()
+            .unwrap_or("");
+        let warned = report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["code"] == "SP6003");
         agree &= mtu == "1450" && warned;
-        lines.push(format!("network mtu after the deploy {mtu} (old 1450), SP6003 reported: {warned}"));
+        lines.push(format!(
+            "network mtu after the deploy {mtu} (old 1450), SP6003 reported: {warned}"
+        ));
     }
     let summary = lines.join("; ");
     if agree {
