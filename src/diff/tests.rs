@@ -121,3 +121,85 @@ fn ignored_keys_change_nothing() {
     let named = format!("{BASE}    container_name: web1\n");
     assert_eq!(one(BASE, &named), (Action::Unchanged, None));
 }
+
+fn task(id: &str, slot: u64, node: &str, current: bool) -> DeployedTask {
+    DeployedTask {
+        id: id.into(),
+        slot,
+        node_id: node.into(),
+        state: "running".into(),
+        at_current_spec: current,
+    }
+}
+
+#[test]
+fn a_resumed_update_starts_with_only_the_stale_tasks_dirty() {
+    let (stack, view) = side(BASE);
+    let none = BTreeMap::new();
+    let c = cluster();
+    let deployed = Deployed {
+        services: vec![DeployedService {
+            id: "s".into(),
+            name: "web".into(),
+            spec_version: Some(9),
+            image: Some("nginx:1".into()),
+            image_label: Some("nginx:1".into()),
+            replicas: Some(2),
+            update_state: Some("paused".into()),
+            update_message: None,
+            tasks: vec![task("t1", 1, "na", true), task("t2", 2, "nb", false)],
+        }],
+    };
+    let ctx = Context {
+        cluster: Some(&c),
+        deployed: Some(&deployed),
+        prune: false,
+    };
+    let s = Side {
+        stack: &stack,
+        view: &view,
+        contents: &none,
+    };
+    let (changes, diags) = compare(&s, &s, &ctx);
+    assert_eq!(
+        (changes[0].action, changes[0].dirty),
+        (Action::Updated, Some(Dirty::Stale))
+    );
+    assert!(diags.iter().any(|d| d.code == &codes::UPDATE_RESUMED));
+    let inputs = start::inputs(
+        &changes,
+        &stack,
+        &stack,
+        &c,
+        &start::Start::Observed(&deployed),
+    );
+    assert_eq!(inputs[0].old_nodes, [0, 1]);
+    assert_eq!(inputs[0].already_new, [true, false]);
+    let model = crate::rollout::RolloutModel::new(&inputs[0], 1).unwrap();
+    assert_eq!(model.initial_state().dirty(), 1);
+}
+
+#[test]
+fn a_changed_secret_under_the_same_name_is_refused() {
+    let text = format!("{BASE}    secrets: [cert]\nsecrets:\n  cert: {{file: ./cert.pem}}\n");
+    let (stack, view) = side(&text);
+    let (a, b) = (
+        BTreeMap::from([("secret:cert".to_string(), 1)]),
+        BTreeMap::from([("secret:cert".to_string(), 2)]),
+    );
+    let ctx = Context::default();
+    let old = Side {
+        stack: &stack,
+        view: &view,
+        contents: &a,
+    };
+    let new = Side {
+        stack: &stack,
+        view: &view,
+        contents: &b,
+    };
+    let (_, diags) = compare(&old, &new, &ctx);
+    assert!(diags.iter().any(|d| d.code == &codes::CHANGED_IN_PLACE));
+    let (_, same) = compare(&old, &old, &ctx);
+    assert!(same.iter().all(|d| d.code != &codes::CHANGED_IN_PLACE));
+}
