@@ -122,6 +122,20 @@ impl RunBounds {
     pub fn cap_bytes(&self, own: usize) -> usize {
         self.max_memory_bytes.map_or(own, |m| m.min(own))
     }
+
+    /// The budget of an exploration of Swarm's scheduler orders: `check`'s, cut to the run's.
+    pub fn explore_options(
+        &self,
+        stack: &Stack,
+        cluster: &Cluster,
+    ) -> crate::scheduler::ExploreOptions {
+        let scaled = crate::scheduler::ExploreOptions::scaled(stack, cluster);
+        crate::scheduler::ExploreOptions {
+            max_memo_bytes: self.cap_bytes(scaled.max_memo_bytes),
+            deadline: self.deadline,
+            ..scaled
+        }
+    }
 }
 
 impl Default for CheckOptions {
@@ -207,13 +221,7 @@ pub fn run(
                 &loaded.stack,
                 cluster,
                 exact_plan,
-                &crate::scheduler::ExploreOptions {
-                    max_memo_bytes: check
-                        .bounds
-                        .cap_bytes(crate::scheduler::ExploreOptions::default().max_memo_bytes),
-                    deadline: check.bounds.deadline,
-                    ..crate::scheduler::ExploreOptions::scaled(&loaded.stack, cluster)
-                },
+                &check.bounds.explore_options(&loaded.stack, cluster),
             ) {
                 Ok(c) => {
                     report.findings.extend(c.diagnostics.iter().cloned());
@@ -321,10 +329,7 @@ fn check_rollouts(
     let Some(options) = options else {
         return Vec::new();
     };
-    let options = &crate::rollout::Options {
-        strict: options.strict || loaded.stack.requirements.strict,
-        ..*options
-    };
+    let options = &update_options(options, &loaded.stack);
     // The update model starts from a placement, so it needs an inventory and a plan; what the
     // update configs decide alone (the defaults, delay against monitor, monitor against the
     // healthcheck) does not, and is checked either way.
@@ -354,26 +359,98 @@ fn check_rollouts(
             return Vec::new();
         }
     };
-    let results: Vec<_> = crate::rollout::inputs_from_plan(&loaded.stack, cluster, plan)
-        .iter()
-        .map(|input| {
-            let options = bounded_rollout(options, bounds);
-            let (result, diags) = crate::rollout::check_update(input, &options);
-            report.findings.extend(diags);
-            result
-        })
-        .collect();
-    report
-        .findings
-        .extend(crate::rollout::stack_defaults(&results));
-    report
-        .verdicts
-        .insert("rollout".to_string(), crate::rollout::verdict(&results));
+    let inputs = crate::rollout::inputs_from_plan(&loaded.stack, cluster, plan);
+    let (results, diags, verdict) = check_updates(
+        &inputs.iter().collect::<Vec<_>>(),
+        options,
+        bounds,
+        &mut |_| {},
+    );
+    report.findings.extend(diags);
+    report.verdicts.insert("rollout".to_string(), verdict);
     results
 }
 
+/// The update options of a stack: `strict` if asked or if the stack requires it.
+pub fn update_options(options: &crate::rollout::Options, stack: &Stack) -> crate::rollout::Options {
+    crate::rollout::Options {
+        strict: options.strict || stack.requirements.strict,
+        ..*options
+    }
+}
+
+/// Why no rolling update can start from a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoUpdateStart {
+    #[error("the update check needs an inventory (--nodes FILE, or nodes.yml beside the stack)")]
+    NoInventory,
+    #[error("the stack has no placement on this cluster, so no update can start (see `swarmproof check`)")]
+    NoPlan,
+}
+
+impl Checked {
+    /// The rollout inputs of the stack: every service's update starts from the validated plan.
+    pub fn rollout_inputs(&self) -> Result<Vec<crate::rollout::RolloutInput<'_>>, NoUpdateStart> {
+        let cluster = self
+            .loaded
+            .cluster
+            .as_ref()
+            .ok_or(NoUpdateStart::NoInventory)?;
+        let plan = self
+            .placement
+            .as_ref()
+            .and_then(|p| p.plan.as_ref())
+            .ok_or(NoUpdateStart::NoPlan)?;
+        Ok(crate::rollout::inputs_from_plan(
+            &self.loaded.stack,
+            cluster,
+            plan,
+        ))
+    }
+}
+
+/// What a search of [`check_updates`] reports while it runs (for a terminal progress line).
+pub enum UpdateEvent<'a> {
+    Searching(&'a str, crate::rollout::Progress),
+    /// The service's search is over.
+    Done(&'a str),
+}
+
+/// Model-checks the update of each of `inputs`, each with its own limits cut to what is left
+/// of the run's: the results, their findings (with the notes on the stack's defaults) and the
+/// `rollout` verdict.
+pub fn check_updates(
+    inputs: &[&crate::rollout::RolloutInput<'_>],
+    options: &crate::rollout::Options,
+    bounds: &RunBounds,
+    progress: &mut dyn FnMut(UpdateEvent<'_>),
+) -> (
+    Vec<crate::rollout::RolloutResult>,
+    Vec<crate::diagnostics::Diagnostic>,
+    Verdict,
+) {
+    let mut findings = Vec::new();
+    let results: Vec<_> = inputs
+        .iter()
+        .map(|input| {
+            let name = input.service.name.as_str();
+            let options = bounded_rollout(options, bounds);
+            let (result, diags) =
+                crate::rollout::check_update_with_progress(input, &options, &mut |p| {
+                    progress(UpdateEvent::Searching(name, p));
+                });
+            progress(UpdateEvent::Done(name));
+            findings.extend(diags);
+            result
+        })
+        .collect();
+    findings.extend(crate::rollout::stack_defaults(&results));
+    let verdict = crate::rollout::verdict(&results);
+    (results, findings, verdict)
+}
+
 /// A rollout search's options with its time and byte budgets cut to the run's bounds.
-pub fn bounded_rollout(
+fn bounded_rollout(
     options: &crate::rollout::Options,
     bounds: &RunBounds,
 ) -> crate::rollout::Options {

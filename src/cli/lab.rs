@@ -41,11 +41,10 @@ pub fn run(cmd: &LabCommand) -> ExitCode {
         LabCommand::List => super::write_stdout(&list()),
         LabCommand::Check { lab, dir } => with_lab(lab, |lab, reference, facts| {
             let result = lab::grade(lab, reference, facts, &read_submission(lab, dir));
-            let written = super::write_stdout(&lab::render_result(lab, &result));
-            if written != ExitCode::SUCCESS {
-                return written;
-            }
-            ExitCode::from(u8::from(!result.all_passed()))
+            super::print_then(
+                &lab::render_result(lab, &result),
+                u8::from(!result.all_passed()),
+            )
         }),
         LabCommand::Grade {
             lab,
@@ -67,11 +66,10 @@ pub fn run(cmd: &LabCommand) -> ExitCode {
                 ClassFormat::Table => lab::render_class(lab, &results),
                 ClassFormat::Junit => lab::render_class_junit(lab, &results),
             };
-            let written = super::write_stdout(&text);
-            if written != ExitCode::SUCCESS {
-                return written;
-            }
-            ExitCode::from(u8::from(!results.iter().all(|(_, r)| r.all_passed())))
+            super::print_then(
+                &text,
+                u8::from(!results.iter().all(|(_, r)| r.all_passed())),
+            )
         }),
     }
 }

@@ -3,7 +3,6 @@
 //! source root, the JUnit run's time and host; and, when a command cannot run, the SARIF log
 //! that says so (an upload step still finds a valid log).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -75,7 +74,7 @@ impl OutputFlags {
     /// failed with it on stdout; exit status 2.
     pub fn fail(&self, line: impl std::fmt::Display) -> ExitCode {
         let line = line.to_string();
-        let _ = writeln!(std::io::stderr(), "{line}");
+        let _ = super::fail(&line);
         self.fail_quietly(&line)
     }
 

@@ -11,7 +11,8 @@ use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::report::Report;
 use crate::suppress::{self, Baseline, Config, Defaults, Suppressions};
 
-use super::{InputFlags, Inputs};
+use super::args::InputFlags;
+use super::Inputs;
 
 const CONFIG_NAMES: &[&str] = &[".swarmproof.yml", ".swarmproof.yaml"];
 

@@ -410,18 +410,12 @@ pub fn run(
                 Some(begin) => {
                     start_kind = Some(begin.name());
                     let inputs = start::inputs(&services, old.stack, new.stack, cluster, &begin);
-                    for input in &inputs {
-                        let options = crate::check::bounded_rollout(options, bounds);
-                        let (result, diags) = crate::rollout::check_update(input, &options);
-                        report.findings.extend(diags);
-                        updates.push(result);
-                    }
-                    report
-                        .findings
-                        .extend(crate::rollout::stack_defaults(&updates));
-                    report
-                        .verdicts
-                        .insert("rollout".to_string(), crate::rollout::verdict(&updates));
+                    let inputs: Vec<_> = inputs.iter().collect();
+                    let (results, findings, verdict) =
+                        crate::check::check_updates(&inputs, options, bounds, &mut |_| {});
+                    updates = results;
+                    report.findings.extend(findings);
+                    report.verdicts.insert("rollout".to_string(), verdict);
                 }
             }
         }

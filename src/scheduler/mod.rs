@@ -18,6 +18,7 @@ mod explore;
 mod memo;
 mod outcome;
 mod pipeline;
+mod predict;
 mod render;
 mod run;
 mod symmetry;
@@ -40,6 +41,7 @@ pub use diagnose::{disruption_diagnostics, exploration_diagnostics};
 pub use disrupt::{disrupted_cluster, simulate_disruption, Disruption, DisruptionOutcome, Move};
 pub use explore::{explore, explore_disruption, Exploration, ExploreOptions, Witness};
 pub use outcome::{membership, Membership, Outcome};
+pub use predict::{predict, Predicted, Prediction};
 pub use render::{render_comparison, render_disruption, render_exploration, render_simulation};
 
 use choice::Chooser;

@@ -5,46 +5,16 @@
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
 use serde_json::Value;
 
-use super::output::{self, Output, OutputFlags};
-use super::{input, BoundFlags, RolloutFlags};
+use crate::cli::args::DiffArgs;
+use crate::cli::input;
+use crate::cli::output::{self, Output};
+use crate::cli::{exit_status, print_then, MAX_FINDINGS};
 use crate::diagnostics::{FileId, Severity, SourceMap};
 use crate::report::Report;
-
-#[derive(Args, Debug)]
-pub struct DiffArgs {
-    /// The stack as deployed now: a stack file, or a folder holding stack.yml.
-    pub old: PathBuf,
-    /// The stack to deploy: a stack file, or a folder holding stack.yml (and nodes.yml).
-    pub new: PathBuf,
-    /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
-    #[arg(long)]
-    pub nodes: Option<PathBuf>,
-    /// KEY=VALUE lines for variable interpolation of both stacks.
-    #[arg(long)]
-    pub env_file: Option<PathBuf>,
-    /// The stack name (`docker stack deploy … NAME`); default: NEW's folder or file name.
-    #[arg(long)]
-    pub stack_name: Option<String>,
-    /// The deploy will run with `--prune`: services no longer in NEW are removed.
-    #[arg(long)]
-    pub prune: bool,
-    /// The deployed state: JSON `{"services": [...], "tasks": [...], "nodes": [...]}` as the
-    /// Engine API returns them (GET /services, /tasks, /nodes); updates then start from it.
-    #[arg(long, value_name = "FILE")]
-    pub deployed: Option<PathBuf>,
-    #[command(flatten)]
-    pub rollout: RolloutFlags,
-    #[command(flatten)]
-    pub bounds: BoundFlags,
-    #[command(flatten)]
-    pub output: OutputFlags,
-}
 
 /// One side, read: its files' ids in the shared source map, its view and its objects' digests.
 struct Read {
@@ -71,7 +41,7 @@ fn read_side(
         skip_interpolation: false,
     })
     .map_err(|e| format!("error[{}]: {}", e.0.code.id, e.0.message))?;
-    let (view, mut diagnostics) = super::config_view(&inputs);
+    let (view, mut diagnostics) = super::config::stack_config(&inputs);
     diagnostics.splice(0..0, inputs.diagnostics.iter().cloned());
     let view = view.map(|v| v.to_json());
     let contents = view.as_ref().map(digests).unwrap_or_default();
@@ -247,8 +217,8 @@ fn finish(
     payload: Option<Value>,
 ) -> ExitCode {
     report.sort_findings(sources);
-    let status = super::exit_status(&report, false);
-    let report = report.bounded(super::MAX_FINDINGS);
+    let status = exit_status(&report, false);
+    let report = report.bounded(MAX_FINDINGS);
     human.push('\n');
     human.push_str(&output::human(&super::without_timelines(&report), sources));
     let text = args.output.render(&Output {
@@ -261,9 +231,5 @@ fn finish(
         ),
         deny_warnings: false,
     });
-    let written = super::write_stdout(&text);
-    if written != ExitCode::SUCCESS {
-        return written;
-    }
-    ExitCode::from(status)
+    print_then(&text, status)
 }

@@ -1,0 +1,90 @@
+//! `swarmproof update`: each service's rolling update and rollback, model-checked from the
+//! placement plan (`check::check_updates`), with a progress line on a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use crate::check::UpdateEvent;
+use crate::cli::args::UpdateArgs;
+use crate::cli::output::{self, Output};
+use crate::cli::{exit_status, print_then};
+use crate::report::Report;
+
+pub fn run(args: &UpdateArgs) -> ExitCode {
+    let bounds = args.bounds.start();
+    let (checked, inputs) = match super::checked(&args.input, &args.placement, None, bounds) {
+        Ok(c) => c,
+        Err(e) => return args.output.fail(e),
+    };
+    let rollout_inputs = match checked.rollout_inputs() {
+        Ok(i) => i,
+        Err(e) => return args.output.fail(format!("error: {e}")),
+    };
+    let selected: Vec<_> = rollout_inputs
+        .iter()
+        .filter(|i| args.service.as_deref().is_none_or(|s| s == i.service.name))
+        .collect();
+    if selected.is_empty() {
+        return args.output.fail(format!(
+            "error: no service named {:?}",
+            args.service.as_deref().unwrap_or("")
+        ));
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let options = crate::check::update_options(&args.rollout.options(), &checked.loaded.stack);
+    let (results, findings, verdict) =
+        crate::check::check_updates(&selected, &options, &bounds, &mut |event| {
+            if !terminal {
+                return;
+            }
+            let _ = match event {
+                UpdateEvent::Searching(name, p) => write!(
+                    std::io::stderr(),
+                    "\r{name}: {} states, depth {}, {:.1} s",
+                    p.states,
+                    p.depth,
+                    p.elapsed_ms as f64 / 1000.0
+                ),
+                UpdateEvent::Done(_) => write!(std::io::stderr(), "\r\x1b[K"),
+            };
+        });
+    let mut report = Report {
+        findings,
+        ..Report::default()
+    };
+    report.verdicts.insert("rollout".to_string(), verdict);
+    report.sort_findings(&inputs.sources);
+    let human = {
+        let mut out = String::new();
+        for r in &results {
+            out.push_str(&crate::rollout::render_result(r));
+            out.push('\n');
+            if args.mermaid {
+                for c in r
+                    .properties
+                    .iter()
+                    .filter_map(|p| p.counterexample.as_ref())
+                {
+                    out.push_str(&crate::rollout::render_mermaid(c));
+                    out.push('\n');
+                }
+            }
+        }
+        out.push('\n');
+        // The table above already shows every timeline.
+        out.push_str(&output::human(
+            &super::without_timelines(&report),
+            &inputs.sources,
+        ));
+        out
+    };
+    let text = args.output.render(&Output {
+        command: "update",
+        report: &report,
+        sources: &inputs.sources,
+        human,
+        payload: serde_json::to_value(&results).ok(),
+        deny_warnings: false,
+    });
+    print_then(&text, exit_status(&report, false))
+}
