@@ -68,6 +68,22 @@ fn text(v: &Value, path: &[&str]) -> Option<String> {
     cur.as_str().map(str::to_string)
 }
 
+/// Whether a task's spec is the service's TaskTemplate. The Engine API shows `Runtime` on the
+/// service's template only (moby's `ServiceFromGRPC` sets it, `TaskFromGRPC` does not), so it
+/// is left out of the comparison.
+fn same_spec(task: Option<&Value>, template: Option<&Value>) -> bool {
+    let strip = |v: Option<&Value>| {
+        v.cloned().map(|mut v| {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("Runtime");
+            }
+            v
+        })
+    };
+    let (a, b) = (strip(task), strip(template));
+    a.is_some() && a == b
+}
+
 /// The services of stack `stack` (by the `com.docker.stack.namespace` label, or their name's
 /// `<stack>_` prefix) and their tasks whose desired state is running. `Err` names what is
 /// not an Engine API array.
@@ -104,7 +120,7 @@ pub fn from_engine(stack: &str, services: &Value, tasks: &Value) -> Result<Deplo
                 slot: t.get("Slot").and_then(Value::as_u64).unwrap_or(0),
                 node_id: text(t, &["NodeID"]).unwrap_or_default(),
                 state: text(t, &["Status", "State"]).unwrap_or_default(),
-                at_current_spec: template.is_some() && t.get("Spec") == template,
+                at_current_spec: same_spec(t.get("Spec"), template),
             })
             .collect();
         own.sort_by(|a, b| (a.slot, &a.node_id, &a.id).cmp(&(b.slot, &b.node_id, &b.id)));
@@ -138,11 +154,13 @@ mod tests {
     #[test]
     fn keeps_the_stacks_services_and_their_running_tasks() {
         let spec = json!({"ContainerSpec": {"Image": "nginx:2"}});
+        // As the Engine API shows them: `Runtime` on the service's template only.
+        let template = json!({"ContainerSpec": {"Image": "nginx:2"}, "Runtime": "container"});
         let services = json!([
             {"ID": "s1", "Version": {"Index": 42},
              "Spec": {"Name": "app_web", "Labels": {"com.docker.stack.namespace": "app",
                       "com.docker.stack.image": "nginx:2"},
-                      "TaskTemplate": spec, "Mode": {"Replicated": {"Replicas": 2}}},
+                      "TaskTemplate": template, "Mode": {"Replicated": {"Replicas": 2}}},
              "UpdateStatus": {"State": "paused", "Message": "update paused due to failure"}},
             {"ID": "s2", "Spec": {"Name": "other_web", "TaskTemplate": {}}}
         ]);
