@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod deadline;
 pub mod diagnostics;
+pub mod diff;
 pub mod graph;
 pub mod lab;
 pub mod loading;

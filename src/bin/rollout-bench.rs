@@ -83,6 +83,7 @@ fn run(label: &str, s: &Service, c: &Cluster, opts: &Options) {
         old_nodes: (0..s.mode.replicated_tasks().unwrap_or(0) as usize)
             .map(|i| i % c.nodes.len())
             .collect(),
+        already_new: Vec::new(),
         other_usage: Vec::new(),
         volume_drivers: Vec::new(),
         previous_rollback: None,

@@ -32,6 +32,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Model-check each service's rolling update and rollback; print verdicts and shortest counterexamples.
     Update(UpdateArgs),
+    /// What `docker stack deploy` of NEW does to a stack deployed from OLD: each service's action, and each rolling update model-checked from the current state.
+    Diff(DiffArgs),
     /// The managers' Raft quorum: fault tolerance, failure sets that lose it, promote/demote/remove what-ifs.
     Quorum(QuorumArgs),
     /// Model-check Raft as Swarm's managers run it, or a teaching variant that breaks one rule.
@@ -332,6 +334,36 @@ pub struct UpdateArgs {
     /// Also print each counterexample as a Mermaid sequence diagram.
     #[arg(long)]
     pub mermaid: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The stack as deployed now: a stack file, or a folder holding stack.yml.
+    pub old: PathBuf,
+    /// The stack to deploy: a stack file, or a folder holding stack.yml (and nodes.yml).
+    pub new: PathBuf,
+    /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
+    #[arg(long)]
+    pub nodes: Option<PathBuf>,
+    /// KEY=VALUE lines for variable interpolation of both stacks.
+    #[arg(long)]
+    pub env_file: Option<PathBuf>,
+    /// The stack name (`docker stack deploy … NAME`); default: NEW's folder or file name.
+    #[arg(long)]
+    pub stack_name: Option<String>,
+    /// The deploy will run with `--prune`: services no longer in NEW are removed.
+    #[arg(long)]
+    pub prune: bool,
+    /// The deployed state: JSON `{"services": [...], "tasks": [...], "nodes": [...]}` as the
+    /// Engine API returns them (GET /services, /tasks, /nodes); updates then start from it.
+    #[arg(long, value_name = "FILE")]
+    pub deployed: Option<PathBuf>,
+    #[command(flatten)]
+    pub rollout: RolloutFlags,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
+    #[command(flatten)]
+    pub output: OutputFlags,
 }
 
 #[derive(Args, Debug)]

@@ -57,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Config(args) => cmd::config::run(&args),
         Command::Simulate(args) => cmd::simulate::run(&args),
         Command::Update(args) => cmd::update::run(&args),
+        Command::Diff(args) => cmd::diff::run(&args),
         Command::Quorum(args) => cmd::quorum::run(&args),
         Command::Lab(cmd) => lab::run(&cmd),
         Command::Raft(args) => cmd::raft::run(&args),

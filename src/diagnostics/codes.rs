@@ -1,7 +1,7 @@
 //! Stable diagnostic codes. A code is `SP` and four digits, grouped by the check that emits it:
 //! SP00xx input and YAML, SP01xx schema and values, SP02xx constraints, SP03xx inventory,
 //! SP1xxx placement, SP2xxx scheduler simulation, SP3xxx rolling updates, SP4xxx quorum and Raft,
-//! SP5xxx dependencies, networks and storage. Codes are never renumbered or reused; each area
+//! SP5xxx dependencies, networks and storage, SP6xxx changes between two stacks (`diff`). Codes are never renumbered or reused; each area
 //! declares its codes next to its code with [`declare_codes!`] and lists them in [`all`].
 
 use serde::{Serialize, Serializer};
@@ -49,6 +49,7 @@ pub fn all() -> Vec<&'static Code> {
         crate::rollout::codes::ALL,
         crate::raft::codes::ALL,
         crate::graph::codes::ALL,
+        crate::diff::codes::ALL,
         crate::suppress::codes::ALL,
     ]
     .into_iter()
@@ -69,6 +70,7 @@ pub fn check_of(code_id: &str) -> &'static str {
         Some(b'3') => "rollout",
         Some(b'4') => "quorum",
         Some(b'5') => "graph",
+        Some(b'6') => "diff",
         _ => "other",
     }
 }

@@ -23,6 +23,9 @@ pub struct RolloutInput<'a> {
     /// Node index (into `cluster.nodes`) of each slot's current task, slot 1 first. For a
     /// global service, one entry per node it runs on.
     pub old_nodes: Vec<usize>,
+    /// Per slot (same order), whether its task already runs the spec being deployed: an update
+    /// resumed after a pause or interrupted by this one. Empty: none does.
+    pub already_new: Vec<bool>,
     /// Per node (same order as `cluster.nodes`): what the other services use. Missing entries
     /// mean nothing.
     pub other_usage: Vec<NodeUsage>,
@@ -207,6 +210,7 @@ impl RolloutInput<'_> {
             service: s.name.clone(),
             node_names: nodes.iter().map(|n| n.hostname.clone()).collect(),
             home,
+            home_new: self.already_new.clone(),
             global: s.mode.is_global(),
             fit,
             node_class,
@@ -257,6 +261,7 @@ pub fn inputs_from_plan<'a>(
                 service: s,
                 cluster,
                 old_nodes: slots.iter().map(|&(_, n)| n).collect(),
+                already_new: Vec::new(),
                 other_usage,
                 volume_drivers: stack.volume_drivers(s),
                 previous_rollback: None,

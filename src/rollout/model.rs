@@ -69,6 +69,8 @@ pub struct RolloutModel {
     pub(crate) node_names: Vec<String>,
     /// The node of each slot's task when the update starts.
     pub(crate) home: Vec<u8>,
+    /// Slots whose task already runs the new version when the update starts (resumed).
+    pub(crate) home_new: Vec<bool>,
     /// Global services: a slot's replacement goes on the slot's node (preassigned).
     pub(crate) global: bool,
     pub(crate) fit: Vec<NodeFit>,
@@ -114,7 +116,7 @@ impl RolloutModel {
     }
 
     pub fn initial_state(&self) -> RolloutState {
-        RolloutState::initial(&self.home, self.node_names.len())
+        RolloutState::resumed(&self.home, &self.home_new, self.node_names.len())
     }
 
     /// Appends the visited-set key of the search: the state up to renaming slots and equivalent

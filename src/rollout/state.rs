@@ -218,29 +218,39 @@ pub struct RolloutState(Box<[u8]>);
 impl RolloutState {
     /// Every slot runs its old task on `nodes[i]`; nothing is draining.
     pub fn initial(nodes: &[u8], node_count: usize) -> RolloutState {
+        RolloutState::resumed(nodes, &[], node_count)
+    }
+
+    /// Every slot runs a task on `nodes[i]`: of the new version, already done, where
+    /// `already_new[i]` (an update resumed after a pause or an interruption), else of the old
+    /// one, to do. Only the old ones are dirty; nothing is draining.
+    pub fn resumed(nodes: &[u8], already_new: &[bool], node_count: usize) -> RolloutState {
         let mut bytes = vec![0u8; HEADER + SLOT * nodes.len() + node_count];
         bytes[0] = UpdateState::Updating as u8;
-        let dirty = u16::try_from(nodes.len()).unwrap_or(u16::MAX);
-        bytes[4..6].copy_from_slice(&dirty.to_le_bytes());
-        bytes[6..8].copy_from_slice(&dirty.to_le_bytes());
+        let slots = u16::try_from(nodes.len()).unwrap_or(u16::MAX);
+        bytes[6..8].copy_from_slice(&slots.to_le_bytes());
         let mut s = RolloutState(bytes.into_boxed_slice());
+        let mut dirty = 0u16;
         for (i, &n) in nodes.iter().enumerate() {
+            let new = already_new.get(i).copied().unwrap_or(false);
+            dirty += u16::from(!new);
             s.set_slot(
                 i,
                 Slot {
                     cur: Task {
                         state: TaskState::Running,
-                        version: Version::Old,
+                        version: if new { Version::New } else { Version::Old },
                         restarted: false,
                     },
                     rep: Task::NONE,
-                    phase: Phase::Todo,
+                    phase: if new { Phase::Done } else { Phase::Todo },
                     cur_node: n,
                     rep_node: 0,
                 },
             );
         }
-        if nodes.is_empty() {
+        s.set_dirty(dirty);
+        if dirty == 0 {
             s.set_status(UpdateState::Completed);
         }
         s

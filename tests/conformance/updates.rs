@@ -224,6 +224,7 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         service: svc,
         cluster: &cluster_model,
         old_nodes,
+        already_new: Vec::new(),
         other_usage: Vec::new(),
         volume_drivers: Vec::new(),
         previous_rollback: None,

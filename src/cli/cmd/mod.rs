@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod config;
+pub mod diff;
 pub mod explain;
 pub mod explore;
 pub mod graph;
