@@ -40,13 +40,18 @@ impl Line {
             );
             bar
         });
+        // stateright's depth-first checker does not say how many states are pending.
+        let queued = if p.queue > 0 {
+            format!(", {} queued", p.queue)
+        } else {
+            String::new()
+        };
         bar.set_message(format!(
-            "{}: {} states ({:.0}/s), depth {}, {} queued, ~{} MiB, {:.1} s",
+            "{}: {} states ({:.0}/s), depth {}{queued}, ~{} MiB, {:.1} s",
             self.label,
             p.states,
             p.rate(),
             p.depth,
-            p.queue,
             p.bytes >> 20,
             p.elapsed_ms as f64 / 1000.0
         ));

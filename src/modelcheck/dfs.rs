@@ -18,13 +18,16 @@ pub trait Interruptible: Model {
     fn interrupted_at(&self, deadline: Deadline) -> Self;
 }
 
+/// The representative of a state's symmetry class.
+pub type Representative<M> = fn(&<M as Model>::State) -> <M as Model>::State;
+
 /// How the depth-first checker runs.
 pub struct DfsOptions<M: Model> {
     pub threads: usize,
     /// Generated states after which the search stops.
     pub max_states: usize,
-    /// The representative of a state's symmetry class, if symmetry is reduced.
-    pub symmetry: Option<fn(&M::State) -> M::State>,
+    /// Set if symmetry is reduced.
+    pub symmetry: Option<Representative<M>>,
     /// Stop at the first violated `always` property.
     pub stop_at_failure: bool,
 }

@@ -76,7 +76,7 @@ pub struct Progress {
     pub states: usize,
     pub depth: usize,
     pub elapsed_ms: u64,
-    /// States waiting to be expanded.
+    /// States waiting to be expanded (0 where the strategy does not know: `dfs`).
     pub queue: usize,
     /// The search's own estimate of the bytes it holds.
     pub bytes: usize,
