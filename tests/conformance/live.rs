@@ -233,7 +233,7 @@ fn nodes_json(ctx: &Ctx) -> Verdict {
         .flatten()
         .filter_map(|n| n["Description"]["Hostname"].as_str())
         .collect();
-    if hostnames != NODES.iter().copied().collect::<Vec<_>>() {
+    if hostnames != NODES {
         return Err(format!("nodes not in docker node ls order: {hostnames:?}"));
     }
     Ok(format!(
