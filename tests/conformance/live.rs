@@ -233,7 +233,7 @@ fn nodes_json(ctx: &Ctx) -> Verdict {
         .flatten()
         .filter_map(|n| n["Description"]["Hostname"].as_str())
         .collect();
-    if hostnames != NODES.iter().copied().collect::<Vec<_>>() {
+    if hostnames != NODES {
         return Err(format!("nodes not in docker node ls order: {hostnames:?}"));
     }
     Ok(format!(
@@ -278,6 +278,18 @@ fn deployed_stack(ctx: &Ctx) -> Verdict {
     c.deploy(STACK_NAME, &[&file])?;
     let result = compare_deployed(c);
     harness::after_cleanup(result, c.remove_stack(STACK_NAME))
+}
+
+/// The tasks without `NetworksAttachments` (their overlay addresses), a member the engine sends
+/// that bollard's Task model does not have, so `read_deployed_stack` cannot return it.
+fn without_attachments(tasks: &Value) -> Value {
+    let mut tasks = tasks.clone();
+    for t in tasks.as_array_mut().into_iter().flatten() {
+        if let Some(m) = t.as_object_mut() {
+            m.remove("NetworksAttachments");
+        }
+    }
+    tasks
 }
 
 fn compare_deployed(c: &Cluster) -> Verdict {
@@ -329,7 +341,7 @@ fn compare_deployed(c: &Cluster) -> Verdict {
         ),
     )?;
     let s = same_json("services", &d.services, &services)?;
-    let t = same_json("tasks", &d.tasks, &tasks)?;
+    let t = same_json("tasks", &d.tasks, &without_attachments(&tasks))?;
     let n = same_json("nodes", &d.nodes, &engine::api(c, "/nodes")?)?;
     let mut names: Vec<&str> = d
         .services
@@ -345,7 +357,7 @@ fn compare_deployed(c: &Cluster) -> Verdict {
         ));
     }
     Ok(format!(
-        "{s} services ({}), {t} running tasks, {n} nodes, each equal to the engine's GET (nulls aside)",
+        "{s} services ({}), {t} running tasks, {n} nodes, each equal to the engine's GET (nulls and tasks' NetworksAttachments aside)",
         names.join(", ")
     ))
 }
