@@ -27,7 +27,9 @@ pub fn run(args: &RaftArgs) -> ExitCode {
         findings: diags,
         ..Report::default()
     };
-    report.verdicts.insert("raft".to_string(), result.verdict());
+    report
+        .verdicts
+        .insert(crate::checks::RAFT.name().to_string(), result.verdict());
     let human = {
         let mut out = crate::raft::render_check(&result);
         if args.mermaid {

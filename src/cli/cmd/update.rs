@@ -1,10 +1,11 @@
 //! `swarmproof update`: each service's rolling update and rollback, model-checked from the
-//! placement plan (`check::check_updates`), with a progress line on a terminal.
+//! placement plan (the `rollout` check), with a progress line on a terminal.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use crate::check::UpdateEvent;
+use crate::check::{Rollout, UpdateEvent, UpdateRequest};
+use crate::checks::Check;
 use crate::cli::args::UpdateArgs;
 use crate::cli::output::{self, Output};
 use crate::cli::{exit_status, print_then};
@@ -31,9 +32,11 @@ pub fn run(args: &UpdateArgs) -> ExitCode {
         ));
     }
     let terminal = std::io::stderr().is_terminal();
-    let options = crate::check::update_options(&args.rollout.options(), &checked.loaded.stack);
-    let (results, findings, verdict) =
-        crate::check::check_updates(&selected, &options, &bounds, &mut |event| {
+    let request = UpdateRequest {
+        stack: &checked.loaded.stack,
+        start: Ok(selected),
+        options: &args.rollout.options(),
+        progress: &mut |event| {
             if !terminal {
                 return;
             }
@@ -47,12 +50,10 @@ pub fn run(args: &UpdateArgs) -> ExitCode {
                 ),
                 UpdateEvent::Done(_) => write!(std::io::stderr(), "\r\x1b[K"),
             };
-        });
-    let mut report = Report {
-        findings,
-        ..Report::default()
+        },
     };
-    report.verdicts.insert("rollout".to_string(), verdict);
+    let mut report = Report::default();
+    let results = Rollout::run(request, &bounds).record(Rollout::SPEC, &mut report);
     report.sort_findings(&inputs.sources);
     let human = {
         let mut out = String::new();
