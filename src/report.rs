@@ -2,6 +2,8 @@
 //! document `--format json` prints (`docs/json-output.md`); checks only ever add to it.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -32,12 +34,71 @@ impl Status {
 }
 
 /// One check's verdict: a status, a one-line summary, and the check's own details (a plan, a
-/// counterexample, figures such as states explored) as JSON.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// counterexample, figures such as states explored): a Rust type per check, written as JSON
+/// with the report (`null` when there are none).
+#[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
     pub status: Status,
     pub summary: String,
-    pub details: serde_json::Value,
+    #[serde(serialize_with = "serialize_details")]
+    pub details: Option<Arc<dyn Details>>,
+}
+
+/// A check's typed details. Any serialisable type is one; the report's JSON is where they
+/// are serialised.
+pub trait Details: fmt::Debug + Send + Sync {
+    fn to_json(&self) -> serde_json::Value;
+}
+
+impl<T: Serialize + fmt::Debug + Send + Sync> Details for T {
+    fn to_json(&self) -> serde_json::Value {
+        // Every details type is plain data with string keys, whose serialisation cannot fail.
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+fn serialize_details<S: serde::Serializer>(
+    details: &Option<Arc<dyn Details>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match details {
+        Some(d) => d.to_json().serialize(s),
+        None => s.serialize_none(),
+    }
+}
+
+impl Verdict {
+    pub fn new(status: Status, summary: String, details: impl Details + 'static) -> Verdict {
+        Verdict {
+            status,
+            summary,
+            details: Some(Arc::new(details)),
+        }
+    }
+
+    /// A verdict without details (a check that did not run).
+    pub fn bare(status: Status, summary: String) -> Verdict {
+        Verdict {
+            status,
+            summary,
+            details: None,
+        }
+    }
+
+    /// The details as the JSON output shows them.
+    pub fn details_json(&self) -> serde_json::Value {
+        self.details
+            .as_ref()
+            .map_or(serde_json::Value::Null, |d| d.to_json())
+    }
+}
+
+impl PartialEq for Verdict {
+    fn eq(&self, other: &Verdict) -> bool {
+        self.status == other.status
+            && self.summary == other.summary
+            && self.details_json() == other.details_json()
+    }
 }
 
 /// A finding the user suppressed, with what suppressed it and the reason given.

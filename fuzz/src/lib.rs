@@ -97,6 +97,7 @@ pub fn assert_renders(report: &Report, sources: &SourceMap) {
     let sarif = render::SarifContext {
         cwd: "/fuzz".into(),
         srcroot: "/fuzz".into(),
+        catalog: swarmproof::checks::CATALOG,
     };
     for (format, text) in [
         (
@@ -114,6 +115,7 @@ pub fn assert_renders(report: &Report, sources: &SourceMap) {
             started: 0,
             hostname: "fuzz".into(),
             seconds: 0.0,
+            catalog: swarmproof::checks::CATALOG,
         };
         assert_xml(&render::render_junit(report, sources, deny, &run));
     }

@@ -95,7 +95,11 @@ impl OutputFlags {
             Some(dir) => format!("{cwd}/{}", dir.display()),
             None => cwd.clone(),
         };
-        SarifContext { cwd, srcroot }
+        SarifContext {
+            cwd,
+            srcroot,
+            catalog: crate::checks::CATALOG,
+        }
     }
 }
 
@@ -183,5 +187,6 @@ fn junit_run() -> JunitRun {
         started,
         hostname,
         seconds: instant.elapsed().as_secs_f64(),
+        catalog: crate::checks::CATALOG,
     }
 }

@@ -2,7 +2,9 @@
 //! SP00xx input and YAML, SP01xx schema and values, SP02xx constraints, SP03xx inventory,
 //! SP1xxx placement, SP2xxx scheduler simulation, SP3xxx rolling updates, SP4xxx quorum and Raft,
 //! SP5xxx dependencies, networks and storage, SP6xxx changes between two stacks (`diff`). Codes are never renumbered or reused; each area
-//! declares its codes next to its code with [`declare_codes!`] and lists them in [`all`].
+//! declares its codes next to its code with [`declare_codes!`]. Which codes exist and which
+//! check each belongs to is the check list's (`checks.rs`), handed to the renderers as a
+//! [`Catalog`]: diagnostics knows no check.
 
 use serde::{Serialize, Serializer};
 
@@ -40,111 +42,51 @@ macro_rules! declare_codes {
     };
 }
 
-/// Every code of every check, in id order.
-pub fn all() -> Vec<&'static Code> {
-    let mut codes: Vec<&'static Code> = [
-        crate::loading::codes::ALL,
-        crate::placement::codes::ALL,
-        crate::scheduler::codes::ALL,
-        crate::rollout::codes::ALL,
-        crate::raft::codes::ALL,
-        crate::graph::codes::ALL,
-        crate::diff::codes::ALL,
-        crate::suppress::codes::ALL,
-    ]
-    .into_iter()
-    .flatten()
-    .copied()
-    .collect();
-    codes.sort_by_key(|c| c.id);
-    codes
+/// The codes of one check: the name of the verdict its findings explain (`load`,
+/// `placement`, …) and the `ALL` slices of the areas that declare them.
+#[derive(Debug)]
+pub struct CodeGroup {
+    pub check: &'static str,
+    pub codes: &'static [&'static [&'static Code]],
 }
 
-/// The check a code belongs to, from its number range: the name of the verdict its findings
-/// explain (`load`, `placement`, `scheduler`, `rollout`, `quorum`, `graph`).
-pub fn check_of(code_id: &str) -> &'static str {
-    match code_id.as_bytes().get(2) {
-        Some(b'0') => "load",
-        Some(b'1') => "placement",
-        Some(b'2') => "scheduler",
-        Some(b'3') => "rollout",
-        Some(b'4') => "quorum",
-        Some(b'5') => "graph",
-        Some(b'6') => "diff",
-        _ => "other",
+impl CodeGroup {
+    /// Whether `code` is one of this group's.
+    pub fn owns(&self, code: &Code) -> bool {
+        self.codes
+            .iter()
+            .any(|area| area.iter().any(|c| c.id == code.id))
     }
 }
 
-/// Looks a code up by id (`SP0101`, any case) or by name (`depends-on-ignored`).
-pub fn find(query: &str) -> Option<&'static Code> {
-    all()
-        .into_iter()
-        .find(|c| c.id.eq_ignore_ascii_case(query) || c.name == query)
-}
+/// Every code a run may report, grouped by check.
+#[derive(Clone, Copy, Debug)]
+pub struct Catalog(pub &'static [&'static CodeGroup]);
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn ids_and_names_are_unique_and_well_formed() {
-        let codes = all();
-        let mut ids = HashSet::new();
-        let mut names = HashSet::new();
-        for c in &codes {
-            assert!(ids.insert(c.id), "duplicate id {}", c.id);
-            assert!(names.insert(c.name), "duplicate name {}", c.name);
-            assert!(
-                c.id.len() == 6
-                    && c.id.starts_with("SP")
-                    && c.id[2..].bytes().all(|b| b.is_ascii_digit()),
-                "bad id {}",
-                c.id
-            );
-            assert!(c
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
-            assert!(!c.summary.is_empty() && c.explanation.len() > c.summary.len());
-        }
-    }
-
-    // docs/findings.md lists every code, once, with the severity `explain` prints.
-    #[test]
-    fn the_findings_table_lists_every_code_with_its_severity() {
-        let table = include_str!("../../docs/findings.md");
-        let rows: Vec<(&str, &str, &str)> = table
-            .lines()
-            .filter(|l| l.starts_with("| SP"))
-            .map(|l| {
-                let cells: Vec<&str> = l.split(" | ").map(str::trim).collect();
-                (
-                    cells[0].trim_start_matches("| "),
-                    cells[1].trim_matches('`'),
-                    cells[2],
-                )
-            })
+impl Catalog {
+    /// Every code, in id order.
+    pub fn all(&self) -> Vec<&'static Code> {
+        let mut codes: Vec<&'static Code> = self
+            .0
+            .iter()
+            .flat_map(|g| g.codes.iter().copied().flatten().copied())
             .collect();
-        let codes = all();
-        assert_eq!(rows.len(), codes.len(), "one row per code");
-        for c in codes {
-            let row = rows.iter().find(|r| r.0 == c.id);
-            assert_eq!(
-                row,
-                Some(&(c.id, c.name, c.severity)),
-                "docs/findings.md row of {}",
-                c.id
-            );
-            for part in c.severity.split(" / ") {
-                let level = part.split(' ').next().unwrap_or("");
-                assert!(
-                    ["error", "warning", "info"].contains(&level),
-                    "{}: {}",
-                    c.id,
-                    c.severity
-                );
-            }
-        }
+        codes.sort_by_key(|c| c.id);
+        codes
+    }
+
+    /// The check a code belongs to (`other` for a code no check declares).
+    pub fn check_of(&self, code: &Code) -> &'static str {
+        self.0
+            .iter()
+            .find(|g| g.owns(code))
+            .map_or("other", |g| g.check)
+    }
+
+    /// Looks a code up by id (`SP0101`, any case) or by name (`depends-on-ignored`).
+    pub fn find(&self, query: &str) -> Option<&'static Code> {
+        self.all()
+            .into_iter()
+            .find(|c| c.id.eq_ignore_ascii_case(query) || c.name == query)
     }
 }

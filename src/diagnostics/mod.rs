@@ -6,7 +6,7 @@ pub mod codes;
 pub mod render;
 mod source;
 
-pub use codes::Code;
+pub use codes::{Catalog, Code, CodeGroup};
 pub(crate) use source::clamp_to_char_boundary;
 pub use source::{FileId, SourceFile, SourceMap, Span};
 

@@ -286,11 +286,7 @@ impl Orchestration {
 
     /// The `graph` verdict of `check`.
     pub fn verdict(&self) -> Verdict {
-        Verdict {
-            status: self.status,
-            summary: self.summary(),
-            details: serde_json::to_value(self).unwrap_or(serde_json::Value::Null),
-        }
+        Verdict::new(self.status, self.summary(), self.clone())
     }
 }
 
@@ -537,9 +533,10 @@ mod tests {
         )
         .verdict();
         assert_eq!(v.status, Status::Holds);
-        assert_eq!(v.details["premises"][0]["evidence"]["kind"], "layers");
-        assert_eq!(v.details["order"][0][1], "cache");
-        assert_eq!(v.details["placement"][0]["node"], "n2");
+        let details = v.details_json();
+        assert_eq!(details["premises"][0]["evidence"]["kind"], "layers");
+        assert_eq!(details["order"][0][1], "cache");
+        assert_eq!(details["placement"][0]["node"], "n2");
     }
 
     mod order_property {

@@ -137,14 +137,14 @@ impl Model {
             return Some((summary, String::new()));
         }
         let checked = self.checked.as_ref()?;
-        let load = checked.report.verdicts.get("load")?;
+        let load = checked.report.verdicts.get(crate::checks::LOAD.name())?;
         (load.status == Status::Violated).then(|| {
             let errors: Vec<_> = self
                 .findings()
                 .iter()
                 .filter(|d| {
                     d.severity == crate::diagnostics::Severity::Error
-                        && crate::diagnostics::codes::check_of(d.code.id) == "load"
+                        && crate::checks::LOAD.owns(d.code)
                 })
                 .collect();
             (format!("load: {}", load.summary), self.render(&errors))
@@ -288,8 +288,9 @@ fn verdict(model: &Model, check: &str, want: Status) -> Judgement {
         .filter(|d| {
             // A constraint matching no node is reported once, as a load finding, and is
             // what leaves such a placement without a plan.
-            crate::diagnostics::codes::check_of(d.code.id) == check
-                || (check == "placement" && d.code.id.starts_with("SP02"))
+            crate::checks::check_of(d.code) == check
+                || (check == crate::checks::PLACEMENT.name()
+                    && crate::loading::codes::CONSTRAINTS.contains(&d.code))
         })
         .collect();
     evidence.push_str(&model.render(&own));
@@ -323,7 +324,10 @@ fn only_on(model: &Model, name: &str, allowed: &[&str]) -> Judgement {
     let about_constraints: Vec<_> = model
         .findings()
         .iter()
-        .filter(|d| d.code.id.starts_with("SP02") && d.service.as_deref() == Some(name))
+        .filter(|d| {
+            crate::loading::codes::CONSTRAINTS.contains(&d.code)
+                && d.service.as_deref() == Some(name)
+        })
         .collect();
     evidence.push_str(&model.render(&about_constraints));
     let summary = if accepted.is_empty() {

@@ -103,3 +103,15 @@ pub fn is_load_rejection(code: &crate::diagnostics::Code) -> bool {
     .iter()
     .any(|c| c.id == code.id)
 }
+
+/// The findings about placement constraints and preferences (SP02xx): what the labs show as
+/// the evidence of a service's placement.
+pub static CONSTRAINTS: &[&crate::diagnostics::Code] = &[
+    &CONSTRAINT_SYNTAX,
+    &CONSTRAINT_UNKNOWN_KEY,
+    &CONSTRAINT_NO_NODE,
+    &PREFERENCE_IGNORED,
+    &PREFERENCE_LABEL_MISSING,
+    &ROLE_AS_LABEL,
+    &REPLICAS_ON_ONE_NODE,
+];

@@ -105,11 +105,7 @@ impl Placement {
             suggestions: self.suggestions.clone(),
             certificates: self.certificates.clone(),
         };
-        Verdict {
-            status: self.status,
-            summary: self.summary.clone(),
-            details: serde_json::to_value(details).unwrap_or(serde_json::Value::Null),
-        }
+        Verdict::new(self.status, self.summary.clone(), details)
     }
 }
 

@@ -568,7 +568,7 @@ fn the_verdict_carries_the_plan_as_json() {
     let p = run(&st, &cl);
     let v = p.verdict(&st, &cl);
     assert_eq!(v.status, Status::Holds);
-    insta::assert_json_snapshot!(v.details, @r#"
+    insta::assert_json_snapshot!(v.details_json(), @r#"
     {
       "certificates": [],
       "method": "constructive",
@@ -604,7 +604,7 @@ fn refutations_carry_certificates_the_independent_checker_confirmed() {
         .iter()
         .any(|n| n.starts_with("re-checked by an independent checker")));
     let v = p.verdict(&st, &cl);
-    insta::assert_json_snapshot!(v.details["certificates"], @r#"
+    insta::assert_json_snapshot!(v.details_json()["certificates"], @r#"
     [
       {
         "kind": "too-few-slots",

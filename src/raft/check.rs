@@ -127,11 +127,7 @@ impl RaftCheck {
             self.unique_states,
             if self.complete { "" } else { ", incomplete" }
         );
-        Verdict {
-            status,
-            summary,
-            details: serde_json::to_value(self).unwrap_or(serde_json::Value::Null),
-        }
+        Verdict::new(status, summary, self.clone())
     }
 }
 

@@ -672,11 +672,7 @@ pub fn verdict(analysis: &QuorumAnalysis) -> Verdict {
             m.available, m.members, m.quorum
         )
     };
-    Verdict {
-        status,
-        summary,
-        details: serde_json::to_value(analysis).unwrap_or(serde_json::Value::Null),
-    }
+    Verdict::new(status, summary, analysis.clone())
 }
 
 fn render_sets(out: &mut String, title: &str, sets: &FailureSets) {

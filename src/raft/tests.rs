@@ -468,7 +468,8 @@ fn variants_parse_by_name() {
 fn verdict_json_carries_the_counterexample() {
     let (_, r) = variant_counterexample(Variant::NoPersistence, 1_000_000);
     let v = r.verdict();
-    let es = &v.details["properties"][0];
+    let details = v.details_json();
+    let es = &details["properties"][0];
     assert_eq!(es["name"], ELECTION_SAFETY);
     assert_eq!(es["status"], "violated");
     let steps = es["counterexample"]["steps"].as_array().expect("steps");

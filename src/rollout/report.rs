@@ -306,17 +306,7 @@ pub fn verdict(results: &[RolloutResult]) -> Verdict {
         count(RolloutVerdict::Incomplete),
         count(RolloutVerdict::NotModelled)
     ) + &cutoffs(results);
-    let details = serde_json::Value::Array(
-        results
-            .iter()
-            .filter_map(|r| serde_json::to_value(r).ok())
-            .collect(),
-    );
-    Verdict {
-        status,
-        summary,
-        details,
-    }
+    Verdict::new(status, summary, results.to_vec())
 }
 
 /// The text `swarmproof update` prints for one service.

@@ -1019,7 +1019,7 @@ fn outputs_serialize_and_render() {
         v.summary,
         "1 service: 0 safe, 1 with caveats, 0 unsafe, 0 incomplete, 0 not modelled"
     );
-    assert_eq!(v.details[0]["service"], "web");
+    assert_eq!(v.details_json()[0]["service"], "web");
     let cx = property(&r, PropertyId::NoFullOutage)
         .counterexample
         .as_ref()

@@ -48,11 +48,7 @@ impl SchedulerCheck {
             // An exploration always runs on an inventory; `check` reports the skip itself.
             Status::Skipped => "not run".to_string(),
         };
-        Verdict {
-            status: e.status,
-            summary,
-            details: serde_json::to_value(self).unwrap_or(serde_json::Value::Null),
-        }
+        Verdict::new(e.status, summary, self.clone())
     }
 }
 

@@ -203,7 +203,7 @@ impl Parser<'_> {
     }
 
     fn severity(&mut self, code: &str, value: &Yaml) -> Option<SeverityOverride> {
-        let Some(found) = crate::diagnostics::codes::find(code) else {
+        let Some(found) = crate::checks::CATALOG.find(code) else {
             self.bad(
                 value.span,
                 format!("unknown code {code} in severity"),

@@ -12,7 +12,8 @@ pub mod fingerprint;
 
 use std::collections::BTreeSet;
 
-use crate::diagnostics::{codes as all_codes, Code, Diagnostic, FileId, Severity, SourceMap, Span};
+use crate::checks::check_of;
+use crate::diagnostics::{Code, Diagnostic, FileId, Severity, SourceMap, Span};
 use crate::model::Stack;
 use crate::report::{Report, Status, Suppressed};
 
@@ -114,7 +115,7 @@ pub(crate) fn parse_codes(
 
 /// A code by id or name, or the diagnostic saying it is unknown.
 fn code_named(token: &str, span: Option<Span>, bad: &mut Vec<Diagnostic>) -> Option<&'static Code> {
-    let found = all_codes::find(token);
+    let found = crate::checks::CATALOG.find(token);
     if found.is_none() {
         bad.push(
             Diagnostic::warning(
@@ -215,11 +216,6 @@ impl Suppression {
         };
         format!("{what}{at}")
     }
-}
-
-/// The check a code belongs to, by its number range (`diagnostics::codes`).
-fn check_of(code: &Code) -> &'static str {
-    all_codes::check_of(code.id)
 }
 
 /// The report as the user asked for it: severities overridden, suppressed findings moved to

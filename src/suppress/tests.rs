@@ -7,7 +7,7 @@ fn verdict(status: Status) -> Verdict {
     Verdict {
         status,
         summary: String::new(),
-        details: serde_json::Value::Null,
+        details: None,
     }
 }
 

@@ -227,7 +227,7 @@ fn load_rejections(stdout: &[u8]) -> Result<Vec<String>, String> {
         .filter(|f| {
             f["code"]
                 .as_str()
-                .and_then(swarmproof::diagnostics::codes::find)
+                .and_then(|q| swarmproof::checks::CATALOG.find(q))
                 .is_some_and(swarmproof::loading::codes::is_load_rejection)
         })
         .map(|f| format!("{} {}", f["code"], f["message"]))

@@ -34,9 +34,10 @@ pub fn run(args: &QuorumArgs) -> ExitCode {
         findings: diags,
         ..Report::default()
     };
-    report
-        .verdicts
-        .insert("quorum".to_string(), crate::raft::quorum_verdict(&analysis));
+    report.verdicts.insert(
+        crate::checks::QUORUM.name().to_string(),
+        crate::raft::quorum_verdict(&analysis),
+    );
     report.sort_findings(&sources);
     let text = args.output.render(&Output {
         command: "quorum",

@@ -34,7 +34,9 @@ pub fn run(args: &RaftArgs) -> ExitCode {
         findings: diags,
         ..Report::default()
     };
-    report.verdicts.insert("raft".to_string(), result.verdict());
+    report
+        .verdicts
+        .insert(crate::checks::RAFT.name().to_string(), result.verdict());
     let human = {
         let mut out = crate::raft::render_check(&result);
         out.push_str(&crate::cli::explorer::raft_links(&result));

@@ -1,9 +1,10 @@
 //! `swarmproof update`: each service's rolling update and rollback, model-checked from the
-//! placement plan (`check::check_updates`), with a progress line on a terminal.
+//! placement plan (the `rollout` check), with a progress line on a terminal.
 
 use std::process::ExitCode;
 
-use crate::check::UpdateEvent;
+use crate::check::{Rollout, UpdateEvent, UpdateRequest};
+use crate::checks::Check;
 use crate::cli::args::UpdateArgs;
 use crate::cli::output::{self, Output};
 use crate::cli::progress;
@@ -30,21 +31,21 @@ pub fn run(args: &UpdateArgs) -> ExitCode {
             args.service.as_deref().unwrap_or("")
         ));
     }
-    let options = crate::check::update_options(&args.rollout.options(), &checked.loaded.stack);
     let mut line: Option<progress::Line> = None;
-    let (results, findings, verdict) =
-        crate::check::check_updates(&selected, &options, &bounds, &mut |event| match event {
+    let request = UpdateRequest {
+        stack: &checked.loaded.stack,
+        start: Ok(selected),
+        options: &args.rollout.options(),
+        progress: &mut |event| match event {
             UpdateEvent::Searching(name, p) => line
                 .get_or_insert_with(|| progress::Line::new(name))
                 .update(p),
             // Dropping the line clears it.
             UpdateEvent::Done(_) => line = None,
-        });
-    let mut report = Report {
-        findings,
-        ..Report::default()
+        },
     };
-    report.verdicts.insert("rollout".to_string(), verdict);
+    let mut report = Report::default();
+    let results = Rollout::run(request, &bounds).record(Rollout::SPEC, &mut report);
     report.sort_findings(&inputs.sources);
     let human = {
         let mut out = String::new();

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::diagnostics::{Diagnostic, SourceMap, Span};
+use crate::diagnostics::{Catalog, CodeGroup, Diagnostic, SourceMap, Span};
 use crate::report::{Report, Status, Verdict};
 
 crate::declare_codes! {
@@ -15,6 +15,18 @@ crate::declare_codes! {
     DEPENDS_ON_IGNORED = ("SP5090", "depends-on-ignored", "info", "`depends_on` has no effect in Swarm",
         "docker stack deploy loads `depends_on` and never uses it.\n\nMake the service wait for its dependencies itself.");
 }
+
+static LOAD: CodeGroup = CodeGroup {
+    check: "load",
+    codes: &[&[&CPU_TOO_SMALL, &SINGLE_EQUALS]],
+};
+static GRAPH: CodeGroup = CodeGroup {
+    check: "graph",
+    codes: &[&[&DEPENDS_ON_IGNORED]],
+};
+
+/// The fixture's codes grouped by the checks of their ranges.
+pub(super) static CATALOG: Catalog = Catalog(&[&LOAD, &GRAPH]);
 
 pub(super) const STACK: &str = "services:\n  web:\n    image: nginx\n    deploy:\n      resources:\n        reservations:\n          cpus: '0.0001'\n";
 
@@ -68,7 +80,7 @@ pub(super) fn report() -> (Report, SourceMap) {
         Verdict {
             status: Status::Violated,
             summary: "1 value Docker rejects".into(),
-            details: json!({ "files": 2 }),
+            details: Some(std::sync::Arc::new(json!({ "files": 2 }))),
         },
     );
     report.verdicts.insert(
@@ -76,7 +88,7 @@ pub(super) fn report() -> (Report, SourceMap) {
         Verdict {
             status: Status::Unknown,
             summary: "search stopped at its bound".into(),
-            details: json!({ "explored": 10 }),
+            details: Some(std::sync::Arc::new(json!({ "explored": 10 }))),
         },
     );
     (report, sources)

@@ -13,7 +13,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{check_of, human, locate, Counts};
+use super::{human, locate, Counts};
+use crate::diagnostics::Catalog;
 use crate::diagnostics::{Diagnostic, Severity, SourceMap};
 use crate::report::{Report, Status, Verdict};
 
@@ -24,6 +25,8 @@ pub struct JunitRun {
     pub started: u64,
     pub hostname: String,
     pub seconds: f64,
+    /// Which check each code's findings are filed under (`checks::CATALOG`).
+    pub catalog: Catalog,
 }
 
 /// One test case: its name, and a failure or a skip with a message, a type and a text.
@@ -57,7 +60,9 @@ pub fn render_junit(
         suite.cases.push(verdict_case(name, verdict));
     }
     for finding in &report.findings {
-        let suite = suites.entry(check_of(finding.code.id)).or_default();
+        let suite = suites
+            .entry(run.catalog.check_of(finding.code))
+            .or_default();
         let text = human::render_finding(finding, sources);
         suite.out.push_str(&text);
         suite.counts.push(finding.severity);
@@ -267,6 +272,7 @@ mod tests {
             started: 1_796_655_600,
             hostname: "ci-runner".into(),
             seconds: 1.25,
+            catalog: fixture::CATALOG,
         }
     }
 

@@ -70,8 +70,5 @@ impl Counts {
     }
 }
 
-// The JUnit renderer files findings under the check a code belongs to.
-use super::codes::check_of;
-
 #[cfg(test)]
 mod fixture;

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::{explain::render_explain, locate, Location};
-use crate::diagnostics::{codes, Code, Diagnostic, Severity, SourceMap, Span, Timeline};
+use crate::diagnostics::{Catalog, Code, Diagnostic, Severity, SourceMap, Span, Timeline};
 use crate::report::{Report, Verdict};
 use crate::suppress::fingerprint::Fingerprinter;
 
@@ -27,6 +27,8 @@ pub struct SarifContext {
     /// The source root, absolute: files under it get URIs relative to `%SRCROOT%`, others
     /// absolute `file://` URIs.
     pub srcroot: String,
+    /// The codes listed as the tool's rules (`checks::CATALOG`).
+    pub catalog: Catalog,
 }
 
 #[derive(Serialize)]
@@ -197,7 +199,7 @@ struct ThreadFlowLocation {
 /// fact about the whole stack) is given the first input file as a whole, with no region: a
 /// `1:1` would claim a line the finding is not about.
 pub fn render_sarif(report: &Report, sources: &SourceMap, cx: &SarifContext) -> String {
-    let rules = rule_codes(&report.findings);
+    let rules = rule_codes(cx.catalog, &report.findings);
     let fallback = sources.files().next().map(|(_, f)| f.name.clone());
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut prints = Fingerprinter::default();
@@ -234,7 +236,7 @@ pub fn render_sarif(report: &Report, sources: &SourceMap, cx: &SarifContext) -> 
 pub fn render_sarif_failure(message: &str, cx: &SarifContext) -> String {
     log(
         cx,
-        codes::all(),
+        cx.catalog.all(),
         Vec::new(),
         Invocation {
             execution_successful: false,
@@ -284,9 +286,9 @@ fn log(
     text
 }
 
-/// Every registered code, then any code a finding uses that the registry lacks.
-fn rule_codes(findings: &[Diagnostic]) -> Vec<&'static Code> {
-    let mut rules = codes::all();
+/// Every code of the catalog, then any code a finding uses that the catalog lacks.
+fn rule_codes(catalog: Catalog, findings: &[Diagnostic]) -> Vec<&'static Code> {
+    let mut rules = catalog.all();
     for f in findings {
         if !rules.iter().any(|c| c.id == f.code.id) {
             rules.push(f.code);
@@ -557,6 +559,7 @@ mod tests {
         SarifContext {
             cwd: "/repo".into(),
             srcroot: "/repo".into(),
+            catalog: crate::checks::CATALOG,
         }
     }
 
@@ -585,7 +588,7 @@ mod tests {
                 .contains(&rule["defaultConfiguration"]["level"].as_str().unwrap_or("")));
             // The help is the text of `explain`.
             let id = rule["id"].as_str().unwrap_or("");
-            if let Some(code) = codes::find(id) {
+            if let Some(code) = cx().catalog.find(id) {
                 assert_eq!(rule["help"]["text"], render_explain(code));
             }
         }
@@ -889,6 +892,7 @@ mod tests {
         let cx = SarifContext {
             cwd: "/repo/deploy".into(),
             srcroot: "/repo".into(),
+            catalog: crate::checks::CATALOG,
         };
         let uri = |name: &str| {
             let a = artifact(name, &cx);
