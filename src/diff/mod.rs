@@ -21,10 +21,12 @@ pub use deployed::{from_engine, Deployed, DeployedService, DeployedTask};
 pub use fields::{Effect, FieldChange};
 pub use render::render_changes;
 
+use crate::checks::Check;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Cluster, Service, Stack};
-use crate::placement::filters;
+
 use crate::report::{Report, Status, Verdict};
+use crate::swarm::filters;
 
 /// One side of the comparison: the model, the stack as `docker stack config` prints it (JSON),
 /// and a digest of each file-backed secret's and config's content, keyed `secret:KEY` or
@@ -411,11 +413,14 @@ pub fn run(
                     start_kind = Some(begin.name());
                     let inputs = start::inputs(&services, old.stack, new.stack, cluster, &begin);
                     let inputs: Vec<_> = inputs.iter().collect();
-                    let (results, findings, verdict) =
-                        crate::check::check_updates(&inputs, options, bounds, &mut |_| {});
-                    updates = results;
-                    report.findings.extend(findings);
-                    report.verdicts.insert("rollout".to_string(), verdict);
+                    let request = crate::check::UpdateRequest {
+                        stack: new.stack,
+                        start: Ok(inputs),
+                        options,
+                        progress: &mut |_| {},
+                    };
+                    updates = crate::check::Rollout::run(request, bounds)
+                        .record(crate::check::Rollout::SPEC, &mut report);
                 }
             }
         }
@@ -429,11 +434,13 @@ pub fn run(
 }
 
 fn skipped(why: &str) -> Verdict {
-    Verdict {
-        status: Status::Skipped,
-        summary: why.to_string(),
-        details: Value::Null,
-    }
+    Verdict::bare(Status::Skipped, why.to_string())
+}
+
+/// The `diff` verdict's details: the action `docker stack deploy` takes on each service.
+#[derive(Debug, Serialize)]
+struct DiffDetails {
+    actions: BTreeMap<String, Action>,
 }
 
 /// The `diff` verdict: violated when Swarm refuses part of the change.
@@ -460,17 +467,16 @@ fn verdict(services: &[ServiceChange], errors: usize) -> Verdict {
             crate::text::count_as(errors, "refused change", "refused changes")
         )
     };
-    Verdict {
-        status: if errors == 0 {
-            Status::Holds
-        } else {
-            Status::Violated
-        },
-        summary,
-        details: serde_json::json!({
-            "actions": services.iter().map(|s| (s.service.clone(), s.action)).collect::<BTreeMap<_, _>>(),
-        }),
-    }
+    let status = if errors == 0 {
+        Status::Holds
+    } else {
+        Status::Violated
+    };
+    let actions = services
+        .iter()
+        .map(|s| (s.service.clone(), s.action))
+        .collect();
+    Verdict::new(status, summary, DiffDetails { actions })
 }
 
 #[cfg(test)]

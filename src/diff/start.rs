@@ -5,8 +5,8 @@
 
 use super::{Action, Deployed, Dirty, ServiceChange};
 use crate::model::{Cluster, Stack};
-use crate::placement::filters::{self, NodeUsage};
-use crate::placement::Plan;
+use crate::swarm::filters::{self, NodeUsage};
+use crate::model::Plan;
 use crate::rollout::RolloutInput;
 
 pub enum Start<'a> {

@@ -31,10 +31,11 @@ fn phase(p: Phase) -> &'static str {
 }
 
 fn run_config(c: &RunConfig) -> String {
-    let parallelism = if c.parallelism == 0 {
+    // `workers` is `usize::MAX` for parallelism 0 (swarm::update_config::parallelism).
+    let parallelism = if c.workers == usize::MAX {
         "all".to_string()
     } else {
-        c.parallelism.to_string()
+        c.workers.to_string()
     };
     let on_failure = format!("{:?}", c.failure_action).to_lowercase();
     format!(
