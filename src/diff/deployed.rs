@@ -195,3 +195,46 @@ mod tests {
         assert!(from_engine("app", &json!({}), &json!([])).is_err());
     }
 }
+
+#[cfg(test)]
+mod captured {
+    use super::*;
+
+    fn read(name: &str) -> Deployed {
+        let text = match name {
+            "paused" => include_str!("../../tests/fixtures/diff/captured/paused-update.json"),
+            _ => include_str!("../../tests/fixtures/diff/captured/replicas-only.json"),
+        };
+        let v: Value = serde_json::from_str(text).unwrap();
+        let stack = if name == "paused" { "d12" } else { "d2" };
+        from_engine(stack, &v["services"], &v["tasks"]).unwrap()
+    }
+
+    // Engine 20.10.24, captured by the conformance group `diff`.
+    #[test]
+    fn a_settled_service_runs_its_current_spec_everywhere() {
+        let d = read("replicas");
+        let web = d.service("web").unwrap();
+        assert_eq!((web.replicas, web.tasks.len()), (Some(3), 3));
+        assert!(web
+            .tasks
+            .iter()
+            .all(|t| t.at_current_spec && t.state == "running"));
+        assert_eq!(web.update_state, None);
+    }
+
+    #[test]
+    fn a_paused_update_leaves_tasks_at_the_older_spec() {
+        let d = read("paused");
+        let web = d.service("web").unwrap();
+        assert_eq!(web.update_state.as_deref(), Some("paused"));
+        // Only slot 2's old task is meant to run; slot 1's new task failed, slot 3's is still
+        // desired `ready`, and the old tasks of slots 1 and 3 are being shut down.
+        let tasks: Vec<_> = web
+            .tasks
+            .iter()
+            .map(|t| (t.slot, t.at_current_spec))
+            .collect();
+        assert_eq!(tasks, [(2, false)]);
+    }
+}

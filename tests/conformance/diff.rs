@@ -321,7 +321,23 @@ fn settle(
             done && (paused_ok || up == want)
         })
     })
-    .map_err(|_| format!("stack {stack} did not settle within 90 s"))
+    .map_err(|_| {
+        // Say what was waited on: each service's UpdateStatus when the wait gave up.
+        let services = engine::api(cluster, "/services").unwrap_or_default();
+        let states: Vec<String> = services
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                let name = s["Spec"]["Name"].as_str()?.strip_prefix(&prefix)?;
+                Some(format!("{name}: UpdateStatus {}", s["UpdateStatus"]))
+            })
+            .collect();
+        format!(
+            "stack {stack} did not settle within 90 s ({})",
+            states.join("; ")
+        )
+    })
 }
 
 fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
