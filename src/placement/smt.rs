@@ -367,6 +367,15 @@ fn optimum(opt: &Optimize) -> Option<(z3::Model, bool)> {
     }
 }
 
+/// An optimiser holding every constraint of the encoding.
+fn optimiser(e: &Encoding) -> Optimize {
+    let opt = Optimize::new();
+    for b in e.base.iter().chain(e.groups.iter().flat_map(|(_, r)| r)) {
+        opt.assert(b);
+    }
+    opt
+}
+
 /// With z3's optimiser: the replica counts closest to the requested ones (fewest tasks
 /// removed in total) under which a placement exists.
 pub fn fewest_removed(p: &Problem, deadline: Deadline) -> Optimum<Vec<u64>> {
@@ -375,10 +384,7 @@ pub fn fewest_removed(p: &Problem, deadline: Deadline) -> Optimum<Vec<u64>> {
     }
     with_z3_config(&config(deadline), || {
         let e = encode(p, true, true, deadline)?;
-        let opt = Optimize::new();
-        for b in e.base.iter().chain(e.groups.iter().flat_map(|(_, r)| r)) {
-            opt.assert(b);
-        }
+        let opt = optimiser(&e);
         opt.maximize(&sum(&e.replicas));
         let (model, proved) = optimum(&opt)?;
         let replicas: Option<Vec<u64>> = e
@@ -399,10 +405,7 @@ pub fn fewest_added(p: &Problem, optional: &NodeSet, deadline: Deadline) -> Opti
     with_z3_config(&config(deadline), || {
         // No symmetry breaking: which optional nodes stay is the objective itself.
         let e = encode(p, false, false, deadline)?;
-        let opt = Optimize::new();
-        for b in e.base.iter().chain(e.groups.iter().flat_map(|(_, r)| r)) {
-            opt.assert(b);
-        }
+        let opt = optimiser(&e);
         let used: Vec<Int> = optional
             .iter()
             .map(|n| e.down[n].ite(&Int::from_u64(0), &Int::from_u64(1)))
