@@ -30,50 +30,38 @@ struct Instance {
     seed: u64,
 }
 
+/// gen.py's instances: at each load, `n`×`10n` clusters of five seeds (one when quick) and a
+/// ladder of sizes, then the infeasible kinds.
 fn instances(quick: bool) -> Vec<Instance> {
     let mut v = Vec::new();
-    let loads = ["0.95", "0.97", "0.99"];
-    for load in loads {
-        let seeds = if quick { 1 } else { 5 };
-        for seed in 1..=seeds {
-            v.push(Instance {
-                family: "gen",
-                nodes: 10,
-                tasks: 100,
-                load,
-                kind: "feasible",
-                seed,
-            });
-        }
-        let mut sizes = vec![(20, 300), (50, 1_000), (100, 3_000)];
+    let mut add = |nodes, tasks, load, kind, seed| {
+        v.push(Instance {
+            family: "gen",
+            nodes,
+            tasks,
+            load,
+            kind,
+            seed,
+        })
+    };
+    let big = |mut sizes: Vec<(u64, u64)>| {
         if !quick {
             sizes.push((1_000, 30_000));
         }
-        for (nodes, tasks) in sizes {
-            v.push(Instance {
-                family: "gen",
-                nodes,
-                tasks,
-                load,
-                kind: "feasible",
-                seed: 1,
-            });
+        sizes
+    };
+    for load in ["0.95", "0.97", "0.99"] {
+        let seeds = if quick { 1 } else { 5 };
+        for seed in 1..=seeds {
+            add(10, 100, load, "feasible", seed);
+        }
+        for (nodes, tasks) in big(vec![(20, 300), (50, 1_000), (100, 3_000)]) {
+            add(nodes, tasks, load, "feasible", 1);
         }
     }
     for kind in ["infeasible-count", "infeasible-pack"] {
-        let mut sizes = vec![(100, 3_000)];
-        if !quick {
-            sizes.push((1_000, 30_000));
-        }
-        for (nodes, tasks) in sizes {
-            v.push(Instance {
-                family: "gen",
-                nodes,
-                tasks,
-                load: "0.9",
-                kind,
-                seed: 1,
-            });
+        for (nodes, tasks) in big(vec![(100, 3_000)]) {
+            add(nodes, tasks, "0.9", kind, 1);
         }
     }
     v

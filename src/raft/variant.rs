@@ -70,27 +70,16 @@ impl Variant {
 
     /// Small bounds under which the counterexample exists (3 managers suffice for all).
     pub fn bounds(self) -> Bounds {
-        match self {
-            Variant::NoPersistence => Bounds {
-                max_term: 1,
-                max_log: 0,
-                max_crashes: 1,
-            },
-            Variant::NoLogCheck => Bounds {
-                max_term: 2,
-                max_log: 1,
-                max_crashes: 0,
-            },
-            Variant::CommitOldTerms => Bounds {
-                max_term: 4,
-                max_log: 1,
-                max_crashes: 0,
-            },
-            Variant::AcceptStaleTerm => Bounds {
-                max_term: 3,
-                max_log: 1,
-                max_crashes: 0,
-            },
+        let (max_term, max_log, max_crashes) = match self {
+            Variant::NoPersistence => (1, 0, 1),
+            Variant::NoLogCheck => (2, 1, 0),
+            Variant::CommitOldTerms => (4, 1, 0),
+            Variant::AcceptStaleTerm => (3, 1, 0),
+        };
+        Bounds {
+            max_term,
+            max_log,
+            max_crashes,
         }
     }
 }
