@@ -5,6 +5,7 @@
 //! and the terminal; see `docs/architecture.md` for the map and its invariants.
 
 pub mod audit;
+pub mod bench;
 pub mod check;
 pub mod checks;
 pub mod cli;

@@ -1,14 +1,12 @@
 //! Placement benchmark, run by hand (not in CI): `cargo run --release --bin placement-bench`.
-//! Generates instances with `swarmproof::placement::generate` (feasible by construction at 70 %
+//! Generates instances with `swarmproof::bench::generate` (feasible by construction at 70 %
 //! and 90 % load, infeasible at 105 %) and times the whole placement check on each, plus
 //! `--tolerate 1` and `--tolerate zone` on the largest feasible instance, and suggestions on the
 //! smaller infeasible ones.
 
 use std::time::Instant;
 
-use swarmproof::placement::generate::{generate, InstanceSpec};
-use swarmproof::placement::problem::{NodeSet, Problem};
-use swarmproof::placement::smt::{self, SmtResult};
+use swarmproof::bench::{self, generate, InstanceSpec};
 use swarmproof::placement::{check_placement, PlacementOptions, Tolerance};
 
 fn run(label: &str, spec: InstanceSpec, opts: &PlacementOptions) {
@@ -36,18 +34,11 @@ fn run(label: &str, spec: InstanceSpec, opts: &PlacementOptions) {
 fn z3_alone(spec: InstanceSpec) {
     let (stack, cluster) = generate(spec);
     let start = Instant::now();
-    let p = Problem::build(&stack, &cluster);
-    let answer = match smt::solve(
-        &p,
-        &[NodeSet::default()],
+    let answer = bench::z3_alone(
+        &stack,
+        &cluster,
         swarmproof::deadline::Deadline::after_ms(10_000),
-    )
-    .pop()
-    {
-        Some(SmtResult::Sat(_)) => "sat",
-        Some(SmtResult::Unsat(_)) => "unsat",
-        _ => "unknown",
-    };
+    );
     println!(
         "{:<22} nodes={:<5} load={:>3}%  {answer:<8} {:>9.1} ms",
         "z3 alone (10 s limit)",

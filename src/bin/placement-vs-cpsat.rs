@@ -16,9 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use swarmproof::cli::input::{read_inputs, InputArgs};
+use swarmproof::bench;
 use swarmproof::placement::{check_placement, PlacementOptions};
-use swarmproof::report::Report;
 
 struct Instance {
     /// `gen` (gen.py) or a family of hard.py.
@@ -110,22 +109,12 @@ fn python(bench: &Path, script: &str, args: &[&str]) -> (bool, String) {
 /// swarmproof's verdict, seconds (load + decide), and the validator's answer on its plan.
 fn swarmproof(dir: &Path, bench: &Path) -> (String, f64, String) {
     let start = Instant::now();
-    let inputs = match read_inputs(&InputArgs {
-        files: vec![dir.join("stack.yml")],
-        nodes: Some(dir.join("nodes.json")),
-        ..InputArgs::default()
-    }) {
-        Ok(i) => i,
-        Err(e) => return (format!("error: {}", e.0.message), 0.0, "-".into()),
+    let read = |name: &'static str| std::fs::read_to_string(dir.join(name)).map(|t| (name, t));
+    let (stack, nodes) = match (read("stack.yml"), read("nodes.json")) {
+        (Ok(s), Ok(n)) => (s, n),
+        (Err(e), _) | (_, Err(e)) => return (format!("error: {e}"), 0.0, "-".into()),
     };
-    let mut report = Report::default();
-    let loaded = swarmproof::check::load(
-        &inputs.sources,
-        &inputs.stack_files,
-        inputs.nodes,
-        &inputs.options,
-        &mut report,
-    );
+    let loaded = bench::load_texts(stack, nodes, "bench");
     let Some(cluster) = loaded.cluster else {
         return ("error: no inventory".into(), 0.0, "-".into());
     };

@@ -6,7 +6,7 @@ mod args;
 mod cmd;
 mod conventions;
 mod explorer;
-pub mod input;
+mod input;
 mod lab;
 pub mod live;
 pub mod output;

@@ -12,12 +12,12 @@ pub mod codes;
 pub mod constructive;
 pub mod decide;
 pub mod explain;
-pub mod generate;
+pub(crate) mod generate;
 pub mod necessary;
-pub mod problem;
+pub(crate) mod problem;
 pub mod render;
 pub mod repair;
-pub mod smt;
+pub(crate) mod smt;
 pub mod suggest;
 pub mod tolerance;
 
