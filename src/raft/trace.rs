@@ -164,6 +164,18 @@ pub fn first_violation_within(
     bounds: Bounds,
     progress: &mut dyn FnMut(Progress),
 ) -> ((Search, usize), Option<Cutoff>) {
+    safety_search(model, bounds, progress, &|_| 0, &|_| true)
+}
+
+/// A search for a discovery of any safety property, expanding states of higher `priority`
+/// first and taking only `allowed` actions.
+fn safety_search(
+    model: &RaftModel,
+    bounds: Bounds,
+    progress: &mut dyn FnMut(Progress),
+    priority: &dyn Fn(&RaftState) -> u32,
+    allowed: &dyn Fn(&Action) -> bool,
+) -> ((Search, usize), Option<Cutoff>) {
     let safety: Vec<_> = properties::all()
         .into_iter()
         .filter(properties::is_safety)
@@ -171,8 +183,8 @@ pub fn first_violation_within(
     let directed: Directed<RaftModel> = Directed {
         discovery: &|s| first_discovery(model, &safety, s),
         fingerprint: &fingerprint,
-        priority: &|_| 0,
-        allowed: &|_| true,
+        priority,
+        allowed,
     };
     run(model, &directed, bounds, progress)
 }
@@ -245,17 +257,8 @@ pub fn directed_violation_within(
     bounds: Bounds,
     progress: &mut dyn FnMut(Progress),
 ) -> ((Search, usize), Option<Cutoff>) {
-    let safety: Vec<_> = properties::all()
-        .into_iter()
-        .filter(properties::is_safety)
-        .collect();
-    let directed: Directed<RaftModel> = Directed {
-        discovery: &|s| first_discovery(model, &safety, s),
-        fingerprint: &fingerprint,
-        priority: &distinct_log_terms,
-        allowed: &|a| !matches!(a, Action::StepDown { .. }),
-    };
-    match run(model, &directed, bounds, progress) {
+    let no_step_down = |a: &Action| !matches!(a, Action::StepDown { .. });
+    match safety_search(model, bounds, progress, &distinct_log_terms, &no_step_down) {
         // The step-downs left out may lead elsewhere.
         ((Search::Exhausted, states), _) => ((Search::Cut, states), None),
         other => other,
