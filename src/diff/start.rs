@@ -4,10 +4,10 @@
 //! and a rollback returns to OLD's rollback_config.
 
 use super::{Action, Deployed, Dirty, ServiceChange};
-use crate::model::{Cluster, Stack};
-use crate::swarm::filters::{self, NodeUsage};
 use crate::model::Plan;
+use crate::model::{Cluster, Stack};
 use crate::rollout::RolloutInput;
+use crate::swarm::filters::{self, NodeUsage};
 
 pub enum Start<'a> {
     Observed(&'a Deployed),
