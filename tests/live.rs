@@ -183,6 +183,32 @@ fn docker_and_nodes_exclude_each_other() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// `diff --docker` reads the deployed stack from the engine: unreachable, it is exit 2 naming
+/// the endpoint; `--docker` and `--deployed` exclude each other.
+#[test]
+fn diff_docker_needs_the_engine() {
+    let home = tempfile::tempdir().unwrap();
+    let host = "unix:///nonexistent.sock";
+    let (code, out, err) = run(
+        &["diff", STACK, STACK, "--docker"],
+        &[("DOCKER_HOST", host)],
+        home.path(),
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(&format!("at {host} (from DOCKER_HOST)")),
+        "{err}"
+    );
+    assert!(out.is_empty(), "{out}");
+    let (code, _, err) = run(
+        &["diff", STACK, STACK, "--docker", "--deployed", "x.json"],
+        &[],
+        home.path(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
 /// An engine that answers but is not in a swarm (this machine's own engine, when it has no
 /// swarm): refused with what to do. Skipped where no such engine answers.
 #[test]

@@ -358,6 +358,13 @@ pub struct DiffArgs {
     /// Engine API returns them (GET /services, /tasks, /nodes); updates then start from it.
     #[arg(long, value_name = "FILE")]
     pub deployed: Option<PathBuf>,
+    /// Read the deployed state (the services and tasks of the stack's namespace, and the nodes,
+    /// which are the inventory unless `--nodes` or NEW's nodes.yml is given) from the running
+    /// swarm, as `--deployed` reads them from a file: the Docker Engine of DOCKER_HOST (with
+    /// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), else of DOCKER_CONTEXT or the current context, else
+    /// /var/run/docker.sock, which must be a swarm manager. Only GET requests.
+    #[arg(long, conflicts_with = "deployed")]
+    pub docker: bool,
     #[command(flatten)]
     pub rollout: RolloutFlags,
     #[command(flatten)]

@@ -1,6 +1,7 @@
-//! Group `diff`: `swarmproof diff OLD NEW --deployed STATE` against the real `docker stack
-//! deploy`. Each scenario deploys OLD, sets the cluster up (a paused update, a drained node),
-//! captures the deployed state through the Engine API, asks swarmproof for each service's
+//! Group `diff`: `swarmproof diff OLD NEW --docker` (the deployed state read from m1) against
+//! the real `docker stack deploy`. Each scenario deploys OLD, sets the cluster up (a paused
+//! update, a drained node), captures the deployed state through the Engine API (kept as an
+//! offline fixture), asks swarmproof for each service's
 //! action, deploys NEW and observes the action: whether the service exists, its spec version,
 //! its UpdateStatus, whether its spec differs from PreviousSpec, and which running tasks were
 //! replaced. A refused deploy must fail with Docker's error text and swarmproof must report the
@@ -19,8 +20,9 @@ use crate::harness::{after_cleanup, cluster_group, Ctx, Group, Verdict};
 #[derive(Clone, Copy, PartialEq)]
 enum Setup {
     None,
-    /// A deploy of NEW's failing spec, left paused by its failure action: the scenario then
-    /// deploys the same spec again (OLD = NEW = the paused spec).
+    /// OLD (a failing spec) deployed over its stable form (the same service with a command
+    /// that keeps running), and left paused by its failure action: some slots on OLD's spec,
+    /// the others still on the stable one.
     PausedUpdate,
     /// Node w2 drained before the change.
     Drain,
@@ -141,7 +143,7 @@ const SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "paused-update-resumed",
         old: "services:\n{web_failing}{deploy_pause}",
-        new: "services:\n{web_failing}{deploy_pause}",
+        new: "services:\n{web2}{deploy_pause}",
         prune: false,
         setup: Setup::PausedUpdate,
         refused: None,
@@ -387,22 +389,19 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         "nodes": engine::api(cluster, "/nodes")?,
     });
     let state_text = serde_json::to_string_pretty(&state).unwrap_or_default();
-    let deployed = ctx.file(&format!("{dir}/deployed.json"), &state_text);
     // Kept for inspection and as offline fixtures of the Engine API's JSON.
     let kept = crate::harness::repo().join(format!("target/conformance/diff/{}.json", s.name));
     let _ = std::fs::create_dir_all(kept.parent().unwrap_or(&kept))
         .and_then(|()| std::fs::write(&kept, &state_text));
     let old_s = old.display().to_string();
     let new_s = new.display().to_string();
-    let deployed_s = deployed.display().to_string();
     let mut args = vec![
         "diff",
         &old_s,
         &new_s,
         "--stack-name",
         stack,
-        "--deployed",
-        &deployed_s,
+        "--docker",
         "--format",
         "json",
         "-k",
@@ -411,7 +410,7 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
     if s.prune {
         args.push("--prune");
     }
-    let out = ctx.swarmproof(&args);
+    let out = crate::live::swarmproof_at(cluster, "m1", &args);
     let report: Value = serde_json::from_slice(&out.stdout).map_err(|e| {
         format!(
             "swarmproof diff printed no JSON ({e}): {}",
@@ -460,7 +459,7 @@ fn run(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
         .filter(|(_, a)| a.as_str() == "updated")
         .map(|(n, _)| n.as_str())
         .collect();
-    settle(cluster, stack, s.setup == Setup::PausedUpdate, &updating)?;
+    settle(cluster, stack, false, &updating)?;
     let after = observe(cluster, stack)?;
     let mut lines = Vec::new();
     let mut agree = true;

@@ -91,9 +91,16 @@ pub fn cluster_group<S: Sync>(
         cases: scenarios
             .iter()
             .enumerate()
+            .filter(|(_, s)| selected(case_name(s)))
             .map(|(i, s)| Case::new(case_name(s), move |ctx| run(ctx, s, i)))
             .collect(),
     }
+}
+
+/// Whether case `name` runs: every case, or with `SP_CONFORMANCE_CASES=a,b` only those named.
+fn selected(name: &str) -> bool {
+    std::env::var("SP_CONFORMANCE_CASES")
+        .map_or(true, |list| list.split(',').any(|c| c.trim() == name))
 }
 
 /// A case's verdict once its clean-up has run: a failed clean-up fails a case that agreed.

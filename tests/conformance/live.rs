@@ -39,7 +39,7 @@ fn endpoint(c: &Cluster, node: &str) -> Result<Endpoint, String> {
 }
 
 /// `swarmproof ARGS` with DOCKER_HOST at `node`'s engine.
-fn swarmproof_at(c: &Cluster, node: &str, args: &[&str]) -> Output {
+pub fn swarmproof_at(c: &Cluster, node: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_swarmproof"))
         .args(args)
         .env("DOCKER_HOST", c.host(node))

@@ -1,6 +1,7 @@
 //! `swarmproof diff OLD NEW`: reads both stacks (one source map, so findings of either point
 //! at their file), the inventory, the deployed state (`--deployed FILE`: the engine's
-//! `{services, tasks, nodes}` JSON), the contents of file-backed secrets and configs, and
+//! `{services, tasks, nodes}` JSON, or `--docker`: the same read from the running swarm), the
+//! contents of file-backed secrets and configs, and
 //! prints what `docker stack deploy` of NEW does (`crate::diff`).
 
 use std::collections::BTreeMap;
@@ -111,19 +112,9 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => return args.output.fail(e),
     };
-    let deployed_json: Option<Value> = match &args.deployed {
-        None => None,
-        Some(p) => match input::read_bounded(p)
-            .map_err(|e| e.to_string())
-            .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-        {
-            Ok(v) => Some(v),
-            Err(e) => {
-                return args
-                    .output
-                    .fail(format!("error: cannot read {}: {e}", p.display()))
-            }
-        },
+    let deployed_json = match deployed_state(args, &name) {
+        Ok(d) => d,
+        Err(e) => return args.output.fail(e),
     };
     let nodes = match (&args.nodes, new.nodes, &deployed_json) {
         (Some(p), _, _) => match input::read_bounded(p) {
@@ -138,7 +129,14 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             }
         },
         (None, Some(id), _) => Some(id),
-        (None, None, Some(d)) => d.get("nodes").map(|n| {
+        (None, None, Some((d, Some(endpoint)))) => {
+            let nodes = d.get("nodes").cloned().unwrap_or(Value::Null);
+            match crate::cli::live::add_nodes(endpoint, &nodes, &mut sources) {
+                Ok(id) => Some(id),
+                Err(e) => return args.output.fail(e),
+            }
+        }
+        (None, None, Some((d, None))) => d.get("nodes").map(|n| {
             let text = serde_json::to_string_pretty(n).unwrap_or_default();
             sources.add("deployed nodes", text)
         }),
@@ -146,7 +144,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
     };
     let deployed = match &deployed_json {
         None => None,
-        Some(d) => {
+        Some((d, _)) => {
             let get = |k: &str| d.get(k).cloned().unwrap_or(Value::Null);
             match crate::diff::from_engine(&name, &get("services"), &get("tasks")) {
                 Ok(d) => Some(d),
@@ -208,6 +206,28 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         serde_json::to_value(&result).ok(),
     )
 }
+
+/// The deployed state: `--deployed FILE`, or with `--docker` the stack's namespace read from
+/// the engine of the environment (and then its endpoint, which the inventory is read from).
+fn deployed_state(args: &DiffArgs, name: &str) -> Result<Option<Deployed>, String> {
+    if args.docker {
+        let endpoint = crate::cli::live::endpoint_from_env().map_err(|e| e.0)?;
+        let d = crate::cli::live::read_deployed_stack(&endpoint, name).map_err(|e| e.0)?;
+        let json = serde_json::json!({"services": d.services, "tasks": d.tasks, "nodes": d.nodes});
+        return Ok(Some((json, Some(endpoint))));
+    }
+    let Some(p) = &args.deployed else {
+        return Ok(None);
+    };
+    input::read_bounded(p)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+        .map(|v| Some((v, None)))
+        .map_err(|e| format!("error: cannot read {}: {e}", p.display()))
+}
+
+/// The deployed state's JSON, and the engine it was read from (none for a file).
+type Deployed = (Value, Option<crate::cli::live::Endpoint>);
 
 fn finish(
     args: &DiffArgs,

@@ -65,7 +65,16 @@ pub fn endpoint_from_env() -> Result<Endpoint, LiveError> {
 pub fn add_inventory(sources: &mut SourceMap) -> Result<FileId, LiveError> {
     let endpoint = endpoint_from_env()?;
     let nodes = read_nodes(&endpoint)?;
-    let text = serde_json::to_string_pretty(&nodes).unwrap_or_default() + "\n";
+    add_nodes(&endpoint, &nodes, sources)
+}
+
+/// Adds `nodes`, read from `endpoint`, to `sources` as an inventory file.
+pub fn add_nodes(
+    endpoint: &Endpoint,
+    nodes: &Value,
+    sources: &mut SourceMap,
+) -> Result<FileId, LiveError> {
+    let text = serde_json::to_string_pretty(nodes).unwrap_or_default() + "\n";
     // The bound of an inventory file holds for the engine's list too.
     let limit = super::input::MAX_INPUT_BYTES;
     if text.len() as u64 > limit {
