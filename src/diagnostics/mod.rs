@@ -106,6 +106,16 @@ impl Diagnostic {
         self
     }
 
+    /// The finding is about `service`, pointed at by the primary label (most findings are).
+    pub fn at_service(
+        self,
+        service: impl Into<String>,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.with_service(service).with_primary(span, message)
+    }
+
     /// Adds the primary label; a `None` span (a default, not written in any file) adds nothing.
     pub fn with_primary(mut self, span: Option<Span>, message: impl Into<String>) -> Self {
         if let Some(span) = span {

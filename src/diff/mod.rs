@@ -161,8 +161,7 @@ pub fn compare(old: &Side, new: &Side, ctx: &Context) -> (Vec<ServiceChange>, Ve
                     o.name
                 ),
             )
-            .with_service(&o.name)
-            .with_primary(o.span, "in the old file only"),
+            .at_service(&o.name, o.span, "in the old file only"),
         );
         out.push(ServiceChange {
             service: o.name.clone(),
@@ -208,8 +207,7 @@ fn existing(
                     ignored.join(", ")
                 ),
             )
-            .with_service(&n.name)
-            .with_primary(n.span, "changed here"),
+            .at_service(&n.name, n.span, "changed here"),
         );
     }
     let make = |action, why: String, dirty| ServiceChange {
@@ -230,8 +228,7 @@ fn existing(
                     n.mode.as_str()
                 ),
             )
-            .with_service(&n.name)
-            .with_primary(n.mode.span.or(n.span), "the new mode")
+            .at_service(&n.name, n.mode.span.or(n.span), "the new mode")
             .with_note(format!(
                 "docker stack deploy stops with \"failed to update service <stack>_{}\"",
                 n.name
@@ -259,8 +256,7 @@ fn existing(
                     n.name
                 ),
             )
-            .with_service(&n.name)
-            .with_primary(n.span, "this service"),
+            .at_service(&n.name, n.span, "this service"),
         );
     }
     if let Some(c) = changes.iter().find(|c| c.effect.replaces_tasks()) {

@@ -43,8 +43,7 @@ pub fn deployed_mismatch(old: &Side, deployed: &Deployed) -> Vec<Diagnostic> {
                         differs.join("; ")
                     ),
                 )
-                .with_service(&d.name)
-                .with_primary(o.span, "the old file's service"),
+                .at_service(&d.name, o.span, "the old file's service"),
             );
         }
     }
@@ -148,8 +147,7 @@ pub fn dependencies(old: &Stack, new: &Stack, changes: &[ServiceChange]) -> Vec<
                         e.from, e.to, e.evidence, e.from
                     ),
                 )
-                .with_service(&e.from)
-                .with_primary(e.span.or(client.span), "needs the new service"),
+                .at_service(&e.from, e.span.or(client.span), "needs the new service"),
             );
         }
         let (Some(oc), Some(os), Some(ns)) =
@@ -169,8 +167,7 @@ pub fn dependencies(old: &Stack, new: &Stack, changes: &[ServiceChange]) -> Vec<
                         e.from, e.to
                     ),
                 )
-                .with_service(&e.from)
-                .with_primary(client.span, "the client")
+                .at_service(&e.from, client.span, "the client")
                 .with_secondary(ns.span, "the service it uses")
                 .with_help("first attach both services to the new network too, deploy, then remove the old one"),
             );

@@ -106,8 +106,7 @@ pub fn hard_coded_addresses(stack: &Stack) -> Vec<Diagnostic> {
                 &codes::HARD_CODED_ADDRESS,
                 format!("`{}` hard-codes the address {ip} in {key}", s.name),
             )
-            .with_service(&s.name)
-            .with_primary(*span, "fixed address")
+            .at_service(&s.name, *span, "fixed address")
             .with_help("use a service name, or discover the address at start-up");
             let host = Cidr::parse(&format!("{ip}/32"));
             if let Some(n) = nets

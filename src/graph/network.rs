@@ -133,8 +133,7 @@ pub fn findings(stack: &Stack, graph: &DependencyGraph, links: &[Link]) -> Vec<D
                     .get(i)
                     .and_then(|s| s.networks.iter().find_map(|n| n.span).or(s.span))
             };
-            d.with_service(&l.from)
-                .with_primary(e.span, e.evidence.clone())
+            d.at_service(&l.from, e.span, e.evidence.clone())
                 .with_secondary(first_attachment(e.ends().0), format!("`{}` joins these networks", l.from))
                 .with_secondary(first_attachment(e.ends().1), format!("`{}` joins these networks", l.to))
                 .with_note(format!(

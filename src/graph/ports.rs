@@ -46,8 +46,7 @@ pub fn ingress_conflicts(stack: &Stack) -> Vec<Diagnostic> {
                             later.name
                         ),
                     )
-                    .with_service(&later.name)
-                    .with_primary(q.span, format!("published by `{}` ({})", later.name, mode(q)))
+                    .at_service(&later.name, q.span, format!("published by `{}` ({})", later.name, mode(q)))
                     .with_secondary(p.span, format!("already published by `{}` ({})", earlier.name, mode(p)))
                     .with_note("swarmkit's control API (checkPortConflicts) rejects whichever of the two is created second")
                     .with_help("publish a different port, or route both through one reverse proxy"),
@@ -82,8 +81,7 @@ pub fn dnsrr_with_ingress(stack: &Stack) -> Vec<Diagnostic> {
                 &codes::DNSRR_WITH_INGRESS,
                 "EndpointSpec: port published with ingress mode can't be used with dnsrr mode",
             )
-            .with_service(&s.name)
-            .with_primary(first.span, "published in ingress mode")
+            .at_service(&s.name, first.span, "published in ingress mode")
             .with_secondary(s.endpoint_mode.span, "endpoint_mode dnsrr");
             for p in &ingress[1..] {
                 d = d.with_secondary(p.span, "also ingress mode");

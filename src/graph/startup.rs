@@ -26,8 +26,7 @@ pub fn cycle_findings(cycles: &[Cycle]) -> Vec<Diagnostic> {
                 .with_note("inferred edges inside such a group imply no start order among its services")
             };
             let mut d = d
-                .with_service(&first.from)
-                .with_primary(first.span, label(first));
+                .at_service(&first.from, first.span, label(first));
             for e in &c.edges[1..] {
                 d = d.with_secondary(e.span, label(e));
             }
@@ -63,8 +62,7 @@ pub fn missing_findings(stack: &Stack, graph: &DependencyGraph) -> Vec<Diagnosti
                     m.service, m.name
                 ),
             )
-            .with_service(&m.service)
-            .with_primary(m.span, "no such service in this stack");
+            .at_service(&m.service, m.span, "no such service in this stack");
             if external.is_empty() {
                 d.with_help(format!(
                     "if `{}` is in another stack, attach both to a shared external network; `{}` joins none",

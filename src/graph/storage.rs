@@ -261,8 +261,7 @@ fn relative_bind(s: &Service, m: &Mount, path: &str) -> Diagnostic {
             s.name
         ),
     )
-    .with_service(&s.name)
-    .with_primary(m.span, "relative bind source")
+    .at_service(&s.name, m.span, "relative bind source")
     .with_note("the CLI makes it absolute on the client; Swarm mounts that path on whichever node runs the task and does not create it: \"bind source path does not exist\"")
     .with_help("use an absolute path present on every node the service may run on, or ship the files as a config or in the image")
 }
@@ -319,8 +318,7 @@ fn can_move(s: &Service, m: &Mount, local: &Local<'_>, nodes: Option<&[String]>)
             "pin the service to one node (`node.hostname == NAME` or a label only that node has), or use a volume driver that shares data (local driver with `driver_opts: {type: nfs, ...}`, or a plugin)",
         )
     };
-    d.with_service(&s.name)
-        .with_primary(m.span, "writable node-local storage")
+    d.at_service(&s.name, m.span, "writable node-local storage")
         .with_note(where_)
         .with_note(note)
         .with_help(help)
@@ -353,8 +351,7 @@ fn shared_by_replicas(s: &Service, m: &Mount, local: &Local<'_>, p: &Pin) -> Opt
             &codes::REPLICAS_SHARE_HOST_PATH,
             format!("`{}`: {how}", s.name),
         )
-        .with_service(&s.name)
-        .with_primary(m.span, "writable node-local mount")
+        .at_service(&s.name, m.span, "writable node-local mount")
         .with_secondary(s.mode.span, format!("{replicas} replicas"))
         .with_note("harmless for software that locks its storage or is built to share a directory; two processes writing the same data files otherwise corrupt them")
         .with_help("set `deploy.placement.max_replicas_per_node: 1` (with at least as many eligible nodes as replicas) or give each task its own volume (`name: 'data-{{.Task.Slot}}'`)"),

@@ -83,8 +83,7 @@ pub fn check_against_inventory(stack: &Stack, cluster: &Cluster) -> Vec<Diagnost
                             p.value
                         ),
                     )
-                    .with_service(&s.name)
-                    .with_primary(p.span, "no node carries this label"),
+                    .at_service(&s.name, p.span, "no node carries this label"),
                 );
             }
         }
@@ -128,8 +127,7 @@ fn generic_on_old_engines(s: &crate::model::Service, cluster: &Cluster) -> Optio
                 affected.join(", ")
             ),
         )
-        .with_service(&s.name)
-        .with_primary(g.span, "reserved here")
+        .at_service(&s.name, g.span, "reserved here")
         .with_note("the constraint enforcer marks them Rejected (\"assigned node no longer meets constraints\") whenever the node is updated, and they are rescheduled in a loop (moby/moby#44378)")
         .with_help("upgrade the engines to 23.0 or later, or drop the generic resource reservation"),
     )

@@ -270,8 +270,7 @@ fn input_findings(stack: &Stack, p: &Problem) -> Vec<Diagnostic> {
                     s.name
                 ),
             )
-            .with_service(s.name.clone())
-            .with_primary(s.mode.span.or(s.span), "global service")
+            .at_service(s.name.clone(), s.mode.span.or(s.span), "global service")
         })
         .collect()
 }

@@ -267,8 +267,7 @@ pub fn config_diagnostics(s: &Service, strict: bool) -> Vec<Diagnostic> {
                     &codes::DELAY_EXCEEDS_MONITOR,
                     format!("{label} of {name}: delay {delay} > monitor {monitor}; a task failing between {monitor} and {delay} after it started is not counted"),
                 )
-                .with_service(name)
-                .with_primary(cfg.delay.span.or(cfg.span), format!("delay {delay}"))
+                .at_service(name, cfg.delay.span.or(cfg.span), format!("delay {delay}"))
                 .with_secondary(cfg.monitor.span, format!("monitor {monitor}"))
                 .with_help(format!("set monitor to at least {delay}")),
             );
@@ -280,8 +279,7 @@ pub fn config_diagnostics(s: &Service, strict: bool) -> Vec<Diagnostic> {
                     &codes::MONITOR_SHORTER_THAN_HEALTHCHECK,
                     format!("{label} of {name}: monitor {monitor} < healthcheck interval × retries = {latency}; a task that turns unhealthy after starting fails outside the window"),
                 )
-                .with_service(name)
-                .with_primary(cfg.monitor.span.or(cfg.span), format!("monitor {monitor}"))
+                .at_service(name, cfg.monitor.span.or(cfg.span), format!("monitor {monitor}"))
                 .with_secondary(h.and_then(|h| h.span), "healthcheck")
                 .with_help(format!("set monitor to at least {latency}")),
             );
@@ -311,8 +309,7 @@ fn limit_and_search(s: &Service, r: &RolloutResult) -> Vec<Diagnostic> {
                         t.limit.as_deref().unwrap_or("?")
                     ),
                 )
-                .with_service(name)
-                .with_primary(limit.and_then(|l| l.span), "limit")
+                .at_service(name, limit.and_then(|l| l.span), "limit")
                 .with_note(format!(
                     "{} of {} to {} per slot, then a {} final monitor",
                     crate::text::count(t.rounds, "round"),
@@ -333,8 +330,7 @@ fn limit_and_search(s: &Service, r: &RolloutResult) -> Vec<Diagnostic> {
                         f.states, f.depth
                     ),
                 )
-                .with_service(name)
-                .with_primary(s.span, "this service"),
+                .at_service(name, s.span, "this service"),
             );
         }
     }
@@ -378,8 +374,7 @@ pub fn defaults_without_cluster(stack: &Stack, strict: bool) -> Vec<Diagnostic> 
                     &codes::FULL_OUTAGE,
                     format!("every update of {} stops its only task before the new one runs", s.name),
                 )
-                .with_service(&s.name)
-                .with_primary(u.order.span.or(u.span).or(s.mode.span).or(s.span), "stop-first with 1 replica")
+                .at_service(&s.name, u.order.span.or(u.span).or(s.mode.span).or(s.span), "stop-first with 1 replica")
                 .with_secondary(s.requirements.min_available.as_ref().and_then(|m| m.span), "required here")
                 .with_note("certain on any cluster: found without the inventory")
                 .with_help("use `order: start-first` (if the node has room for a second task) or 2 replicas"),

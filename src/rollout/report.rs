@@ -144,8 +144,7 @@ pub fn check_update_with_progress(
                 &codes::NOT_MODELLED,
                 format!("update of {} not model-checked: {e}", service.name),
             )
-            .with_service(&service.name)
-            .with_primary(service.span, "this service");
+            .at_service(&service.name, service.span, "this service");
             return (
                 RolloutResult {
                     service: service.name.clone(),

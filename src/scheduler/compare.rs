@@ -193,8 +193,7 @@ pub fn compare(
                         service.name
                     ),
                 )
-                .with_service(&service.name)
-                .with_primary(service.span, "Pending")
+                .at_service(&service.name, service.span, "Pending")
                 .with_note(format!("Swarm's task status: \"{message}\"")),
             ),
         };

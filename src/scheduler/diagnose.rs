@@ -52,8 +52,7 @@ pub fn exploration_diagnostics(stack: &Stack, e: &Exploration) -> Vec<Diagnostic
                 )
             };
             Some(
-                d.with_service(name)
-                    .with_primary(service.span, "Pending")
+                d.at_service(name, service.span, "Pending")
                     .with_note(format!("Swarm's task status: \"{message}\""))
                     .with_note(order_note(sim)),
             )
@@ -84,8 +83,7 @@ pub fn disruption_diagnostics(stack: &Stack, d: &DisruptionOutcome) -> Vec<Diagn
                     if n == 1 { "stays" } else { "stay" }
                 ),
             )
-            .with_service(name)
-            .with_primary(service.span, "Pending after the loss")
+            .at_service(name, service.span, "Pending after the loss")
             .with_note(format!("Swarm's task status: \"{message}\"")),
         );
     }

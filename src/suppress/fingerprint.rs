@@ -94,9 +94,11 @@ mod tests {
         let mut sources = SourceMap::new();
         let id = sources.add("./stack.yml", text);
         let at = text.find(needle).unwrap();
-        let d = Diagnostic::error(&UNKNOWN_KEY, "m")
-            .with_service("web")
-            .with_primary(Some(Span::new(id, at, at + needle.len())), "here");
+        let d = Diagnostic::error(&UNKNOWN_KEY, "m").at_service(
+            "web",
+            Some(Span::new(id, at, at + needle.len())),
+            "here",
+        );
         let tree = yaml::parse(id, sources.get(id).unwrap()).unwrap();
         (
             Fingerprinter::default().fingerprint(&d, &sources),

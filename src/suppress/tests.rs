@@ -22,12 +22,12 @@ fn fixture() -> (SourceMap, Report) {
     };
     let mut report = Report {
         findings: vec![
-            Diagnostic::error(&UNKNOWN_KEY, "unknown")
-                .with_service("web")
-                .with_primary(at("replica"), ""),
-            Diagnostic::warning(&DEPENDS_ON_IGNORED, "ignored")
-                .with_service("db")
-                .with_primary(at("depends_on"), ""),
+            Diagnostic::error(&UNKNOWN_KEY, "unknown").at_service("web", at("replica"), ""),
+            Diagnostic::warning(&DEPENDS_ON_IGNORED, "ignored").at_service(
+                "db",
+                at("depends_on"),
+                "",
+            ),
         ],
         ..Report::default()
     };

@@ -54,8 +54,7 @@ pub(super) fn report() -> (Report, SourceMap) {
             &CPU_TOO_SMALL,
             "invalid cpu value 0.0001: Must be at least 0.001",
         )
-        .with_service("web")
-        .with_primary(Some(cpus), "0.0001 CPU")
+        .at_service("web", Some(cpus), "0.0001 CPU")
         .with_help("reserve at least 0.001 CPU, or none"),
     );
     report.findings.push(
@@ -63,8 +62,7 @@ pub(super) fn report() -> (Report, SourceMap) {
             &SINGLE_EQUALS,
             "constraint `node.role = manager` has a single `=`",
         )
-        .with_service("web")
-        .with_primary(Some(constraint), "swarmkit rejects this expression")
+        .at_service("web", Some(constraint), "swarmkit rejects this expression")
         .with_secondary(Some(web), "service defined here")
         .with_note("swarmkit accepts only `==` and `!=`"),
     );

@@ -20,8 +20,7 @@ pub fn depends_on_findings(stack: &Stack) -> Vec<Diagnostic> {
                     names.join(", ")
                 ),
             )
-            .with_service(&s.name)
-            .with_primary(s.depends_on_span.or(s.depends_on[0].span), "silently ignored in swarm mode");
+            .at_service(&s.name, s.depends_on_span.or(s.depends_on[0].span), "silently ignored in swarm mode");
             let rp = &s.restart_policy;
             if *rp.condition == RestartCondition::None {
                 d = d.with_note(format!(

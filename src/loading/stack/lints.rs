@@ -12,8 +12,7 @@ pub fn lints(stack: &Stack) -> Vec<Diagnostic> {
         if s.mode.value == Mode::Global && *s.restart_policy.condition == RestartCondition::None {
             out.push(
                 Diagnostic::info(&codes::GLOBAL_RUN_ONCE, format!("{} is global with restart condition none: it runs once per node and then shows 0/N", s.name))
-                    .with_service(&s.name)
-                    .with_primary(s.restart_policy.condition.span, "tasks are not replaced when they exit")
+                    .at_service(&s.name, s.restart_policy.condition.span, "tasks are not replaced when they exit")
                     .with_help("use `mode: global-job` for a one-off task on every node"),
             );
         }
@@ -70,8 +69,7 @@ pub fn lints(stack: &Stack) -> Vec<Diagnostic> {
                             c.value.key_text
                         ),
                     )
-                    .with_service(&s.name)
-                    .with_primary(c.span, "a label Swarm does not set")
+                    .at_service(&s.name, c.span, "a label Swarm does not set")
                     .with_note("unless the nodes were labelled `role=...` by hand, no node matches and the tasks stay Pending")
                     .with_help(format!(
                         "write `node.role {} {}`",

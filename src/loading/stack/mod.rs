@@ -575,8 +575,11 @@ fn check_references(cx: &mut cx::Cx, stack: &Stack) {
                     &codes::UNDEFINED_REFERENCE,
                     format!("undefined {kind} {name:?}"),
                 )
-                .with_service(&s.name)
-                .with_primary(span, format!("no top-level {kind} named {name}")),
+                .at_service(
+                    &s.name,
+                    span,
+                    format!("no top-level {kind} named {name}"),
+                ),
             );
         };
         for n in &s.networks {
