@@ -37,20 +37,8 @@ pub enum Conflict {
         demand: usize,
         slots: u64,
     },
-    Overload {
-        nodes: NodeSet,
-        demands: Vec<usize>,
-        dim: usize,
-        need: u128,
-        offer: u128,
-    },
-    PortShortage {
-        nodes: NodeSet,
-        demands: Vec<usize>,
-        port: Port,
-        need: u128,
-        offer: u64,
-    },
+    Overload(Overload),
+    PortShortage(PortShortage),
     /// Tasks that each take more than half of `dim` on every node they may use, so at most one
     /// per node: `tasks` of them, confined to `nodes`, of which only `hosts` can take one.
     BigTasks {
@@ -62,6 +50,27 @@ pub enum Conflict {
     },
     /// An unsat core of the SMT encoding.
     Core(Vec<CoreItem>),
+}
+
+/// Services confined to `nodes` need more of `dim` there than the nodes offer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overload {
+    pub nodes: NodeSet,
+    pub demands: Vec<usize>,
+    pub dim: usize,
+    pub need: u128,
+    pub offer: u128,
+}
+
+/// Services confined to `nodes` publish `port` in host mode on more tasks than the nodes
+/// with the port free.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortShortage {
+    pub nodes: NodeSet,
+    pub demands: Vec<usize>,
+    pub port: Port,
+    pub need: u128,
+    pub offer: u64,
 }
 
 /// A dimension's name in a sentence: `CPU`, `memory`, or the generic resource's kind.
@@ -188,8 +197,7 @@ impl Explainer<'_> {
             let s = &self.stack.services[self.problem.demands[d].service];
             let msg = self.demand_phrase(d, dim);
             diag = if i == 0 {
-                diag.with_service(s.name.clone())
-                    .with_primary(self.reservation_span(d, dim), msg)
+                diag.at_service(s.name.clone(), self.reservation_span(d, dim), msg)
             } else {
                 diag.with_secondary(self.reservation_span(d, dim), msg)
             };
@@ -236,13 +244,14 @@ impl Explainer<'_> {
             Conflict::NoEligibleNode { demand } => self.no_eligible(*demand),
             Conflict::TaskTooLarge { demand } => self.too_large(*demand),
             Conflict::TooFewSlots { demand, slots } => self.too_few_slots(*demand, *slots),
-            Conflict::Overload {
-                nodes,
-                demands,
-                dim,
-                need,
-                offer,
-            } => {
+            Conflict::Overload(o) => {
+                let Overload {
+                    nodes,
+                    demands,
+                    dim,
+                    need,
+                    offer,
+                } = o;
                 let dm = &self.problem.dims[*dim];
                 let names: Vec<String> = demands
                     .iter()
@@ -280,13 +289,14 @@ impl Explainer<'_> {
                     amount(dm, need.saturating_sub(*offer))
                 ))
             }
-            Conflict::PortShortage {
-                nodes,
-                demands,
-                port,
-                need,
-                offer,
-            } => {
+            Conflict::PortShortage(s) => {
+                let PortShortage {
+                    nodes,
+                    demands,
+                    port,
+                    need,
+                    offer,
+                } = s;
                 let names: Vec<String> = demands
                     .iter()
                     .map(|&d| self.demand_phrase(d, None))
@@ -566,8 +576,11 @@ impl Explainer<'_> {
         );
         let s = &self.stack.services[dm.service];
         let mut diag = Diagnostic::error(&codes::TOO_FEW_SLOTS, msg)
-            .with_service(s.name.clone())
-            .with_primary(s.mode.span.or(s.span), format!("{} replicas", dm.replicas))
+            .at_service(
+                s.name.clone(),
+                s.mode.span.or(s.span),
+                format!("{} replicas", dm.replicas),
+            )
             .with_secondary(
                 s.placement.max_replicas_per_node.span,
                 "at most this many per node",
@@ -596,8 +609,7 @@ impl Explainer<'_> {
                         port.0.as_str()
                     ),
                 )
-                .with_service(s.name.clone())
-                .with_primary(s.span, "in this service")
+                .at_service(s.name.clone(), s.span, "in this service")
             }
             StaticConflict::GlobalMisfit {
                 node,
@@ -675,8 +687,11 @@ impl Explainer<'_> {
                 for (i, &s) in services.iter().enumerate() {
                     let svc = &self.stack.services[s];
                     diag = if i == 0 {
-                        diag.with_service(svc.name.clone())
-                            .with_primary(svc.mode.span.or(svc.span), "global service")
+                        diag.at_service(
+                            svc.name.clone(),
+                            svc.mode.span.or(svc.span),
+                            "global service",
+                        )
                     } else {
                         diag.with_secondary(svc.mode.span.or(svc.span), "global service")
                     };

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use super::explain::Conflict;
+use super::explain::{Conflict, Overload, PortShortage};
 use super::problem::{NodeSet, Port, Problem};
 
 /// Unions of eligibility classes examined at most (closure under union can be exponential).
@@ -90,13 +90,13 @@ fn per_node_set(p: &Problem, down: &NodeSet) -> Vec<Conflict> {
             let offer: u128 = m.iter().map(|n| u128::from(p.free[n][dim])).sum();
             if need > offer && !known(&violated, &m, Some(dim), None) {
                 violated.push((m.clone(), Some(dim), None));
-                found.push(Conflict::Overload {
+                found.push(Conflict::Overload(Overload {
                     nodes: m.clone(),
                     demands: confined.clone(),
                     dim,
                     need,
                     offer,
-                });
+                }));
             }
         }
         // The pigeonhole rule is keyed apart from the sum rule of the same dimension.
@@ -125,13 +125,13 @@ fn per_node_set(p: &Problem, down: &NodeSet) -> Vec<Conflict> {
             let offer = m.iter().filter(|&n| !p.bound[n].contains(&port)).count() as u64;
             if need > u128::from(offer) && !known(&violated, &m, None, Some(port)) {
                 violated.push((m.clone(), None, Some(port)));
-                found.push(Conflict::PortShortage {
+                found.push(Conflict::PortShortage(PortShortage {
                     nodes: m.clone(),
                     demands: users,
                     port,
                     need,
                     offer,
-                });
+                }));
             }
         }
     }

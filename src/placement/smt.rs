@@ -130,9 +130,13 @@ fn encode(
         .iter()
         .flat_map(|d| d.ports.iter().copied())
         .collect();
-    for port in ports {
+    // One row per node: the sum of each demand's weighted count there, at most `limit`; no row
+    // where no demand has a weight. `None` once the deadline has passed.
+    let node_rows = |nodes: &mut dyn Iterator<Item = usize>,
+                     weight: &dyn Fn(&super::problem::Demand) -> u64,
+                     limit: &dyn Fn(usize) -> u64| {
         let mut rules = Vec::new();
-        for n in 0..p.node_count() {
+        for n in nodes {
             if deadline.passed() {
                 return None;
             }
@@ -140,34 +144,31 @@ fn encode(
                 .demands
                 .iter()
                 .enumerate()
-                .filter(|(_, dm)| dm.ports.contains(&port))
-                .filter_map(|(d, _)| var(d, n).cloned())
+                .filter_map(|(d, dm)| match weight(dm) {
+                    0 => None,
+                    1 => var(d, n).cloned(),
+                    w => var(d, n).map(|v| v * Int::from_u64(w)),
+                })
                 .collect();
             if !terms.is_empty() {
-                let room = u64::from(!p.bound[n].contains(&port));
-                rules.push(sum(&terms).le(Int::from_u64(room)));
+                rules.push(sum(&terms).le(Int::from_u64(limit(n))));
             }
         }
+        Some(rules)
+    };
+    for port in ports {
+        let rules = node_rows(
+            &mut (0..p.node_count()),
+            &|dm| u64::from(dm.ports.contains(&port)),
+            &|n| u64::from(!p.bound[n].contains(&port)),
+        )?;
         groups.push((CoreItem::Port(port), rules));
     }
     for (class, members) in p.classes.iter().enumerate() {
         for dim in 0..p.dims.len() {
-            let mut rules = Vec::new();
-            for &n in members {
-                if deadline.passed() {
-                    return None;
-                }
-                let terms: Vec<Int> = p
-                    .demands
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, dm)| dm.need[dim] > 0)
-                    .filter_map(|(d, dm)| var(d, n).map(|v| v * Int::from_u64(dm.need[dim])))
-                    .collect();
-                if !terms.is_empty() {
-                    rules.push(sum(&terms).le(Int::from_u64(p.free[n][dim])));
-                }
-            }
+            let rules = node_rows(&mut members.iter().copied(), &|dm| dm.need[dim], &|n| {
+                p.free[n][dim]
+            })?;
             if !rules.is_empty() {
                 groups.push((CoreItem::Capacity { class, dim }, rules));
             }
