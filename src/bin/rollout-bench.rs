@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration as StdDuration, Instant};
 
 use swarmproof::model::units::NANO_CPUS_PER_CPU;
-use swarmproof::model::{Cluster, FailureAction, Mode, Node, Service, Spanned, UpdateOrder};
+use swarmproof::model::{Cluster, FailureAction, Mode, Service, Spanned, UpdateOrder};
 use swarmproof::rollout::{check_update, Options, RolloutInput};
 
 /// Counts live and peak heap bytes.
@@ -41,16 +41,7 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOC: Counting = Counting;
 
 fn cluster(nodes: usize, cpus: u64) -> Cluster {
-    Cluster::new(
-        (1..=nodes)
-            .map(|i| {
-                let mut n = Node::new(format!("w{i}"));
-                n.nano_cpus = cpus * NANO_CPUS_PER_CPU;
-                n.memory_bytes = 16 << 30;
-                n
-            })
-            .collect(),
-    )
+    Cluster::workers(nodes, cpus, 16 << 30)
 }
 
 fn service(replicas: u64, parallelism: u64, order: UpdateOrder, action: FailureAction) -> Service {

@@ -164,6 +164,21 @@ impl Cluster {
         }
     }
 
+    /// `count` alike workers `w1`…`wN`, each with `cpus` CPUs and `memory_bytes` (tests and
+    /// benchmarks).
+    pub fn workers(count: usize, cpus: u64, memory_bytes: u64) -> Self {
+        Cluster::new(
+            (1..=count)
+                .map(|i| {
+                    let mut n = Node::new(format!("w{i}"));
+                    n.nano_cpus = cpus * super::units::NANO_CPUS_PER_CPU;
+                    n.memory_bytes = memory_bytes;
+                    n
+                })
+                .collect(),
+        )
+    }
+
     pub fn managers(&self) -> impl Iterator<Item = &Node> {
         self.nodes.iter().filter(|n| n.role == Role::Manager)
     }

@@ -10,8 +10,8 @@ use super::*;
 use crate::diagnostics::{FileId, Span};
 use crate::model::units::NANO_CPUS_PER_CPU;
 use crate::model::{
-    Cluster, Duration, FailureAction, Healthcheck, Mode, Node, Port, Protocol, PublishMode,
-    Service, Spanned, UpdateOrder,
+    Cluster, Duration, FailureAction, Healthcheck, Mode, Port, Protocol, PublishMode, Service,
+    Spanned, UpdateOrder,
 };
 use crate::report::Status;
 use crate::swarm::filters::{self, NodeUsage};
@@ -25,16 +25,7 @@ pub(super) fn written<T>(v: T) -> Spanned<T> {
 }
 
 fn cluster(nodes: usize, cpus: u64) -> Cluster {
-    Cluster::new(
-        (1..=nodes)
-            .map(|i| {
-                let mut n = Node::new(format!("w{i}"));
-                n.nano_cpus = cpus * NANO_CPUS_PER_CPU;
-                n.memory_bytes = 8 << 30;
-                n
-            })
-            .collect(),
-    )
+    Cluster::workers(nodes, cpus, 8 << 30)
 }
 
 pub(super) fn service(replicas: u64) -> Service {
