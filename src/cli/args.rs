@@ -65,15 +65,15 @@ pub struct InputFlags {
     #[arg(short = 'f', long = "file", short_alias = 'c', alias = "compose-file")]
     pub files: Vec<PathBuf>,
     /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub nodes: Option<PathBuf>,
     #[arg(long, conflicts_with = "nodes", help = DOCKER_HELP)]
     pub docker: bool,
     /// KEY=VALUE lines for variable interpolation (docker stack deploy reads no .env by itself).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub env_file: Option<PathBuf>,
     /// The stack name (for `<stack>_default` and network names); default: the folder's name.
-    #[arg(long)]
+    #[arg(long, value_name = "NAME")]
     pub stack_name: Option<String>,
 }
 
@@ -189,16 +189,24 @@ impl BoundFlags {
     }
 }
 
-#[derive(Args, Debug)]
-pub struct CheckArgs {
+/// What every command that checks a stack reads: the stack and its inventory, the placement
+/// settings and the run's bounds.
+#[derive(Args, Debug, Clone)]
+pub struct StackFlags {
     #[command(flatten)]
     pub input: InputFlags,
     #[command(flatten)]
     pub placement: PlacementFlags,
     #[command(flatten)]
-    pub output: OutputFlags,
-    #[command(flatten)]
     pub bounds: BoundFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub stack: StackFlags,
+    #[command(flatten)]
+    pub output: OutputFlags,
     /// Treat warnings as errors for the exit status.
     #[arg(long, value_enum)]
     pub deny: Option<Deny>,
@@ -213,13 +221,9 @@ pub struct CheckArgs {
 #[derive(Args, Debug)]
 pub struct PlanArgs {
     #[command(flatten)]
-    pub input: InputFlags,
-    #[command(flatten)]
-    pub placement: PlacementFlags,
+    pub stack: StackFlags,
     #[command(flatten)]
     pub output: OutputFlags,
-    #[command(flatten)]
-    pub bounds: BoundFlags,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -235,11 +239,7 @@ pub enum StrategyArg {
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
     #[command(flatten)]
-    pub input: InputFlags,
-    #[command(flatten)]
-    pub placement: PlacementFlags,
-    #[command(flatten)]
-    pub bounds: BoundFlags,
+    pub stack: StackFlags,
     #[arg(long, value_enum, default_value = "spread")]
     pub strategy: StrategyArg,
     /// Seed for the choices Go's map order leaves open (ties between nodes, service order).
@@ -319,13 +319,9 @@ impl RolloutFlags {
 #[derive(Args, Debug)]
 pub struct UpdateArgs {
     #[command(flatten)]
-    pub input: InputFlags,
-    #[command(flatten)]
-    pub placement: PlacementFlags,
+    pub stack: StackFlags,
     #[command(flatten)]
     pub rollout: RolloutFlags,
-    #[command(flatten)]
-    pub bounds: BoundFlags,
     /// Only this service.
     #[arg(long)]
     pub service: Option<String>,
@@ -343,13 +339,13 @@ pub struct DiffArgs {
     /// The stack to deploy: a stack file, or a folder holding stack.yml (and nodes.yml).
     pub new: PathBuf,
     /// The node inventory: swarmproof's YAML/JSON, or the JSON of `docker node inspect`.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub nodes: Option<PathBuf>,
     /// KEY=VALUE lines for variable interpolation of both stacks.
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub env_file: Option<PathBuf>,
     /// The stack name (`docker stack deploy … NAME`); default: NEW's folder or file name.
-    #[arg(long)]
+    #[arg(long, value_name = "NAME")]
     pub stack_name: Option<String>,
     /// The deploy will run with `--prune`: services no longer in NEW are removed.
     #[arg(long)]
@@ -381,13 +377,13 @@ pub struct QuorumArgs {
     #[arg(long, conflicts_with = "nodes", help = DOCKER_HELP)]
     pub docker: bool,
     /// What if NODE were promoted to manager (repeatable; applied in order).
-    #[arg(long)]
+    #[arg(long, value_name = "NODE")]
     pub promote: Vec<String>,
     /// What if manager NODE were demoted.
-    #[arg(long)]
+    #[arg(long, value_name = "NODE")]
     pub demote: Vec<String>,
     /// What if NODE were removed from the swarm.
-    #[arg(long)]
+    #[arg(long, value_name = "NODE")]
     pub remove: Vec<String>,
     #[command(flatten)]
     pub output: OutputFlags,
@@ -506,11 +502,7 @@ pub enum GraphFormat {
 #[derive(Args, Debug)]
 pub struct GraphArgs {
     #[command(flatten)]
-    pub input: InputFlags,
-    #[command(flatten)]
-    pub placement: PlacementFlags,
-    #[command(flatten)]
-    pub bounds: BoundFlags,
+    pub stack: StackFlags,
     #[arg(long, value_enum, default_value = "dot")]
     pub format: GraphFormat,
 }

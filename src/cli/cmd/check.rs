@@ -2,23 +2,26 @@
 
 use std::process::ExitCode;
 
-use crate::cli::args::CheckArgs;
+use crate::cli::args::{CheckArgs, StackFlags};
 use crate::cli::output::{self, Output};
 use crate::cli::{exit_status, print_then, suppressions, MAX_FINDINGS};
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let setup = match suppressions::Setup::new(&args.suppress, &args.input) {
+    let setup = match suppressions::Setup::new(&args.suppress, &args.stack.input) {
         Ok(s) => s,
         Err(e) => return args.output.fail(e),
     };
+    let flags = StackFlags {
+        input: setup.input.clone(),
+        ..args.stack.clone()
+    };
     let (checked, mut inputs) = match super::checked(
-        &setup.input,
-        &args.placement,
+        &flags,
         Some(crate::rollout::Options {
             strict: args.strict || setup.defaults.strict,
             ..Default::default()
         }),
-        args.bounds.start(),
+        args.stack.bounds.start(),
     ) {
         Ok(c) => c,
         Err(e) => return args.output.fail(e),

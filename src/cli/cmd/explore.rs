@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use crate::cli::args::ExploreCommand;
+use crate::cli::args::{ExploreCommand, StackFlags};
 use crate::cli::{explorer, fail};
 
 pub fn run(cmd: &ExploreCommand) -> ExitCode {
@@ -22,7 +22,12 @@ pub fn run(cmd: &ExploreCommand) -> ExitCode {
             failures,
             listen,
         } => {
-            let (checked, _) = match super::checked(input, placement, None, Default::default()) {
+            let flags = StackFlags {
+                input: input.clone(),
+                placement: placement.clone(),
+                bounds: Default::default(),
+            };
+            let (checked, _) = match super::checked(&flags, None, flags.bounds.start()) {
                 Ok(c) => c,
                 Err(e) => return fail(e),
             };

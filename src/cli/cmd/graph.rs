@@ -6,8 +6,7 @@ use crate::cli::args::{GraphArgs, GraphFormat};
 use crate::cli::{fail, write_stdout};
 
 pub fn run(args: &GraphArgs) -> ExitCode {
-    let (checked, _) = match super::checked(&args.input, &args.placement, None, args.bounds.start())
-    {
+    let (checked, _) = match super::checked(&args.stack, None, args.stack.bounds.start()) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };

@@ -14,7 +14,7 @@ pub mod simulate;
 pub mod update;
 
 use crate::check::{Checked, RunBounds};
-use crate::cli::args::{InputFlags, PlacementFlags};
+use crate::cli::args::StackFlags;
 use crate::cli::input::{read_inputs, Inputs};
 use crate::diagnostics::Severity;
 use crate::report::Report;
@@ -23,17 +23,16 @@ use crate::report::Report;
 /// exploration and the update model checking only with `rollout` options (`check`); `Err` is
 /// the line to print when the tool cannot run.
 fn checked(
-    input: &InputFlags,
-    placement: &PlacementFlags,
+    flags: &StackFlags,
     rollout: Option<crate::rollout::Options>,
     bounds: RunBounds,
 ) -> Result<(Checked, Inputs), String> {
-    let mut inputs = read_inputs(&input.to_args())
+    let mut inputs = read_inputs(&flags.input.to_args())
         .map_err(|e| format!("error[{}]: {}", e.0.code.id, e.0.message))?;
-    if input.docker {
+    if flags.input.docker {
         inputs.nodes = Some(crate::cli::live::add_inventory(&mut inputs.sources).map_err(|e| e.0)?);
     }
-    let mut options = placement.options();
+    let mut options = flags.placement.options();
     options.scheduler = rollout.is_some();
     options.rollout = rollout;
     options.bounds = bounds;
@@ -63,7 +62,7 @@ fn checked(
             }
         }
     }
-    if let Some(path) = &placement.dump_smt2 {
+    if let Some(path) = &flags.placement.dump_smt2 {
         let Some(cluster) = &checked.loaded.cluster else {
             return Err("error: --dump-smt2 needs an inventory (--nodes FILE)".to_string());
         };

@@ -8,11 +8,10 @@ use crate::cli::{exit_status, print_then};
 
 /// 0 when a valid orchestration is proved, 1 otherwise.
 pub fn run(args: &PlanArgs) -> ExitCode {
-    let (checked, inputs) =
-        match super::checked(&args.input, &args.placement, None, args.bounds.start()) {
-            Ok(c) => c,
-            Err(e) => return args.output.fail(e),
-        };
+    let (checked, inputs) = match super::checked(&args.stack, None, args.stack.bounds.start()) {
+        Ok(c) => c,
+        Err(e) => return args.output.fail(e),
+    };
     let o = &checked.orchestration;
     let table = match (&checked.placement, &checked.loaded.cluster) {
         (Some(p), Some(cluster)) => p

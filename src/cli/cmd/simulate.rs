@@ -8,8 +8,8 @@ use crate::cli::print_then;
 
 /// 0 when every task is placed, 1 when some are left Pending.
 pub fn run(args: &SimulateArgs) -> ExitCode {
-    let bounds = args.bounds.start();
-    let (checked, inputs) = match super::checked(&args.input, &args.placement, None, bounds) {
+    let bounds = args.stack.bounds.start();
+    let (checked, inputs) = match super::checked(&args.stack, None, bounds) {
         Ok(c) => c,
         Err(e) => return args.output.fail(e),
     };

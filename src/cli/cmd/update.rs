@@ -12,8 +12,8 @@ use crate::cli::{exit_status, print_then};
 use crate::report::Report;
 
 pub fn run(args: &UpdateArgs) -> ExitCode {
-    let bounds = args.bounds.start();
-    let (checked, inputs) = match super::checked(&args.input, &args.placement, None, bounds) {
+    let bounds = args.stack.bounds.start();
+    let (checked, inputs) = match super::checked(&args.stack, None, bounds) {
         Ok(c) => c,
         Err(e) => return args.output.fail(e),
     };
@@ -52,8 +52,8 @@ pub fn run(args: &UpdateArgs) -> ExitCode {
         for r in &results {
             out.push_str(&crate::rollout::render_result(r));
             out.push_str(&crate::cli::explorer::update_links(
-                &args.input,
-                &args.placement,
+                &args.stack.input,
+                &args.stack.placement,
                 args.rollout.failures,
                 r,
             ));
