@@ -121,7 +121,6 @@ pub static ROLLOUT: CheckSpec = CheckSpec {
 };
 
 pub static QUORUM: CheckSpec = CheckSpec {
-    // The Raft model's codes share the managers' range: its findings are filed here too.
     codes: CodeGroup {
         check: "quorum",
         codes: &[crate::raft::codes::ALL],
@@ -133,7 +132,7 @@ pub static QUORUM: CheckSpec = CheckSpec {
 pub static RAFT: CheckSpec = CheckSpec {
     codes: CodeGroup {
         check: "raft",
-        codes: &[],
+        codes: &[crate::raft::codes::model::ALL],
     },
     needs: Needs::Bounds,
     bound: "term, log and crash bounds of the model, --timeout",
@@ -194,6 +193,7 @@ mod tests {
                 b'1' => "placement",
                 b'2' => "scheduler",
                 b'3' => "rollout",
+                b'4' if code.id >= "SP4050" => "raft",
                 b'4' => "quorum",
                 b'5' => "graph",
                 b'6' => "diff",

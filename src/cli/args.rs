@@ -173,14 +173,16 @@ fn parse_memory(s: &str) -> Result<u64, String> {
 }
 
 impl BoundFlags {
-    /// Starts the clock: the deadline of the searches, and the watchdog 10 % past it.
+    /// Starts the clock: the deadline of the searches, and the watchdog 10 % past `--timeout`.
+    /// The searches stop 5 % before it, so that what follows them (replaying and shrinking
+    /// counterexamples, rendering) ends by `--timeout` even on a loaded machine.
     pub fn start(&self) -> crate::check::RunBounds {
         crate::check::RunBounds {
             deadline: self
                 .timeout
                 .map_or(crate::deadline::Deadline::NEVER, |secs| {
                     super::watchdog(secs);
-                    crate::deadline::Deadline::after_ms(secs.saturating_mul(1000))
+                    crate::deadline::Deadline::after_ms(secs.saturating_mul(950))
                 }),
             max_memory_bytes: self
                 .max_memory
@@ -439,9 +441,8 @@ pub struct RaftArgs {
     /// Worker threads of the checker.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
-    /// Stop after this many seconds (the verdict is then `unknown`).
-    #[arg(long)]
-    pub timeout: Option<u64>,
+    #[command(flatten)]
+    pub bounds: BoundFlags,
     #[command(flatten)]
     pub output: OutputFlags,
     /// Also print each counterexample as a Mermaid sequence diagram.

@@ -4,19 +4,65 @@
 //! states pending never does; so the model itself is given the deadline (`Interruptible`) and
 //! leaves every successor outside its boundary once it has passed: the pending states drain
 //! (each still checked against the properties, all of them reachable) and the threads end.
+//! The memory bound stops it the same way: the thread watching the search raises the model's
+//! `Stop` when the visited set's size reaches the budget.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use stateright::{Checker, HasDiscoveries, Model, Path};
 
 use super::{Cutoff, Pacer, Progress};
 use crate::deadline::Deadline;
 
-/// A model that can be told when to stop: the copy returned must keep every state outside its
-/// boundary (`Model::within_boundary` false) once `deadline` has passed.
-pub trait Interruptible: Model {
-    fn interrupted_at(&self, deadline: Deadline) -> Self;
+/// When a depth-first search must stop: at its deadline, or once the thread watching it raises
+/// the signal (for a bound stateright does not know, memory).
+#[derive(Clone, Debug, Default)]
+pub struct Stop {
+    deadline: Deadline,
+    raised: Arc<AtomicBool>,
 }
+
+impl Stop {
+    fn at(deadline: Deadline) -> Stop {
+        Stop {
+            deadline,
+            raised: Arc::default(),
+        }
+    }
+
+    /// Whether the search must stop now.
+    pub fn is_due(&self) -> bool {
+        self.raised.load(Ordering::Relaxed) || self.deadline.passed()
+    }
+
+    fn raise(&self) {
+        self.raised.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A stop is how a search ends, not what it checks: a model that holds one compares equal to
+/// the same model with any other.
+impl PartialEq for Stop {
+    fn eq(&self, _: &Stop) -> bool {
+        true
+    }
+}
+
+impl Eq for Stop {}
+
+/// A model that can be told when to stop: the copy returned must keep every state outside its
+/// boundary (`Model::within_boundary` false) once `stop` is due.
+pub trait Interruptible: Model {
+    fn interrupted_by(&self, stop: Stop) -> Self;
+}
+
+/// Bytes the visited set holds per state, at most: stateright keeps an 8-byte fingerprint and
+/// a control byte per slot of a hash table at most seven-eighths full, whose size doubles
+/// (9 × 8/7 × 2 ≈ 20.6). The pending states of a depth-first search (one branch's siblings)
+/// are not counted.
+const BYTES_PER_STATE: usize = 21;
 
 /// The representative of a state's symmetry class.
 pub type Representative<M> = fn(&<M as Model>::State) -> <M as Model>::State;
@@ -26,6 +72,8 @@ pub struct DfsOptions<M: Model> {
     pub threads: usize,
     /// Generated states after which the search stops.
     pub max_states: usize,
+    /// Bytes of visited states after which the search stops.
+    pub max_bytes: usize,
     /// Set if symmetry is reduced.
     pub symmetry: Option<Representative<M>>,
     /// Stop at the first violated `always` property.
@@ -59,8 +107,9 @@ where
     M::Action: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static,
 {
     let mut pacer = Pacer::new(deadline);
+    let stop = Stop::at(deadline);
     let mut builder = model
-        .interrupted_at(deadline)
+        .interrupted_by(stop.clone())
         .checker()
         .threads(options.threads.max(1))
         .target_state_count(options.max_states);
@@ -72,11 +121,16 @@ where
     }
     let mut checker = builder.spawn_dfs();
     let handles = checker.handles();
-    // The checker's threads do the work; this one reports on them. A short poll keeps small
-    // checks fast.
+    // The checker's threads do the work; this one reports on them and watches the memory
+    // bound. A short poll keeps small checks fast.
+    let mut over_memory = false;
     while !handles.iter().all(std::thread::JoinHandle::is_finished) {
         std::thread::sleep(std::time::Duration::from_millis(2));
         report(&mut pacer, &checker, progress);
+        if !over_memory && bytes_held(&checker) >= options.max_bytes {
+            over_memory = true;
+            stop.raise();
+        }
     }
     for h in handles {
         if let Err(panic) = h.join() {
@@ -86,6 +140,8 @@ where
     let generated_states = checker.state_count();
     let cutoff = if generated_states >= options.max_states {
         Some(Cutoff::MaxStates)
+    } else if over_memory {
+        Some(Cutoff::Memory)
     } else if deadline.passed() {
         Some(Cutoff::Timeout)
     } else {
@@ -112,9 +168,13 @@ where
             depth: checker.max_depth(),
             elapsed_ms: 0,
             queue: 0,
-            // stateright's visited set: a fingerprint and its hash-table slot per state.
-            bytes: checker.unique_state_count() * 16,
+            bytes: bytes_held(checker),
         },
         progress,
     );
+}
+
+/// The visited set's size, at most.
+fn bytes_held<M: Model, C: Checker<M>>(checker: &C) -> usize {
+    checker.unique_state_count().saturating_mul(BYTES_PER_STATE)
 }

@@ -21,7 +21,7 @@ use crate::deadline::{Deadline, Stopwatch};
 
 pub use best_first::{best_first, Directed, Search};
 pub use bfs::{bfs, SearchResult, Successors};
-pub use dfs::{dfs, DfsOptions, DfsResult, Interruptible};
+pub use dfs::{dfs, DfsOptions, DfsResult, Interruptible, Stop};
 pub use replay::{reindex, replay, Trace};
 pub use shrink::shrink;
 

@@ -30,6 +30,8 @@ pub struct CheckOptions {
     pub max_states: usize,
     /// When every search of the check stops.
     pub deadline: Deadline,
+    /// The memory budget of each search (bytes of its own visited set and queue).
+    pub max_bytes: usize,
     /// States the breadth-first search for a shortest counterexample may visit before it
     /// gives way to shrinking the depth-first one.
     pub bfs_states: usize,
@@ -40,12 +42,25 @@ pub struct CheckOptions {
     pub symmetry: bool,
 }
 
+impl CheckOptions {
+    /// A search's bounds: `max_states`, the memory budget and what is left of the deadline.
+    fn bounds(&self, max_states: usize) -> Bounds {
+        Bounds {
+            max_states,
+            max_bytes: self.max_bytes,
+            ..Bounds::states(max_states)
+        }
+        .until(self.deadline)
+    }
+}
+
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {
             threads: 1,
             max_states: 100_000_000,
             deadline: Deadline::NEVER,
+            max_bytes: usize::MAX,
             bfs_states: 2_000_000,
             directed_states: 1_000_000,
             symmetry: true,
@@ -151,7 +166,7 @@ pub fn check_with_progress(
     // States the searches for a variant's violation visited, when the deadline stopped them.
     let mut timed_out = None;
     if model.variant.is_some() {
-        let bfs = Bounds::states(options.bfs_states).until(deadline);
+        let bfs = options.bounds(options.bfs_states);
         let ((search, states), cut_by) = first_violation_within(model, bfs, progress);
         let cut = search == Search::Cut;
         if let Search::Found(trace) = search {
@@ -162,7 +177,7 @@ pub fn check_with_progress(
         if cut_by == Some(Cutoff::Timeout) {
             timed_out = Some(states);
         } else if cut {
-            let directed = Bounds::states(options.directed_states).until(deadline);
+            let directed = options.bounds(options.directed_states);
             let ((search, more), cut_by) = directed_violation_within(model, directed, progress);
             let states = states.saturating_add(more);
             if cut_by == Some(Cutoff::Timeout) {
@@ -193,6 +208,7 @@ pub fn check_with_progress(
             &DfsOptions {
                 threads: options.threads,
                 max_states: options.max_states,
+                max_bytes: options.max_bytes,
                 symmetry: options.symmetry.then_some(representative as fn(&_) -> _),
                 // A variant exists to show its counterexample; stop at the first one.
                 stop_at_failure: model.variant.is_some(),
@@ -218,7 +234,7 @@ pub fn check_with_progress(
         let mut verdict = PropertyVerdict::undecided(&prop);
         match (safety, found) {
             (true, Some(path)) => {
-                let bfs = Bounds::states(options.bfs_states).until(deadline);
+                let bfs = options.bounds(options.bfs_states);
                 let trace = shortest_counterexample_within(model, prop.name, bfs, progress)
                     .map(|t| (t, true))
                     .or_else(|| {

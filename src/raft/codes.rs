@@ -1,5 +1,5 @@
-//! Codes of the manager-consensus checks: SP40xx for the quorum analysis of the inventory,
-//! SP405x for the Raft model.
+//! Codes of the manager-consensus checks: SP40xx for the quorum analysis of the inventory
+//! (`ALL`, the `quorum` check's), SP405x for the Raft model (`model::ALL`, the `raft` check's).
 
 crate::declare_codes! {
     NO_MANAGERS = ("SP4001", "no-managers", "error", "the inventory lists no manager",
@@ -36,10 +36,18 @@ crate::declare_codes! {
         "The node named in --promote, --demote or --remove is neither a hostname nor a node id of the inventory.\n\nFix: use a hostname or id as listed by `docker node ls`.");
     PROMOTE_NOT_NEEDED = ("SP4025", "what-if-no-change", "info", "the what-if changes nothing",
         "The node is already in the role the change asks for (promoting a manager, demoting a worker), so Swarm does nothing.\n\nFix: check the node name.");
-    RAFT_PROPERTY_VIOLATED = ("SP4050", "raft-property-violated", "error", "a Raft safety property fails in the model",
-        "Exhaustive model checking found a reachable state of the Raft model that breaks a safety property of Figure 3 of the Raft paper (Election Safety, Log Matching, Leader Completeness, State Machine Safety). The counterexample is the shortest sequence of steps to such a state, replayed on the model.\n\nWith a teaching variant this is the expected outcome: the variant removes the rule that prevents it. With the correct model it is a bug in the model.");
-    RAFT_SEARCH_INCOMPLETE = ("SP4051", "raft-search-incomplete", "warning", "the Raft state space was not fully explored",
-        "The model checker stopped at the state or time budget before exploring every reachable state, so properties without a counterexample are reported as unknown, not as holding.\n\nFix: lower the bounds (max term, max log length, max crashes) or raise the budget.");
-    RAFT_BAD_BOUNDS = ("SP4052", "raft-bad-bounds", "error", "the Raft model's bounds are out of range",
-        "The model supports 1 to 5 managers, a maximum term of 1 to 11, a maximum log length of 0 to 7 entries and at most 7 crashes, so that its state packs into a few bytes and the search stays finite.\n\nFix: choose bounds in range; small bounds (3 managers, term 3, log 2, 1 crash) already expose every classic Raft bug.");
 }
+
+/// The Raft model's codes (SP405x): the `raft` check's.
+pub mod model {
+    crate::declare_codes! {
+        RAFT_PROPERTY_VIOLATED = ("SP4050", "raft-property-violated", "error", "a Raft safety property fails in the model",
+            "Exhaustive model checking found a reachable state of the Raft model that breaks a safety property of Figure 3 of the Raft paper (Election Safety, Log Matching, Leader Completeness, State Machine Safety). The counterexample is the shortest sequence of steps to such a state, replayed on the model.\n\nWith a teaching variant this is the expected outcome: the variant removes the rule that prevents it. With the correct model it is a bug in the model.");
+        RAFT_SEARCH_INCOMPLETE = ("SP4051", "raft-search-incomplete", "warning", "the Raft state space was not fully explored",
+            "The model checker stopped at the state, memory or time budget before exploring every reachable state, so properties without a counterexample are reported as unknown, not as holding.\n\nFix: lower the bounds (max term, max log length, max crashes) or raise the budget.");
+        RAFT_BAD_BOUNDS = ("SP4052", "raft-bad-bounds", "error", "the Raft model's bounds are out of range",
+            "The model supports 1 to 5 managers, a maximum term of 1 to 11, a maximum log length of 0 to 7 entries and at most 7 crashes, so that its state packs into a few bytes and the search stays finite.\n\nFix: choose bounds in range; small bounds (3 managers, term 3, log 2, 1 crash) already expose every classic Raft bug.");
+    }
+}
+
+pub use model::{RAFT_BAD_BOUNDS, RAFT_PROPERTY_VIOLATED, RAFT_SEARCH_INCOMPLETE};

@@ -13,8 +13,7 @@ use serde::Serialize;
 
 use super::message::{Kind, Message, Packed};
 use super::variant::Variant;
-use crate::deadline::Deadline;
-use crate::modelcheck::Interruptible;
+use crate::modelcheck::{Interruptible, Stop};
 
 /// Largest number of managers the model packs (ids fit 3 bits, masks a `u8`).
 pub const MAX_MANAGERS: usize = 5;
@@ -61,7 +60,7 @@ pub struct RaftModel {
     pub variant: Option<Variant>,
     /// When a depth-first check must stop: past it, no state is within the boundary.
     #[serde(skip)]
-    deadline: Deadline,
+    stop: Stop,
 }
 
 impl RaftModel {
@@ -97,7 +96,7 @@ impl RaftModel {
             managers: managers as u8,
             bounds,
             variant,
-            deadline: Deadline::NEVER,
+            stop: Stop::default(),
         })
     }
 
@@ -640,14 +639,14 @@ impl stateright::Model for RaftModel {
     }
 
     fn within_boundary(&self, _: &RaftState) -> bool {
-        !self.deadline.passed()
+        !self.stop.is_due()
     }
 }
 
 impl Interruptible for RaftModel {
-    fn interrupted_at(&self, deadline: Deadline) -> Self {
+    fn interrupted_by(&self, stop: Stop) -> Self {
         RaftModel {
-            deadline,
+            stop,
             ..self.clone()
         }
     }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use crate::cli::args::RaftArgs;
 use crate::cli::output::Output;
 use crate::cli::progress;
-use crate::cli::{exit_status, print_then, watchdog};
+use crate::cli::{exit_status, print_then};
 use crate::diagnostics::{render, SourceMap};
 use crate::report::Report;
 
@@ -14,16 +14,11 @@ pub fn run(args: &RaftArgs) -> ExitCode {
         Ok(m) => m,
         Err(e) => return args.output.fail(format!("error: {e}")),
     };
-    if let Some(secs) = args.timeout {
-        watchdog(secs);
-    }
+    let bounds = args.bounds.start();
     let options = crate::raft::CheckOptions {
         threads: args.threads.max(1),
-        deadline: args
-            .timeout
-            .map_or(crate::deadline::Deadline::NEVER, |secs| {
-                crate::deadline::Deadline::after_ms(secs.saturating_mul(1000))
-            }),
+        deadline: bounds.deadline,
+        max_bytes: bounds.max_memory_bytes.unwrap_or(usize::MAX),
         ..Default::default()
     };
     let mut line = progress::Line::new("raft");
