@@ -377,6 +377,16 @@ fn max_memory_cuts_the_update_search_and_says_so() {
 }
 
 #[test]
+fn max_memory_cuts_the_raft_search_and_says_so() {
+    let o = run(
+        "raft --max-memory 64K",
+        Path::new("/"),
+        &["raft", "--managers", "3", "--max-memory", "64K"],
+    );
+    assert_answer(&o, 0, &["unknown", "SP4051", "at its memory budget"]);
+}
+
+#[test]
 fn timeout_bounds_the_run_and_must_be_positive() {
     let models = concat!(env!("CARGO_MANIFEST_DIR"), "/models/web");
     let o = run(

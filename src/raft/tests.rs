@@ -7,6 +7,7 @@ use super::properties::*;
 use super::symmetry::representative;
 use super::trace::{from_actions, shrink};
 use super::*;
+use crate::modelcheck::Cutoff;
 use crate::report::Status;
 
 fn model(n: usize, max_term: u8, max_log: u8, max_crashes: u8) -> RaftModel {
@@ -93,6 +94,47 @@ fn a_cut_search_proves_nothing() {
         .iter()
         .filter(|p| p.kind == "safety")
         .all(|p| p.status == Status::Unknown));
+}
+
+#[test]
+fn the_memory_budget_stops_the_depth_first_search_and_says_so() {
+    let m = model(3, 2, 1, 1);
+    let (r, diags) = check(
+        &m,
+        &CheckOptions {
+            max_bytes: 64 << 10,
+            ..CheckOptions::default()
+        },
+    );
+    assert_eq!(r.cutoff, Some(Cutoff::Memory));
+    assert!(!r.complete);
+    assert_eq!(r.verdict().status, Status::Unknown);
+    // Stopped near the budget (at most 21 bytes a visited state), far short of the whole space.
+    assert!(r.unique_states * 21 >= 64 << 10, "{}", r.unique_states);
+    assert!(r.unique_states < 20_000, "{}", r.unique_states);
+    assert!(diags
+        .iter()
+        .any(|d| d.code.id == codes::RAFT_SEARCH_INCOMPLETE.id
+            && d.message.contains("at its memory budget")));
+}
+
+#[test]
+fn a_variants_searches_keep_to_the_memory_budget() {
+    let m = RaftModel::new(
+        3,
+        Variant::CommitOldTerms.bounds(),
+        Some(Variant::CommitOldTerms),
+    )
+    .unwrap();
+    let (r, _) = check(
+        &m,
+        &CheckOptions {
+            max_bytes: 64 << 10,
+            ..CheckOptions::default()
+        },
+    );
+    assert_eq!(r.cutoff, Some(Cutoff::Memory));
+    assert_eq!(r.verdict().status, Status::Unknown);
 }
 
 #[test]
