@@ -21,6 +21,9 @@ pub struct Directed<'a, M: Model> {
     pub priority: &'a dyn Fn(&M::State) -> u32,
     /// Actions not allowed are never taken.
     pub allowed: &'a dyn Fn(&M::Action) -> bool,
+    /// The bytes a state holds on the heap (its inline size is counted apart), for the
+    /// memory bound.
+    pub heap_bytes: &'a dyn Fn(&M::State) -> usize,
 }
 
 /// How a search for a first discovery ended; it comes with the number of states visited.
@@ -65,10 +68,32 @@ impl<S> Ord for Queued<S> {
 /// Parent fingerprint and the index of the action taken, per visited fingerprint.
 type Parents = HashMap<u64, (u64, u32)>;
 
-/// Bytes held per visited state (a hash-table entry of 20 bytes padded to 24, its control
-/// byte, and the table's slack at seven-eighths load) and per queued state.
-fn bytes_held<S>(parents: &Parents, queued: usize) -> usize {
-    parents.capacity() * 25 + queued * std::mem::size_of::<Queued<S>>()
+/// Bytes held: the visited set's table (per bucket, an entry of 20 bytes padded to 24 and its
+/// control byte; buckets are 8/7 of the capacity), the queue (per slot, a queued state inline)
+/// and the queued states' heap bytes.
+fn bytes_held<S>(parents: &Parents, queue: &BinaryHeap<Queued<S>>, queued_heap: usize) -> usize {
+    parents.capacity() * 25 * 8 / 7
+        + queue.capacity() * std::mem::size_of::<Queued<S>>()
+        + queued_heap
+}
+
+/// Bytes held at the peak of visiting and queueing one more state of `heap` heap bytes: a
+/// full table or queue is copied into one twice its size, both held during the copy.
+fn bytes_with_one_more<S>(
+    parents: &Parents,
+    queue: &BinaryHeap<Queued<S>>,
+    queued_heap: usize,
+    heap: usize,
+) -> usize {
+    let growing = |full: bool, bytes: usize| if full { 3 * bytes } else { bytes };
+    growing(
+        parents.len() >= parents.capacity(),
+        parents.capacity().max(1) * 25 * 8 / 7,
+    ) + growing(
+        queue.len() >= queue.capacity(),
+        queue.capacity().max(1) * std::mem::size_of::<Queued<S>>(),
+    ) + queued_heap
+        + heap
 }
 
 /// Searches from the model's first initial state for a discovery, within `bounds` (the state
@@ -90,6 +115,7 @@ pub fn best_first<M: Model>(
         return (Search::Found(name, vec![0]), parents.len());
     }
     let mut queue = BinaryHeap::new();
+    let mut queued_heap = (directed.heap_bytes)(&init);
     let mut age = 0u64;
     let mut depth_reached = 0;
     queue.push(Queued {
@@ -99,6 +125,7 @@ pub fn best_first<M: Model>(
     });
     let mut actions = Vec::new();
     while let Some(Queued { key, state, fp }) = queue.pop() {
+        queued_heap -= (directed.heap_bytes)(&state);
         let depth = key.1 .0.saturating_add(1);
         depth_reached = depth_reached.max(key.1 .0 as usize);
         let figures = || Progress {
@@ -106,13 +133,10 @@ pub fn best_first<M: Model>(
             depth: depth_reached,
             elapsed_ms: 0,
             queue: queue.len(),
-            bytes: bytes_held::<M::State>(&parents, queue.len()),
+            bytes: bytes_held(&parents, &queue, queued_heap),
         };
         if pacer.tick(figures, progress) {
             return (Search::Cut(Cutoff::Timeout), parents.len());
-        }
-        if bytes_held::<M::State>(&parents, queue.len()) > bounds.max_bytes {
-            return (Search::Cut(Cutoff::Memory), parents.len());
         }
         actions.clear();
         model.actions(&state, &mut actions);
@@ -127,6 +151,10 @@ pub fn best_first<M: Model>(
             if parents.contains_key(&succ_fp) {
                 continue;
             }
+            let heap = (directed.heap_bytes)(&succ);
+            if bytes_with_one_more(&parents, &queue, queued_heap, heap) > bounds.max_bytes {
+                return (Search::Cut(Cutoff::Memory), parents.len());
+            }
             parents.insert(succ_fp, (fp, index as u32));
             if let Some(name) = (directed.discovery)(&succ) {
                 return (
@@ -138,6 +166,7 @@ pub fn best_first<M: Model>(
                 return (Search::Cut(Cutoff::MaxStates), parents.len());
             }
             age += 1;
+            queued_heap += heap;
             queue.push(Queued {
                 key: ((directed.priority)(&succ), Reverse(depth), Reverse(age)),
                 state: succ,
@@ -164,4 +193,41 @@ fn path_to(parents: &Parents, target: u64) -> Vec<usize> {
     indices.push(0);
     indices.reverse();
     indices
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_table_or_queue_counts_the_copy_it_grows_into() {
+        let mut parents = Parents::with_capacity(64);
+        let mut queue: BinaryHeap<Queued<u64>> = BinaryHeap::with_capacity(8);
+        let table = parents.capacity() * 25 * 8 / 7;
+        let slots = queue.capacity() * std::mem::size_of::<Queued<u64>>();
+        assert_eq!(
+            bytes_with_one_more(&parents, &queue, 5, 7),
+            table + slots + 12
+        );
+        assert_eq!(bytes_held(&parents, &queue, 5), table + slots + 5);
+        for age in 0..queue.capacity() as u64 {
+            queue.push(Queued {
+                key: (0, Reverse(0), Reverse(age)),
+                state: age,
+                fp: age,
+            });
+        }
+        assert_eq!(
+            bytes_with_one_more(&parents, &queue, 0, 0),
+            table + 3 * slots
+        );
+        for fp in 0..parents.capacity() as u64 {
+            parents.insert(fp, (0, 0));
+        }
+        let table = parents.capacity() * 25 * 8 / 7;
+        assert_eq!(
+            bytes_with_one_more(&parents, &queue, 0, 0),
+            3 * table + 3 * slots
+        );
+    }
 }

@@ -238,6 +238,17 @@ impl Queue {
         self.len -= 1;
         Some((idx, state))
     }
+
+    /// Bytes both buffers hold after pushing a state of `len` bytes (a full buffer doubles).
+    fn bytes_after_push(&self, len: usize) -> usize {
+        let need = self.next.len() + 8 + len;
+        let next = if need > self.next.capacity() {
+            need.max(2 * self.next.capacity())
+        } else {
+            self.next.capacity()
+        };
+        self.level.capacity() + next
+    }
 }
 
 /// Keys per chunk of the visited set.
@@ -382,10 +393,11 @@ where
                 continue;
             }
             let k = &keys[range];
-            // Table, keys and links after this state and one more (growth included).
+            // Table, keys, links and queue after this state and one more (growth included).
             let (held, more) = visited.bytes(k.len());
             let link = std::mem::size_of::<Link>();
-            let after = held + more + (links.len() + 2) * link + k.len();
+            let queued = queue.bytes_after_push(M::state_bytes(&next).len());
+            let after = held + more + (links.len() + 2) * link + k.len() + queued;
             let over_memory = after > bounds.max_bytes;
             if links.len() >= bounds.max_states || over_memory {
                 // A sibling inserted before may have been this very state.
@@ -444,4 +456,29 @@ fn path_to(links: &[Link], mut idx: u32) -> Vec<usize> {
     }
     path.reverse();
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queue_counts_both_levels_and_the_growth_of_a_full_buffer() {
+        let mut queue = Queue {
+            next: Vec::with_capacity(64),
+            ..Queue::default()
+        };
+        let cap = queue.next.capacity();
+        // Room left (8 bytes of header and the state): the buffer as it is.
+        assert_eq!(queue.bytes_after_push(cap - 8), cap);
+        // No room: a buffer twice as large, or as large as needed.
+        assert_eq!(queue.bytes_after_push(cap - 7), 2 * cap);
+        assert_eq!(queue.bytes_after_push(3 * cap), 3 * cap + 8);
+        queue.push(7, &[1, 2, 3, 4]);
+        assert_eq!(queue.bytes_after_push(cap - 20), cap);
+        // Popping moves the level into `level`, still counted beside the next one.
+        assert_eq!(queue.pop(), Some((7, &[1u8, 2, 3, 4][..])));
+        assert_eq!(queue.level.capacity(), cap);
+        assert_eq!(queue.bytes_after_push(0), cap + 8);
+    }
 }

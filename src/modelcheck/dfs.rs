@@ -8,7 +8,7 @@
 //! `Stop` when the visited set's size reaches the budget.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use stateright::{Checker, HasDiscoveries, Model, Path};
@@ -17,19 +17,26 @@ use super::{Cutoff, Pacer, Progress};
 use crate::deadline::Deadline;
 
 /// When a depth-first search must stop: at its deadline, or once the thread watching it raises
-/// the signal (for a bound stateright does not know, memory).
+/// the signal (for a bound stateright does not know, memory). It also counts the states the
+/// model expands, which tells the watching thread how many are pending.
 #[derive(Clone, Debug, Default)]
 pub struct Stop {
     deadline: Deadline,
     raised: Arc<AtomicBool>,
+    expanded: Arc<AtomicUsize>,
 }
 
 impl Stop {
     fn at(deadline: Deadline) -> Stop {
         Stop {
             deadline,
-            raised: Arc::default(),
+            ..Stop::default()
         }
+    }
+
+    /// The model is expanding a state (called from `Model::actions`).
+    pub fn expanding(&self) {
+        self.expanded.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Whether the search must stop now.
@@ -53,16 +60,25 @@ impl PartialEq for Stop {
 impl Eq for Stop {}
 
 /// A model that can be told when to stop: the copy returned must keep every state outside its
-/// boundary (`Model::within_boundary` false) once `stop` is due.
+/// boundary (`Model::within_boundary` false) once `stop` is due, and call `stop.expanding()`
+/// in `Model::actions`.
 pub trait Interruptible: Model {
+    /// The most heap bytes a state holds (its inline size is counted apart).
+    const STATE_HEAP_BYTES: usize;
+
     fn interrupted_by(&self, stop: Stop) -> Self;
 }
 
 /// Bytes the visited set holds per state, at most: stateright keeps an 8-byte fingerprint and
 /// a control byte per slot of a hash table at most seven-eighths full, whose size doubles
-/// (9 × 8/7 × 2 ≈ 20.6). The pending states of a depth-first search (one branch's siblings)
-/// are not counted.
+/// (9 × 8/7 × 2 ≈ 20.6).
 const BYTES_PER_STATE: usize = 21;
+
+/// Bytes of a pending state besides the state itself: its path of action indices (a vector
+/// of `depth` words, with the allocator's header) and its bookkeeping.
+fn pending_overhead(depth: usize) -> usize {
+    std::mem::size_of::<(Vec<usize>, usize, usize)>() + 16 + depth * 8
+}
 
 /// The representative of a state's symmetry class.
 pub type Representative<M> = fn(&<M as Model>::State) -> <M as Model>::State;
@@ -126,8 +142,9 @@ where
     let mut over_memory = false;
     while !handles.iter().all(std::thread::JoinHandle::is_finished) {
         std::thread::sleep(std::time::Duration::from_millis(2));
-        report(&mut pacer, &checker, progress);
-        if !over_memory && bytes_held(&checker) >= options.max_bytes {
+        let bytes = bytes_held::<M, _>(&checker, &stop);
+        report(&mut pacer, &checker, bytes, progress);
+        if !over_memory && bytes >= options.max_bytes {
             over_memory = true;
             stop.raise();
         }
@@ -158,8 +175,12 @@ where
 }
 
 /// Reports the checker's figures when a report is due.
-fn report<M, C: Checker<M>>(pacer: &mut Pacer, checker: &C, progress: &mut dyn FnMut(Progress))
-where
+fn report<M, C: Checker<M>>(
+    pacer: &mut Pacer,
+    checker: &C,
+    bytes: usize,
+    progress: &mut dyn FnMut(Progress),
+) where
     M: Model,
 {
     pacer.report_due(
@@ -168,13 +189,21 @@ where
             depth: checker.max_depth(),
             elapsed_ms: 0,
             queue: 0,
-            bytes: bytes_held(checker),
+            bytes,
         },
         progress,
     );
 }
 
-/// The visited set's size, at most.
-fn bytes_held<M: Model, C: Checker<M>>(checker: &C) -> usize {
-    checker.unique_state_count().saturating_mul(BYTES_PER_STATE)
+/// The visited set's size, at most, and the pending states': every state inserted and not yet
+/// expanded, each at most as deep as the deepest seen.
+fn bytes_held<M: Interruptible, C: Checker<M>>(checker: &C, stop: &Stop) -> usize {
+    let unique = checker.unique_state_count();
+    let pending = unique.saturating_sub(stop.expanded.load(Ordering::Relaxed));
+    let per_pending = std::mem::size_of::<M::State>()
+        + M::STATE_HEAP_BYTES
+        + pending_overhead(checker.max_depth());
+    unique
+        .saturating_mul(BYTES_PER_STATE)
+        .saturating_add(pending.saturating_mul(per_pending))
 }

@@ -623,6 +623,7 @@ impl stateright::Model for RaftModel {
     }
 
     fn actions(&self, state: &RaftState, actions: &mut Vec<Action>) {
+        self.stop.expanding();
         self.enabled(state, actions);
     }
 
@@ -644,6 +645,10 @@ impl stateright::Model for RaftModel {
 }
 
 impl Interruptible for RaftModel {
+    /// The network and the committed entries, one allocation each, as large as the bounds let
+    /// them grow (`trace::heap_bytes` counts a state's actual ones).
+    const STATE_HEAP_BYTES: usize = 2 * 128;
+
     fn interrupted_by(&self, stop: Stop) -> Self {
         RaftModel {
             stop,

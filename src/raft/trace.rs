@@ -185,6 +185,7 @@ fn safety_search(
         fingerprint: &fingerprint,
         priority,
         allowed,
+        heap_bytes: &heap_bytes,
     };
     run(model, &directed, bounds, progress)
 }
@@ -202,8 +203,21 @@ fn breadth_first(
         fingerprint: &fingerprint,
         priority: &|_| 0,
         allowed: &|_| true,
+        heap_bytes: &heap_bytes,
     };
     run(model, &directed, bounds, progress).0
+}
+
+/// A state's heap bytes: its two vectors, one allocation each (8 bytes of allocator header,
+/// rounded up to 16, at least 32).
+fn heap_bytes(s: &RaftState) -> usize {
+    fn allocation<T>(v: &Vec<T>) -> usize {
+        match v.capacity() * std::mem::size_of::<T>() {
+            0 => 0,
+            b => (b + 8).next_multiple_of(16).max(32),
+        }
+    }
+    allocation(&s.network) + allocation(&s.committed)
 }
 
 /// The first of `props` that `s` is a discovery of.
