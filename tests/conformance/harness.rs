@@ -92,8 +92,23 @@ pub fn cluster_group<S: Sync>(
             .iter()
             .enumerate()
             .filter(|(_, s)| selected(case_name(s)))
-            .map(|(i, s)| Case::new(case_name(s), move |ctx| run(ctx, s, i)))
+            .map(|(i, s)| Case::new(case_name(s), move |ctx| once_more(|| run(ctx, s, i))))
             .collect(),
+    }
+}
+
+/// The engine's timing decides which of its interleavings a run shows: a case that disagrees
+/// runs once more (it has cleaned up after itself), agrees only if that run agrees, and
+/// reports the first run's disagreement either way.
+fn once_more(run: impl Fn() -> Verdict) -> Verdict {
+    match run() {
+        Err(first) => match run() {
+            Ok(second) => Ok(format!(
+                "{second}; THE FIRST RUN DISAGREED (intermittent): {first}"
+            )),
+            Err(second) => Err(format!("{second}; the first run too: {first}")),
+        },
+        agreed => agreed,
     }
 }
 

@@ -164,28 +164,10 @@ pub fn group() -> Group {
     harness::cluster_group("updates", SCENARIOS, |s| s.name, scenario)
 }
 
-/// The start of a verdict whose recorded trace the model cannot explain.
-const UNEXPLAINED: &str = "no model path explains";
-
-/// The engine's timing decides which interleaving a run shows; a trace the model cannot explain
-/// is recorded once more, and the case agrees only if that run's trace is explained. The first
-/// run's disagreement is reported either way (`docs/conformance.md` lists the cases seen).
 fn scenario(ctx: &Ctx, s: &Scenario, index: usize) -> Verdict {
     let stack = format!("up{index:02}");
-    match attempt(ctx, s, &stack) {
-        Err(first) if first.starts_with(UNEXPLAINED) => match attempt(ctx, s, &stack) {
-            Ok(second) => Ok(format!(
-                "{second}; THE FIRST RUN DISAGREED (intermittent): {first}"
-            )),
-            Err(second) => Err(format!("{second}; the first run too: {first}")),
-        },
-        other => other,
-    }
-}
-
-fn attempt(ctx: &Ctx, s: &Scenario, stack: &str) -> Verdict {
-    let result = run(ctx, s, stack);
-    let cleanup = ctx.cluster().remove_stack(stack);
+    let result = run(ctx, s, &stack);
+    let cleanup = ctx.cluster().remove_stack(&stack);
     harness::after_cleanup(result, cleanup)
 }
 
@@ -278,7 +260,7 @@ fn explain(v: &TraceVerdict) -> String {
         } => {
             let alt: Vec<String> = reachable.iter().map(ToString::to_string).collect();
             format!(
-                "{UNEXPLAINED} observation {step}: {observed}; the model reaches e.g. {}",
+                "no model path explains observation {step}: {observed}; the model reaches e.g. {}",
                 alt.join(" | ")
             )
         }
