@@ -43,6 +43,8 @@ struct Queued<S> {
     key: (u32, Reverse<u32>, Reverse<u64>),
     state: S,
     fp: u64,
+    /// The state's heap bytes, counted while it waits.
+    heap: usize,
 }
 
 impl<S> PartialEq for Queued<S> {
@@ -68,13 +70,20 @@ impl<S> Ord for Queued<S> {
 /// Parent fingerprint and the index of the action taken, per visited fingerprint.
 type Parents = HashMap<u64, (u64, u32)>;
 
-/// Bytes held: the visited set's table (per bucket, an entry of 20 bytes padded to 24 and its
-/// control byte; buckets are 8/7 of the capacity), the queue (per slot, a queued state inline)
-/// and the queued states' heap bytes.
+/// The visited set's table for `capacity` entries: per bucket, an entry of 20 bytes padded to
+/// 24 and its control byte; buckets are 8/7 of the capacity.
+fn table_bytes(capacity: usize) -> usize {
+    capacity * 25 * 8 / 7
+}
+
+/// The queue's slots: a queued state inline each.
+fn queue_bytes<S>(capacity: usize) -> usize {
+    capacity * std::mem::size_of::<Queued<S>>()
+}
+
+/// Bytes held: the visited set's table, the queue and the queued states' heap bytes.
 fn bytes_held<S>(parents: &Parents, queue: &BinaryHeap<Queued<S>>, queued_heap: usize) -> usize {
-    parents.capacity() * 25 * 8 / 7
-        + queue.capacity() * std::mem::size_of::<Queued<S>>()
-        + queued_heap
+    table_bytes(parents.capacity()) + queue_bytes::<S>(queue.capacity()) + queued_heap
 }
 
 /// Bytes held at the peak of visiting and queueing one more state of `heap` heap bytes: a
@@ -88,10 +97,10 @@ fn bytes_with_one_more<S>(
     let growing = |full: bool, bytes: usize| if full { 3 * bytes } else { bytes };
     growing(
         parents.len() >= parents.capacity(),
-        parents.capacity().max(1) * 25 * 8 / 7,
+        table_bytes(parents.capacity().max(1)),
     ) + growing(
         queue.len() >= queue.capacity(),
-        queue.capacity().max(1) * std::mem::size_of::<Queued<S>>(),
+        queue_bytes::<S>(queue.capacity().max(1)),
     ) + queued_heap
         + heap
 }
@@ -115,17 +124,25 @@ pub fn best_first<M: Model>(
         return (Search::Found(name, vec![0]), parents.len());
     }
     let mut queue = BinaryHeap::new();
-    let mut queued_heap = (directed.heap_bytes)(&init);
+    let init_heap = (directed.heap_bytes)(&init);
+    let mut queued_heap = init_heap;
     let mut age = 0u64;
     let mut depth_reached = 0;
     queue.push(Queued {
         key: ((directed.priority)(&init), Reverse(0), Reverse(age)),
         state: init,
         fp: init_fp,
+        heap: init_heap,
     });
     let mut actions = Vec::new();
-    while let Some(Queued { key, state, fp }) = queue.pop() {
-        queued_heap -= (directed.heap_bytes)(&state);
+    while let Some(Queued {
+        key,
+        state,
+        fp,
+        heap,
+    }) = queue.pop()
+    {
+        queued_heap -= heap;
         let depth = key.1 .0.saturating_add(1);
         depth_reached = depth_reached.max(key.1 .0 as usize);
         let figures = || Progress {
@@ -171,6 +188,7 @@ pub fn best_first<M: Model>(
                 key: ((directed.priority)(&succ), Reverse(depth), Reverse(age)),
                 state: succ,
                 fp: succ_fp,
+                heap,
             });
         }
     }
@@ -215,6 +233,7 @@ mod tests {
                 key: (0, Reverse(0), Reverse(age)),
                 state: age,
                 fp: age,
+                heap: 0,
             });
         }
         assert_eq!(

@@ -5,7 +5,7 @@
 //! leaves every successor outside its boundary once it has passed: the pending states drain
 //! (each still checked against the properties, all of them reachable) and the threads end.
 //! The memory bound stops it the same way: the thread watching the search raises the model's
-//! `Stop` when the visited set's size reaches the budget.
+//! `Stop` when the visited set and the pending states reach the budget.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
